@@ -1,0 +1,118 @@
+// One interface over the two ways we reach Postgres: a server (node-postgres,
+// one pinned connection) and the embedded PGlite. Everything above this file
+// talks to a PgSession and never knows which one it has.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { InputError, LockplaneError, redact } from '../../errors.js';
+
+export interface PgSession {
+  readonly kind: 'server' | 'pglite';
+  /** Where it points, safe to print (no password). */
+  readonly description: string;
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Runs one or more statements with the simple protocol. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type PgTarget =
+  | { kind: 'server'; url: string }
+  | { kind: 'pglite'; path: string | null };
+
+/** Parses a database URL; throws InputError (exit 2) for anything we cannot use. */
+export function parseDatabaseUrl(url: string): PgTarget {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    try {
+      new URL(trimmed);
+    } catch {
+      throw new InputError(`invalid database URL: ${redact(trimmed)}`);
+    }
+    return { kind: 'server', url: trimmed };
+  }
+  const pglite = /^pglite:\/\/(.*)$/i.exec(trimmed);
+  if (pglite) {
+    const rest = pglite[1] ?? '';
+    if (rest === '' ) throw new InputError(`invalid database URL: ${trimmed} (use pglite://memory or pglite://PATH)`);
+    return { kind: 'pglite', path: rest === 'memory' ? null : rest };
+  }
+  throw new InputError(
+    `unsupported database URL: ${redact(trimmed)} (expected postgres://, postgresql://, pglite://PATH or pglite://memory)`,
+  );
+}
+
+export function describeTarget(target: PgTarget): string {
+  if (target.kind === 'server') return redact(target.url);
+  return target.path === null ? 'pglite://memory' : `pglite://${target.path}`;
+}
+
+export async function connect(url: string): Promise<PgSession> {
+  return connectTarget(parseDatabaseUrl(url));
+}
+
+export async function connectTarget(target: PgTarget): Promise<PgSession> {
+  return target.kind === 'server' ? connectServer(target.url) : openPglite(target.path);
+}
+
+async function connectServer(url: string): Promise<PgSession> {
+  const description = redact(url);
+  const client = new pg.Client({ connectionString: url, application_name: 'lockplane' });
+  // An idle connection that the server drops must not crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new LockplaneError(`cannot connect to ${description}: ${errorText(error)}`, 1, { cause: error });
+  }
+  return {
+    kind: 'server',
+    description,
+    async query<R extends object>(sql: string, params?: unknown[]) {
+      const result = await client.query(sql, params as unknown[] | undefined);
+      return result.rows as R[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openPglite(path: string | null): Promise<PgSession> {
+  const description = path === null ? 'pglite://memory' : `pglite://${path}`;
+  let db: PGlite;
+  try {
+    if (path !== null) mkdirSync(resolve(path), { recursive: true });
+    db = path === null ? new PGlite() : new PGlite(resolve(path));
+    await db.waitReady;
+  } catch (error) {
+    throw new LockplaneError(`cannot open ${description}: ${errorText(error)}`, 1, { cause: error });
+  }
+  return {
+    kind: 'pglite',
+    description,
+    async query<R extends object>(sql: string, params?: unknown[]) {
+      const result = await db.query<R>(sql, params);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+    async close() {
+      await db.close().catch(() => undefined);
+    },
+  };
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message || (typeof code === 'string' ? code : error.name);
+    return redact(message);
+  }
+  return redact(String(error));
+}
