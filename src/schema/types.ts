@@ -113,6 +113,8 @@ export interface Index {
   where?: string;
   include?: string[];
   nulls_not_distinct?: boolean;
+  /** Storage parameters, catalog spelling, e.g. `fillfactor=90`. */
+  with?: string[];
 }
 
 export type FkAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
