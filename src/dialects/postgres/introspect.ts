@@ -1,0 +1,49 @@
+// The Postgres introspector: reads pg_catalog in a fixed number of round
+// trips (one per object kind) and assembles the IR in TypeScript.
+import { canonicalize } from '../../schema/canonical.js';
+import type { Schema, Table } from '../../schema/types.js';
+import type { PgSession } from './session.js';
+import { readColumns } from './introspect/columns.js';
+import { readConstraints } from './introspect/constraints.js';
+import { readIndexes } from './introspect/indexes.js';
+import { readNamespaces, readTables } from './introspect/scope.js';
+
+export interface IntrospectOptions {
+  /** Only these namespaces; default: all user namespaces. */
+  schemas?: string[];
+}
+
+export async function introspect(session: PgSession, options: IntrospectOptions = {}): Promise<Schema> {
+  // With only pg_catalog on the path, format_type, pg_get_expr and regclass
+  // qualify every user object, so the output does not depend on the caller's path.
+  await session.exec('SET search_path = pg_catalog');
+  let schema: Schema;
+  try {
+    schema = await read(session, options);
+  } catch (error) {
+    await session.exec('RESET search_path').catch(() => undefined);
+    throw error;
+  }
+  await session.exec('RESET search_path');
+  return schema;
+}
+
+async function read(session: PgSession, options: IntrospectOptions): Promise<Schema> {
+  const namespaces = await readNamespaces(session, options.schemas);
+  const tableRows = await readTables(session, namespaces);
+  const columns = await readColumns(session, namespaces);
+  const constraints = await readConstraints(session, namespaces);
+  const indexes = await readIndexes(session, namespaces);
+  const tables = tableRows.map((row): Table => {
+    const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
+    const c = constraints.get(row.oid);
+    if (c?.primary_key) table.primary_key = c.primary_key;
+    if (c?.unique_constraints.length) table.unique_constraints = c.unique_constraints;
+    if (c?.check_constraints.length) table.check_constraints = c.check_constraints;
+    if (c?.foreign_keys.length) table.foreign_keys = c.foreign_keys;
+    const idx = indexes.get(row.oid);
+    if (idx?.length) table.indexes = idx;
+    return table;
+  });
+  return canonicalize({ dialect: 'postgres', schemas: namespaces.map((name) => ({ name })), tables });
+}

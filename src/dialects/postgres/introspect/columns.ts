@@ -1,0 +1,109 @@
+// Columns, with defaults, identity (and its sequence options), generation and collation.
+import type { Column, Identity } from '../../../schema/types.js';
+import type { PgSession } from '../session.js';
+import { TABLES_CTE } from './scope.js';
+
+const COLUMNS_SQL = `${TABLES_CTE}
+SELECT a.attrelid::text AS table_oid,
+       a.attname::text AS name,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       a.attidentity::text AS identity,
+       a.attgenerated::text AS generated,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+       CASE WHEN co.oid IS NULL THEN NULL
+            WHEN con.nspname = 'pg_catalog' THEN co.collname::text
+            ELSE con.nspname::text || '.' || co.collname::text END AS collation,
+       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
+       s.seqstart::text AS seq_start,
+       s.seqincrement::text AS seq_increment,
+       s.seqmin::text AS seq_min,
+       s.seqmax::text AS seq_max,
+       s.seqcache::text AS seq_cache,
+       s.seqcycle AS seq_cycle
+FROM t
+JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation co
+  ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
+LEFT JOIN pg_catalog.pg_depend dep
+  ON a.attidentity <> ''
+ AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+ AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+ AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+ AND dep.deptype = 'i'
+LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+ORDER BY a.attrelid, a.attnum`;
+
+interface ColumnRow {
+  table_oid: string;
+  name: string;
+  type: string;
+  not_null: boolean;
+  identity: string;
+  generated: string;
+  expression: string | null;
+  collation: string | null;
+  seq_type: string | null;
+  seq_start: string | null;
+  seq_increment: string | null;
+  seq_min: string | null;
+  seq_max: string | null;
+  seq_cache: string | null;
+  seq_cycle: boolean | null;
+}
+
+/** Columns per table oid, in attnum order. */
+export async function readColumns(session: PgSession, namespaces: string[]): Promise<Map<string, Column[]>> {
+  const rows = await session.query<ColumnRow>(COLUMNS_SQL, [namespaces]);
+  const out = new Map<string, Column[]>();
+  for (const row of rows) {
+    let list = out.get(row.table_oid);
+    if (!list) out.set(row.table_oid, (list = []));
+    list.push(toColumn(row));
+  }
+  return out;
+}
+
+function toColumn(row: ColumnRow): Column {
+  const column: Column = { name: row.name, type: row.type, nullable: !row.not_null };
+  if (row.generated !== '') {
+    column.generated = { expression: row.expression ?? '' };
+    if (row.generated === 'v') column.generated.kind = 'virtual';
+  } else if (row.identity !== '') {
+    column.identity = toIdentity(row);
+  } else if (row.expression !== null) {
+    column.default = row.expression;
+  }
+  if (row.collation !== null) column.collation = row.collation;
+  return column;
+}
+
+const TYPE_RANGE: Record<string, readonly [bigint, bigint]> = {
+  smallint: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/** Sequence options, each omitted when it is what Postgres would pick by default. */
+function toIdentity(row: ColumnRow): Identity {
+  const identity: Identity = { generation: row.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT' };
+  if (row.seq_increment === null || row.seq_min === null || row.seq_max === null) return identity;
+  const range = TYPE_RANGE[row.seq_type ?? 'bigint'] ?? TYPE_RANGE.bigint!;
+  const increment = BigInt(row.seq_increment);
+  const ascending = increment > 0n;
+  const min = BigInt(row.seq_min);
+  const max = BigInt(row.seq_max);
+  const defaultMin = ascending ? 1n : range[0];
+  const defaultMax = ascending ? range[1] : -1n;
+  const defaultStart = ascending ? min : max;
+  if (row.seq_start !== null && BigInt(row.seq_start) !== defaultStart) identity.start = row.seq_start;
+  if (increment !== 1n) identity.increment = row.seq_increment;
+  if (min !== defaultMin) identity.min_value = row.seq_min;
+  if (max !== defaultMax) identity.max_value = row.seq_max;
+  if (row.seq_cache !== null && row.seq_cache !== '1') identity.cache = row.seq_cache;
+  if (row.seq_cycle) identity.cycle = true;
+  return identity;
+}

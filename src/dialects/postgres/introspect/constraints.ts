@@ -1,0 +1,156 @@
+// Primary keys, unique, check and foreign-key constraints.
+// PG18 also catalogs NOT NULL as contype 'n'; nullability comes from attnotnull, so only p/u/c/f are read.
+import type {
+  CheckConstraint,
+  FkAction,
+  FkMatch,
+  ForeignKey,
+  PrimaryKey,
+  UniqueConstraint,
+} from '../../../schema/types.js';
+import type { PgSession } from '../session.js';
+import { TABLES_CTE } from './scope.js';
+
+const CONSTRAINTS_SQL = `${TABLES_CTE}
+SELECT co.conrelid::text AS table_oid,
+       co.conname::text AS name,
+       co.contype::text AS kind,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(co.conkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
+             ORDER BY k.ord) AS columns,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(co.confkey) WITH ORDINALITY AS k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
+             ORDER BY k.ord) AS referenced_columns,
+       rn.nspname::text AS referenced_schema,
+       rc.relname::text AS referenced_table,
+       co.confdeltype::text AS on_delete,
+       co.confupdtype::text AS on_update,
+       co.confmatchtype::text AS match,
+       co.condeferrable AS deferrable,
+       co.condeferred AS deferred,
+       co.connoinherit AS no_inherit,
+       co.convalidated AS validated,
+       CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
+       COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct
+FROM t
+JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid
+LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid
+LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_catalog.pg_index ix ON co.contype = 'u' AND ix.indexrelid = co.conindid
+WHERE co.contype IN ('p', 'u', 'c', 'f')
+  AND co.conparentid = 0
+  AND (co.contype <> 'c' OR co.conislocal)
+ORDER BY co.conrelid, co.conname COLLATE "C"`;
+
+interface ConstraintRow {
+  table_oid: string;
+  name: string;
+  kind: 'p' | 'u' | 'c' | 'f';
+  columns: string[];
+  referenced_columns: string[];
+  referenced_schema: string | null;
+  referenced_table: string | null;
+  on_delete: string;
+  on_update: string;
+  match: string;
+  deferrable: boolean;
+  deferred: boolean;
+  no_inherit: boolean;
+  validated: boolean;
+  definition: string | null;
+  nulls_not_distinct: boolean;
+}
+
+export interface TableConstraints {
+  primary_key?: PrimaryKey;
+  unique_constraints: UniqueConstraint[];
+  check_constraints: CheckConstraint[];
+  foreign_keys: ForeignKey[];
+}
+
+export async function readConstraints(session: PgSession, namespaces: string[]): Promise<Map<string, TableConstraints>> {
+  const rows = await session.query<ConstraintRow>(CONSTRAINTS_SQL, [namespaces]);
+  const out = new Map<string, TableConstraints>();
+  for (const row of rows) {
+    let entry = out.get(row.table_oid);
+    if (!entry) out.set(row.table_oid, (entry = { unique_constraints: [], check_constraints: [], foreign_keys: [] }));
+    switch (row.kind) {
+      case 'p':
+        entry.primary_key = { name: row.name, columns: row.columns };
+        break;
+      case 'u':
+        entry.unique_constraints.push(toUnique(row));
+        break;
+      case 'c':
+        entry.check_constraints.push(toCheck(row));
+        break;
+      case 'f':
+        entry.foreign_keys.push(toForeignKey(row));
+        break;
+    }
+  }
+  return out;
+}
+
+function toUnique(row: ConstraintRow): UniqueConstraint {
+  const unique: UniqueConstraint = { name: row.name, columns: row.columns };
+  if (row.nulls_not_distinct) unique.nulls_not_distinct = true;
+  if (row.deferrable) unique.deferrable = true;
+  if (row.deferred) unique.initially_deferred = true;
+  return unique;
+}
+
+function toCheck(row: ConstraintRow): CheckConstraint {
+  const check: CheckConstraint = { name: row.name, expression: checkExpression(row) };
+  if (row.no_inherit) check.no_inherit = true;
+  return check;
+}
+
+/**
+ * pg_get_constraintdef gives `CHECK (<expr>)[ NO INHERIT][ NOT VALID]`; the
+ * flags tell exactly which suffixes are there, so no guessing at the text.
+ */
+export function checkExpression(row: Pick<ConstraintRow, 'name' | 'definition' | 'no_inherit' | 'validated'>): string {
+  let text = row.definition ?? '';
+  for (const [present, suffix] of [
+    [!row.validated, ' NOT VALID'],
+    [row.no_inherit, ' NO INHERIT'],
+  ] as const) {
+    if (present && text.endsWith(suffix)) text = text.slice(0, -suffix.length);
+  }
+  if (!text.startsWith('CHECK (') || !text.endsWith(')')) {
+    throw new Error(`unexpected definition of check constraint ${row.name}: ${row.definition ?? '(null)'}`);
+  }
+  return text.slice('CHECK ('.length, -1);
+}
+
+const FK_ACTIONS: Record<string, FkAction> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
+
+const FK_MATCHES: Record<string, FkMatch> = { f: 'FULL', s: 'SIMPLE' };
+
+function toForeignKey(row: ConstraintRow): ForeignKey {
+  const fk: ForeignKey = {
+    name: row.name,
+    columns: row.columns,
+    referenced_schema: row.referenced_schema ?? '',
+    referenced_table: row.referenced_table ?? '',
+    referenced_columns: row.referenced_columns,
+  };
+  const onDelete = FK_ACTIONS[row.on_delete];
+  if (onDelete) fk.on_delete = onDelete;
+  const onUpdate = FK_ACTIONS[row.on_update];
+  if (onUpdate) fk.on_update = onUpdate;
+  const match = FK_MATCHES[row.match];
+  if (match) fk.match = match;
+  if (row.deferrable) fk.deferrable = true;
+  if (row.deferred) fk.initially_deferred = true;
+  return fk;
+}

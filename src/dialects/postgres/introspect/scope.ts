@@ -1,0 +1,55 @@
+// Which namespaces and tables an introspection covers.
+import type { PgSession } from '../session.js';
+
+/** Namespaces that are never the user's: system, temp, toast, and Lockplane's own. */
+const NAMESPACES_SQL = `
+SELECT n.nspname::text AS name
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockplane')
+  AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+  AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_depend d
+    WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+      AND d.objid = n.oid AND d.deptype = 'e')
+  AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+ORDER BY n.nspname COLLATE "C"`;
+
+export async function readNamespaces(session: PgSession, only: string[] | undefined): Promise<string[]> {
+  const rows = await session.query<{ name: string }>(NAMESPACES_SQL, [only ?? null]);
+  return rows.map((r) => r.name);
+}
+
+/**
+ * A CTE `t(oid, schema_name, table_name)` of the covered tables; `$1` is the
+ * namespace list. Each per-kind query starts with it so that every query is
+ * one round trip whatever the schema size.
+ */
+export const TABLES_CTE = `
+WITH t AS (
+  SELECT c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY ($1::text[])
+    AND c.relkind IN ('r', 'p')
+    AND NOT c.relispartition
+    AND c.relpersistence <> 't'
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND d.objid = c.oid AND d.deptype = 'e')
+)`;
+
+export interface TableRow {
+  oid: string;
+  schema_name: string;
+  table_name: string;
+}
+
+export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
+  return session.query<TableRow>(
+    `${TABLES_CTE}
+SELECT t.oid::text AS oid, t.schema_name, t.table_name FROM t`,
+    [namespaces],
+  );
+}
