@@ -1,0 +1,64 @@
+// Runs a plan on a database in one transaction. The source-hash check runs
+// inside that transaction, right before the first step, so the plan only
+// runs on the state it was made for.
+import { BlockedError, LockplaneError } from '../errors.js';
+import { introspect } from '../dialects/postgres/introspect.js';
+import { errorText, type PgSession } from '../dialects/postgres/session.js';
+import { schemaHash } from '../schema/hash.js';
+import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
+
+export interface ExecuteOptions {
+  /** Refuse unless the database's canonical hash equals this (checked inside the transaction). */
+  expectedSourceHash?: string;
+  onStep?: (index: number, step: PlanStep) => void;
+}
+
+export interface ExecuteResult {
+  stepsApplied: number;
+}
+
+export class StepFailedError extends LockplaneError {
+  constructor(
+    readonly stepIndex: number,
+    readonly step: PlanStep,
+    cause: unknown,
+  ) {
+    super(`step ${stepIndex + 1} (${step.description}) failed: ${errorText(cause)}`, 1, { cause });
+    this.name = 'StepFailedError';
+  }
+}
+
+export async function executePlan(session: PgSession, plan: Plan, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const nonTransactional = plan.steps.findIndex((s) => s.transactional === false);
+  if (nonTransactional >= 0) {
+    throw new LockplaneError(`step ${nonTransactional + 1} cannot run in a transaction; this version applies plans in one transaction only`);
+  }
+  await session.exec('BEGIN');
+  try {
+    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash);
+    for (const [index, step] of plan.steps.entries()) {
+      options.onStep?.(index, step);
+      for (const sql of stepStatements(step)) {
+        try {
+          await session.exec(sql);
+        } catch (error) {
+          throw new StepFailedError(index, step, error);
+        }
+      }
+    }
+    await session.exec('COMMIT');
+    return { stepsApplied: plan.steps.length };
+  } catch (error) {
+    await session.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function checkSourceHash(session: PgSession, expected: string): Promise<void> {
+  const current = await introspect(session);
+  const actual = schemaHash(current);
+  if (actual === expected) return;
+  throw new BlockedError(
+    `the database changed since the plan was made (source hash ${expected.slice(0, 12)}…, database ${actual.slice(0, 12)}…); make a new plan`,
+  );
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { loadPlanJson } from '../../schema/json.js';
+import { reversePlan } from '../../shadow/rollback.js';
+import { choice, loadSourceFor, normalizeOptions } from '../common.js';
+import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
+import { out } from '../output.js';
+
+interface RollbackOptions {
+  plan: string;
+  from: string;
+  output: string;
+}
+
+export function registerRollback(program: Command): void {
+  for (const name of ['rollback', 'plan-rollback']) {
+    program
+      .command(name)
+      .description('write the plan that reverses a forward plan (computed from its structured changes, last in first out)')
+      .requiredOption('--plan <file>', 'the forward plan JSON')
+      .requiredOption('--from <source>', 'the schema the forward plan starts from (JSON file, SQL file or directory, or database URL)')
+      .option('--output <format>', 'json, sql or text', 'json')
+      .action(async (opts: RollbackOptions) => {
+        const format = choice('--output', opts.output, PLAN_FORMATS);
+        const forward = loadPlanJson(opts.plan);
+        const before = await loadSourceFor(opts.from);
+        out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
+      });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { ExitCode, InputError } from '../../errors.js';
+import { validatePlanFile, validateSchemaFile, type ValidationReport } from '../../schema/validate.js';
+import { isSqlSourcePath } from '../../sql/index.js';
+import { choice, loadSourceFor } from '../common.js';
+import { info, json, out } from '../output.js';
+
+export function registerValidate(program: Command): void {
+  const validate = program.command('validate').description('check a schema or plan file and list every problem');
+  validate
+    .command('schema')
+    .description('validate a schema: JSON against schema-json/schema.json, or SQL files by parsing and loading them')
+    .argument('<file>', 'schema JSON file, or .sql file or directory')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (file: string, opts: { format: string }) => {
+      const format = choice('--format', opts.format, ['text', 'json'] as const);
+      const report = isSqlSourcePath(file) ? await validateSqlSchema(file) : validateSchemaFile(file);
+      print(report, format, 'Schema');
+    });
+  validate
+    .command('plan')
+    .description('validate a plan JSON file against schema-json/plan.json')
+    .argument('<file>', 'plan JSON file')
+    .option('--format <format>', 'text or json', 'text')
+    .action((file: string, opts: { format: string }) => {
+      const format = choice('--format', opts.format, ['text', 'json'] as const);
+      print(validatePlanFile(file), format, 'Plan');
+    });
+  validate.exitOverride();
+  for (const command of validate.commands) command.exitOverride();
+}
+
+async function validateSqlSchema(file: string): Promise<ValidationReport> {
+  try {
+    await loadSourceFor(file);
+    return { file, valid: true, problems: [] };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { file, valid: false, problems: [{ path: '', message: error.message }] };
+  }
+}
+
+function print(report: ValidationReport, format: 'text' | 'json', what: string): void {
+  if (format === 'json') {
+    out(json(report));
+  } else if (report.valid) {
+    info(`✓ ${what} ${report.file} is valid`);
+  } else {
+    info(`✗ ${what} ${report.file} is invalid (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}):`);
+    for (const p of report.problems) {
+      const where = p.line !== undefined ? `${report.file}:${p.line}:${p.column ?? 1}: ` : p.path ? `${p.path}: ` : '';
+      info(`  ${where}${p.message}`);
+    }
+  }
+  if (!report.valid) process.exitCode = ExitCode.badInput;
+}

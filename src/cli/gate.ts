@@ -1,0 +1,26 @@
+// Which hazards of a plan need the user's explicit --allow-hazards.
+import { hazardInfo } from '../safety/index.js';
+import type { Plan } from '../plan/types.js';
+import type { HazardAllowance } from './common.js';
+
+export interface UnapprovedHazard {
+  step: number;
+  description: string;
+  code: string;
+  message: string;
+}
+
+export function unapprovedHazards(plan: Plan, allowed: HazardAllowance): UnapprovedHazard[] {
+  if (allowed === 'all') return [];
+  const problems: UnapprovedHazard[] = [];
+  plan.steps.forEach((step, index) => {
+    for (const code of step.hazards ?? []) {
+      const known = hazardInfo(code);
+      const needsApproval = !known || known.blocking || known.data_loss === true;
+      if (needsApproval && !allowed.has(code)) {
+        problems.push({ step: index, description: step.description, code, message: known?.title ?? 'unknown hazard' });
+      }
+    }
+  });
+  return problems;
+}

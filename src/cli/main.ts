@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The lockplane command. Thin: parse, call the library, print.
+import { CommanderError } from 'commander';
+import { ExitCode, LockplaneError, redact } from '../errors.js';
+import { buildProgram } from './program.js';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit through here with code 0; commander already printed usage errors.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+  }
+  const debug = process.env.LOCKPLANE_DEBUG === '1';
+  if (error instanceof LockplaneError) {
+    process.stderr.write(`Error: ${error.message}\n`);
+    if (debug && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Error: ${redact(message)}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
+  return ExitCode.runtime;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

@@ -1,0 +1,38 @@
+// The three ways a plan is printed: JSON (the artifact), SQL (a script to
+// read or hand to another tool) and text (for people).
+import { stepStatements, type Plan } from '../plan/types.js';
+import { json } from './output.js';
+
+export type PlanFormat = 'json' | 'sql' | 'text';
+export const PLAN_FORMATS = ['json', 'sql', 'text'] as const;
+
+export function formatPlan(plan: Plan, format: PlanFormat): string {
+  if (format === 'json') return json(plan);
+  if (format === 'sql') return planSql(plan);
+  return planText(plan);
+}
+
+function planSql(plan: Plan): string {
+  if (plan.steps.length === 0) return '-- no changes\n';
+  const header = plan.source_hash ? `-- lockplane plan: source ${plan.source_hash}, target ${plan.target_hash ?? 'unknown'}\n\n` : '';
+  return (
+    header +
+    plan.steps
+      .map((step, i) => {
+        const hazards = step.hazards?.length ? ` [hazards: ${step.hazards.join(', ')}]` : '';
+        return `-- ${i + 1}. ${step.description}${hazards}\n${stepStatements(step).map((s) => `${s};`).join('\n')}\n`;
+      })
+      .join('\n')
+  );
+}
+
+export function planText(plan: Plan): string {
+  if (plan.steps.length === 0) return 'No changes.\n';
+  const lines = [`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`, ''];
+  plan.steps.forEach((step, i) => {
+    const hazards = step.hazards?.length ? `  [${step.hazards.join(', ')}]` : '';
+    lines.push(`${i + 1}. ${step.description}${hazards}`);
+    for (const sql of stepStatements(step)) lines.push(`     ${sql.replace(/\n/g, '\n     ')}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

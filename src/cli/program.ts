@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { lockplaneVersion } from '../version.js';
+import { registerApply } from './commands/apply.js';
+import { registerDiff } from './commands/diff.js';
+import { registerIntrospect } from './commands/introspect.js';
+import { registerPlan } from './commands/plan.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerValidate } from './commands/validate.js';
+
+export function buildProgram(): Command {
+  const program = new Command('lockplane')
+    .description('Declarative Postgres schema management: introspect, diff, plan, validate, roll back and apply safely.')
+    .version(lockplaneVersion(), '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  program.configureOutput({ outputError: (text, write) => write(text) });
+  registerIntrospect(program);
+  registerDiff(program);
+  registerPlan(program);
+  registerValidate(program);
+  registerRollback(program);
+  registerApply(program);
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`lockplane ${lockplaneVersion()}\n`);
+    });
+  // Subcommands inherit exitOverride so usage errors become exit code 2.
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

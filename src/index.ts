@@ -1,0 +1,21 @@
+// The public library API. The CLI uses only what is exported here.
+export type * from './schema/types.js';
+export type { Change, ChangeKind } from './diff/changes.js';
+export type { Plan, PlanStep, ReverseStep } from './plan/types.js';
+export type { Finding, Severity } from './safety/types.js';
+export { ExitCode, LockplaneError, InputError, BlockedError, redact } from './errors.js';
+export { canonicalize } from './schema/canonical.js';
+export { schemaHash } from './schema/hash.js';
+export { loadSchemaJson, saveSchemaJson, loadPlanJson } from './schema/json.js';
+export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/postgres/quote.js';
+export { connect, type PgSession } from './dialects/postgres/session.js';
+export { introspect } from './dialects/postgres/introspect.js';
+export { renderSchemaDdl } from './dialects/postgres/render.js';
+export { diffSchemas } from './diff/index.js';
+export { buildPlan, rollbackPlan } from './plan/index.js';
+export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';
+export { loadSource, type LoadedSource } from './shadow/sources.js';
+export { reversePlan } from './shadow/rollback.js';
+export { provePlan } from './shadow/prove.js';
+export { executePlan } from './apply/execute.js';
+export { resolveTarget, EMBEDDED_DATABASE_URL } from './config/target.js';

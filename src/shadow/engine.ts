@@ -1,0 +1,25 @@
+// Identifies the engine that normalizes desired schemas, so cached results
+// are never reused across engine or Lockplane versions.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { redact } from '../errors.js';
+import { lockplaneVersion } from '../version.js';
+
+let pgliteVersion: string | undefined;
+
+export function engineFingerprint(shadowUrl?: string): string {
+  if (shadowUrl) return `server:${redact(shadowUrl)}:${lockplaneVersion()}`;
+  pgliteVersion ??= readPgliteVersion();
+  return `pglite:${pgliteVersion}:${lockplaneVersion()}`;
+}
+
+function readPgliteVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    const main = require.resolve('@electric-sql/pglite');
+    const root = main.slice(0, main.lastIndexOf('node_modules/@electric-sql/pglite') + 'node_modules/@electric-sql/pglite'.length);
+    return (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

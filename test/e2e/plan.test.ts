@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli, tempProject } from './cli.js';
+
+interface PlanJson {
+  source_hash: string;
+  target_hash: string;
+  steps: { description: string; sql: string | string[]; hazards?: string[] }[];
+}
+
+function withReadmeFixtures(): { dir: string; cleanup: () => void } {
+  const project = tempProject();
+  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'readme'), project.dir, { recursive: true });
+  return project;
+}
+
+test('plan: the original README example gives exactly its two steps', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const result = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const plan = JSON.parse(result.stdout) as PlanJson;
+    assert.deepEqual(plan.steps.map((s) => s.description), ['Create table posts', 'Add column age to table users']);
+    assert.match(String(plan.steps[0]!.sql), /^CREATE TABLE "public"\."posts" \("id" integer NOT NULL, "title" text NOT NULL/);
+    assert.equal(plan.steps[1]!.sql, 'ALTER TABLE "public"."users" ADD COLUMN "age" integer');
+    assert.match(plan.source_hash, /^[0-9a-f]{64}$/);
+    assert.notEqual(plan.source_hash, plan.target_hash);
+  } finally {
+    cleanup();
+  }
+});
+
+test('plan --validate: passing report on stderr, plan on stdout', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const result = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json', '--validate'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /=== Validation Results ===/);
+    assert.match(result.stderr, /✓ Validation 1: PASS/);
+    assert.match(result.stderr, /✓ Validation 2: PASS/);
+    assert.match(result.stderr, /✓ All validations passed/);
+    assert.equal((JSON.parse(result.stdout) as PlanJson).steps.length, 2);
+  } finally {
+    cleanup();
+  }
+});
+
+test('plan --validate: a NOT NULL column without default is blocked with exit 3', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const result = await runCli(['plan', '--from', 'current.json', '--to', 'not-null-email.json', '--validate'], { cwd: dir });
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /✗ Validation 1: FAIL/);
+    assert.match(result.stderr, /Cannot add NOT NULL column 'phone' without a DEFAULT value/);
+    assert.match(result.stderr, /LP101/);
+    assert.match(result.stderr, /❌ Validation FAILED: Some operations are not safe/);
+    assert.equal(result.stdout, '', 'a blocked plan is not written');
+  } finally {
+    cleanup();
+  }
+});
+
+test('plan --output sql and text', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const sql = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json', '--output', 'sql'], { cwd: dir });
+    assert.equal(sql.code, 0, sql.stderr);
+    assert.match(sql.stdout, /-- 1\. Create table posts\nCREATE TABLE "public"\."posts"/);
+    assert.match(sql.stdout, /-- 2\. Add column age to table users\nALTER TABLE "public"\."users" ADD COLUMN "age" integer;/);
+    const text = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json', '--output', 'text'], { cwd: dir });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Plan: 2 steps\n\n1\. Create table posts/);
+    const bad = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json', '--output', 'yaml'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--output: expected one of json, sql, text, got "yaml"/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('diff: JSON description of the differences', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const result = await runCli(['diff', 'current.json', 'desired.json'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const diff = JSON.parse(result.stdout) as { changes: { kind: string }[] };
+    assert.deepEqual(diff.changes.map((c) => c.kind).sort(), ['add_column', 'create_table']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('rollback and plan-rollback reverse a plan, last in first out', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const forward = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json'], { cwd: dir });
+    assert.equal(forward.code, 0, forward.stderr);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'forward.json'), forward.stdout);
+    for (const command of ['rollback', 'plan-rollback']) {
+      const result = await runCli([command, '--plan', 'forward.json', '--from', 'current.json'], { cwd: dir });
+      assert.equal(result.code, 0, result.stderr);
+      const reverse = JSON.parse(result.stdout) as PlanJson;
+      assert.deepEqual(reverse.steps.map((s) => s.description), [
+        'Rollback: Drop column age from table users',
+        'Rollback: Drop table posts',
+      ]);
+      const forwardPlan = JSON.parse(forward.stdout) as PlanJson;
+      assert.equal(reverse.source_hash, forwardPlan.target_hash);
+      assert.equal(reverse.target_hash, forwardPlan.source_hash);
+    }
+    const wrongBase = await runCli(['rollback', '--plan', 'forward.json', '--from', 'desired.json'], { cwd: dir });
+    assert.equal(wrongBase.code, 2);
+    assert.match(wrongBase.stderr, /not the state this plan starts from/);
+  } finally {
+    cleanup();
+  }
+});
