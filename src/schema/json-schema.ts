@@ -66,8 +66,10 @@ export function jsonSchemaProblems(name: JsonSchemaName, value: unknown): Proble
   const errors = validate.errors ?? [];
   // Errors inside oneOf/anyOf branches explain why each branch failed; the oneOf/anyOf
   // error itself says it better.
-  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !oneOfPaths.some((p) => e.schemaPath.startsWith(`${p}/`)));
+  const branches = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const kept = errors.filter(
+    (e) => !branches.some((b) => e.instancePath.startsWith(b.instancePath) && e.schemaPath.startsWith(`${b.schemaPath}/`)),
+  );
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of kept) {
@@ -123,11 +125,12 @@ function describe(error: ErrorObject): Problem {
             : `must match ${String(params.pattern)}`,
       };
     case 'oneOf':
-      if (error.schemaPath.includes('indexKey')) return { path: at, message: 'must have exactly one of column or expression' };
-      return { path: at, message: 'must match exactly one allowed form' };
-    case 'anyOf':
-      if (error.schemaPath.includes('index')) return { path: at, message: 'must have columns or keys' };
-      return { path: at, message: 'must match an allowed form' };
+    case 'anyOf': {
+      // Each oneOf/anyOf in our schemas is a choice between required properties: name them.
+      const choices = ((error.schema as { required?: string[] }[] | undefined) ?? []).map((b) => b.required?.[0]).filter(Boolean);
+      const list = choices.join(' or ');
+      return { path: at, message: error.keyword === 'oneOf' ? `must have exactly one of ${list}` : `must have ${list}` };
+    }
     default:
       return { path: at, message: error.message ?? `is invalid (${error.keyword})` };
   }

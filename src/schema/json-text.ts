@@ -29,7 +29,7 @@ export function parseJsonWithPositions(input: string): JsonParseResult {
     value = JSON.parse(text);
   } catch (error) {
     const first = errors[0];
-    if (first) return { ok: false, error: { message: describeParseError(text, first), index: first.offset } };
+    if (first) return { ok: false, error: describeParseError(text, first) };
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
     return { ok: false, error: { message, index: at ? Number(at[1]) : 0 } };
@@ -37,12 +37,17 @@ export function parseJsonWithPositions(input: string): JsonParseResult {
   return { ok: true, json: { text, value, tree } };
 }
 
-function describeParseError(text: string, error: ParseError): string {
+function describeParseError(text: string, error: ParseError): JsonSyntaxError {
+  const trailingComma = /,\s*$/.exec(text.slice(0, error.offset));
   const found = text.slice(error.offset, error.offset + Math.max(1, error.length));
+  if (trailingComma && (found === '}' || found === ']')) return { message: 'trailing comma is not allowed', index: trailingComma.index };
+  return { message: describeCode(text, error, found), index: error.offset };
+}
+
+function describeCode(text: string, error: ParseError, found: string): string {
   switch (error.error) {
     case ParseErrorCode.PropertyNameExpected:
     case ParseErrorCode.ValueExpected:
-      if ((found === '}' || found === ']') && /,\s*$/.test(text.slice(0, error.offset))) return 'trailing comma is not allowed';
       if (error.offset >= text.length) return 'unexpected end of input';
       return error.error === ParseErrorCode.ValueExpected
         ? `expected a value, found ${quoteToken(found)}`
