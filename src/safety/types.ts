@@ -17,3 +17,17 @@ export interface Finding {
   /** The step fails validation unless the code is allowed. */
   blocking: boolean;
 }
+
+/** The validation of one plan step. */
+export interface StepValidation {
+  /** 0-based index of the step in the plan. */
+  step: number;
+  description: string;
+  findings: Finding[];
+  /** The step can be undone without losing data. */
+  reversible: boolean;
+  /** What undoing it does, e.g. "DROP TABLE users". */
+  reverseDescription: string;
+  /** Why the step is (or is not) safe, e.g. "Table creation is always safe". */
+  reasons: string[];
+}

@@ -1,0 +1,24 @@
+// All SQL generation for Postgres. Identifiers go through quoteIdent /
+// quoteQualified, literals through quoteLiteral; IR expressions (defaults,
+// checks, index expressions and predicates, generation expressions) are
+// catalog-spelled SQL and are inserted verbatim.
+export { renderSchemaDdl, createSchemaSql, dropSchemaSql } from './render/schema.js';
+export { createTableStatements, dropTableSql, addColumnStatements, dropColumnSql } from './render/table.js';
+export { columnDefinition, identityClause } from './render/column.js';
+export { alterColumnStatements, typeChanged } from './render/alter-column.js';
+export {
+  addPrimaryKeySql,
+  dropPrimaryKeySql,
+  addUniqueSql,
+  addCheckSql,
+  addForeignKeySql,
+  dropConstraintSql,
+  primaryKeyName,
+  primaryKeyClause,
+  uniqueClause,
+  checkClause,
+  foreignKeyClause,
+} from './render/constraints.js';
+export { createIndexSql, dropIndexSql } from './render/indexes.js';
+export { serialSequence, parseRegclassText } from './render/sequence.js';
+export { tableName } from './render/names.js';

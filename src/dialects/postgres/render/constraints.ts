@@ -1,0 +1,65 @@
+// Table constraints: primary key, unique, check, foreign key — as clauses of
+// CREATE TABLE and as ALTER TABLE ADD/DROP CONSTRAINT statements.
+import type {
+  CheckConstraint,
+  ForeignKey,
+  PrimaryKey,
+  QualifiedName,
+  UniqueConstraint,
+} from '../../../schema/types.js';
+import { quoteIdent, quoteQualified } from '../quote.js';
+import { quoteList } from './names.js';
+
+function named(name: string | undefined): string {
+  return name === undefined ? '' : `CONSTRAINT ${quoteIdent(name)} `;
+}
+
+function deferrable(c: { deferrable?: boolean; initially_deferred?: boolean }): string {
+  if (!c.deferrable) return '';
+  return c.initially_deferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
+}
+
+export function primaryKeyClause(pk: PrimaryKey): string {
+  return `${named(pk.name)}PRIMARY KEY (${quoteList(pk.columns)})`;
+}
+
+export function uniqueClause(u: UniqueConstraint): string {
+  const nulls = u.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
+  return `${named(u.name)}UNIQUE${nulls} (${quoteList(u.columns)})${deferrable(u)}`;
+}
+
+export function checkClause(c: CheckConstraint): string {
+  return `${named(c.name)}CHECK (${c.expression})${c.no_inherit ? ' NO INHERIT' : ''}`;
+}
+
+export function foreignKeyClause(fk: ForeignKey, ownSchema: string): string {
+  const target = quoteQualified({ schema: fk.referenced_schema ?? ownSchema, name: fk.referenced_table });
+  let out = `${named(fk.name)}FOREIGN KEY (${quoteList(fk.columns)}) REFERENCES ${target} (${quoteList(fk.referenced_columns)})`;
+  if (fk.match === 'FULL') out += ' MATCH FULL';
+  if (fk.on_delete && fk.on_delete !== 'NO ACTION') out += ` ON DELETE ${fk.on_delete}`;
+  if (fk.on_update && fk.on_update !== 'NO ACTION') out += ` ON UPDATE ${fk.on_update}`;
+  return out + deferrable(fk);
+}
+
+export function addConstraintSql(table: QualifiedName, clause: string): string {
+  return `ALTER TABLE ${quoteQualified(table)} ADD ${clause}`;
+}
+
+export function dropConstraintSql(table: QualifiedName, name: string): string {
+  return `ALTER TABLE ${quoteQualified(table)} DROP CONSTRAINT ${quoteIdent(name)}`;
+}
+
+/** The name Postgres gives an unnamed primary key (`<table>_pkey`, cut to 63 bytes). */
+export function primaryKeyName(table: QualifiedName, pk: PrimaryKey): string {
+  if (pk.name !== undefined) return pk.name;
+  const suffix = '_pkey';
+  let base = table.name;
+  while (Buffer.byteLength(base + suffix) > 63) base = base.slice(0, -1);
+  return base + suffix;
+}
+
+export const addPrimaryKeySql = (t: QualifiedName, pk: PrimaryKey): string => addConstraintSql(t, primaryKeyClause(pk));
+export const dropPrimaryKeySql = (t: QualifiedName, pk: PrimaryKey): string => dropConstraintSql(t, primaryKeyName(t, pk));
+export const addUniqueSql = (t: QualifiedName, u: UniqueConstraint): string => addConstraintSql(t, uniqueClause(u));
+export const addCheckSql = (t: QualifiedName, c: CheckConstraint): string => addConstraintSql(t, checkClause(c));
+export const addForeignKeySql = (t: QualifiedName, fk: ForeignKey): string => addConstraintSql(t, foreignKeyClause(fk, t.schema));

@@ -1,0 +1,97 @@
+// Applies Changes to a Schema in memory: what the database would look like
+// after running them. Used to know the state between steps (safety checks,
+// rollback of a plan) and, in tests, to check that a diff is complete.
+import { canonicalize } from '../schema/canonical.js';
+import type { QualifiedName, Schema, Table } from '../schema/types.js';
+import { tableKey, qualifiedKey } from '../schema/types.js';
+import type { Change, ChangeKind } from './changes.js';
+
+type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
+
+class Model {
+  readonly schemas: Set<string>;
+  readonly tables: Map<string, Table>;
+  constructor(schema: Schema) {
+    const c = structuredClone(canonicalize(schema));
+    this.schemas = new Set((c.schemas ?? []).map((s) => s.name));
+    this.tables = new Map(c.tables.map((t) => [tableKey(t), t]));
+  }
+  table(q: QualifiedName): Table {
+    const t = this.tables.get(qualifiedKey(q));
+    if (!t) throw new Error(`change refers to missing table ${qualifiedKey(q)}`);
+    return t;
+  }
+  toSchema(): Schema {
+    return canonicalize({ schemas: [...this.schemas].map((name) => ({ name })), tables: [...this.tables.values()] });
+  }
+}
+
+function without<T extends { name: string }>(list: T[] | undefined, name: string): T[] {
+  return (list ?? []).filter((x) => x.name !== name);
+}
+
+const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
+  create_schema: (m, c) => void m.schemas.add(c.schema),
+  drop_schema: (m, c) => void m.schemas.delete(c.schema),
+  create_table: (m, c) => void m.tables.set(tableKey(c.table), structuredClone(c.table)),
+  drop_table: (m, c) => void m.tables.delete(tableKey(c.table)),
+  add_column: (m, c) => void m.table(c.table).columns.push(structuredClone(c.column)),
+  drop_column: (m, c) => {
+    const t = m.table(c.table);
+    t.columns = without(t.columns, c.column.name);
+  },
+  alter_column: (m, c) => {
+    const t = m.table(c.table);
+    t.columns = t.columns.map((col) => (col.name === c.from.name ? structuredClone(c.to) : col));
+  },
+  add_primary_key: (m, c) => {
+    const t = m.table(c.table);
+    t.primary_key = structuredClone(c.primary_key);
+    const cols = new Set(c.primary_key.columns);
+    for (const col of t.columns) if (cols.has(col.name)) col.nullable = false;
+  },
+  drop_primary_key: (m, c) => {
+    const t = m.table(c.table);
+    delete t.primary_key;
+    for (const col of t.columns) col.is_primary_key = false;
+  },
+  add_unique: (m, c) => {
+    const t = m.table(c.table);
+    t.unique_constraints = [...(t.unique_constraints ?? []), structuredClone(c.constraint)];
+  },
+  drop_unique: (m, c) => {
+    const t = m.table(c.table);
+    t.unique_constraints = without(t.unique_constraints, c.constraint.name);
+  },
+  add_check: (m, c) => {
+    const t = m.table(c.table);
+    t.check_constraints = [...(t.check_constraints ?? []), structuredClone(c.constraint)];
+  },
+  drop_check: (m, c) => {
+    const t = m.table(c.table);
+    t.check_constraints = without(t.check_constraints, c.constraint.name);
+  },
+  create_index: (m, c) => {
+    const t = m.table(c.table);
+    t.indexes = [...(t.indexes ?? []), structuredClone(c.index)];
+  },
+  drop_index: (m, c) => {
+    const t = m.table(c.table);
+    t.indexes = without(t.indexes, c.index.name);
+  },
+  add_foreign_key: (m, c) => {
+    const t = m.table(c.table);
+    t.foreign_keys = [...(t.foreign_keys ?? []), structuredClone(c.foreign_key)];
+  },
+  drop_foreign_key: (m, c) => {
+    const t = m.table(c.table);
+    t.foreign_keys = without(t.foreign_keys, c.foreign_key.name);
+  },
+};
+
+/** The schema after the changes, in canonical form. Throws when a change refers to a missing table. */
+export function applyChanges(schema: Schema, changes: readonly Change[]): Schema {
+  const model = new Model(schema);
+  for (const change of changes) (appliers[change.kind] as (m: Model, c: Change) => void)(model, change);
+  return model.toSchema();
+}

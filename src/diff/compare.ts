@@ -1,0 +1,39 @@
+// Equality of IR objects as the differ sees them: by full definition, with
+// the ordering-only and original-format-only fields ignored.
+import { stableStringify } from '../schema/hash.js';
+import type { Column, PrimaryKey } from '../schema/types.js';
+
+export function sameDefinition<T>(a: T, b: T): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+/** A column's definition without the original format's `is_primary_key` flag. */
+export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key'> {
+  const { is_primary_key: _flag, ...rest } = column;
+  return rest;
+}
+
+export function sameColumn(a: Column, b: Column): boolean {
+  return sameDefinition(columnDefinitionOf(a), columnDefinitionOf(b));
+}
+
+/** Generation differs (added, removed, or another expression/kind): the column must be recreated. */
+export function generationChanged(a: Column, b: Column): boolean {
+  if (!a.generated && !b.generated) return false;
+  if (!a.generated || !b.generated) return true;
+  return !sameDefinition(a.generated, b.generated) || a.type !== b.type || (a.collation ?? '') !== (b.collation ?? '');
+}
+
+/** An unnamed key (a JSON source that gave none) matches any name. */
+export function samePrimaryKey(a: PrimaryKey | undefined, b: PrimaryKey | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  if (a.name !== undefined && b.name !== undefined && a.name !== b.name) return false;
+  return sameDefinition(a.columns, b.columns);
+}
+
+/** Two column lists naming the same set (Postgres matches referenced keys as sets). */
+export function sameColumnSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((c) => set.has(c));
+}

@@ -1,0 +1,71 @@
+// Schema × Schema → Change[]: pure and deterministic. Tables are matched by
+// qualified name, never by bare name. A new table is created without its
+// indexes and foreign keys, which follow as separate changes; a dropped table
+// is preceded by the drops of its own indexes and foreign keys — so every
+// change inverts exactly.
+import { canonicalize } from '../schema/canonical.js';
+import type { QualifiedName, Schema, Table } from '../schema/types.js';
+import { DEFAULT_NAMESPACE, tableKey, tableSchema } from '../schema/types.js';
+import type { Change } from './changes.js';
+import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
+import { diffTable } from './table.js';
+
+export type { Change, ChangeKind } from './changes.js';
+export { invertChange } from './invert.js';
+export { applyChanges } from './apply.js';
+
+export function diffSchemas(from: Schema, to: Schema): Change[] {
+  const a = canonicalize(from);
+  const b = canonicalize(to);
+  const changes: Change[] = [];
+
+  const aNs = new Set((a.schemas ?? []).map((s) => s.name));
+  const bNs = new Set((b.schemas ?? []).map((s) => s.name));
+  for (const ns of bNs) if (!aNs.has(ns) && ns !== DEFAULT_NAMESPACE) changes.push({ kind: 'create_schema', schema: ns });
+  for (const ns of aNs) if (!bNs.has(ns) && ns !== DEFAULT_NAMESPACE) changes.push({ kind: 'drop_schema', schema: ns });
+
+  const aTables = new Map(a.tables.map((t) => [tableKey(t), t]));
+  const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
+  const retyped = new Map<string, Set<string>>();
+  for (const [key, t] of aTables) if (!bTables.has(key)) changes.push(...dropTableChanges(t));
+  for (const [key, t] of bTables) {
+    const old = aTables.get(key);
+    if (!old) {
+      changes.push(...createTableChanges(t));
+      continue;
+    }
+    const d = diffTable(old, t);
+    changes.push(...d.changes);
+    if (d.retyped.size) retyped.set(key, d.retyped);
+  }
+  changes.push(...readdDependentForeignKeys(aTables, bTables, changes, retyped));
+  return changes;
+}
+
+function nameOf(t: Table): QualifiedName {
+  return { schema: tableSchema(t), name: t.name };
+}
+
+/** The table alone (columns, primary key, unique and check constraints). */
+export function bareTable(t: Table): Table {
+  const { indexes: _i, foreign_keys: _f, ...rest } = t;
+  return rest;
+}
+
+export function createTableChanges(t: Table): Change[] {
+  const q = nameOf(t);
+  return [
+    { kind: 'create_table', table: bareTable(t) },
+    ...(t.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index })),
+    ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'add_foreign_key', table: q, foreign_key })),
+  ];
+}
+
+export function dropTableChanges(t: Table): Change[] {
+  const q = nameOf(t);
+  return [
+    ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'drop_foreign_key', table: q, foreign_key })),
+    ...(t.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })),
+    { kind: 'drop_table', table: bareTable(t) },
+  ];
+}

@@ -1,0 +1,30 @@
+// Every Change knows its inverse: applying a change and then its inverse is a
+// no-op on the schema. Rollback plans are built from these, never from SQL.
+import type { Change, ChangeKind } from './changes.js';
+
+type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
+
+const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
+  create_schema: (c) => ({ kind: 'drop_schema', schema: c.schema }),
+  drop_schema: (c) => ({ kind: 'create_schema', schema: c.schema }),
+  create_table: (c) => ({ kind: 'drop_table', table: c.table }),
+  drop_table: (c) => ({ kind: 'create_table', table: c.table }),
+  add_column: (c) => ({ kind: 'drop_column', table: c.table, column: c.column }),
+  drop_column: (c) => ({ kind: 'add_column', table: c.table, column: c.column }),
+  alter_column: (c) => ({ kind: 'alter_column', table: c.table, from: c.to, to: c.from }),
+  add_primary_key: (c) => ({ kind: 'drop_primary_key', table: c.table, primary_key: c.primary_key }),
+  drop_primary_key: (c) => ({ kind: 'add_primary_key', table: c.table, primary_key: c.primary_key }),
+  add_unique: (c) => ({ kind: 'drop_unique', table: c.table, constraint: c.constraint }),
+  drop_unique: (c) => ({ kind: 'add_unique', table: c.table, constraint: c.constraint }),
+  add_check: (c) => ({ kind: 'drop_check', table: c.table, constraint: c.constraint }),
+  drop_check: (c) => ({ kind: 'add_check', table: c.table, constraint: c.constraint }),
+  create_index: (c) => ({ kind: 'drop_index', table: c.table, index: c.index }),
+  drop_index: (c) => ({ kind: 'create_index', table: c.table, index: c.index }),
+  add_foreign_key: (c) => ({ kind: 'drop_foreign_key', table: c.table, foreign_key: c.foreign_key }),
+  drop_foreign_key: (c) => ({ kind: 'add_foreign_key', table: c.table, foreign_key: c.foreign_key }),
+};
+
+export function invertChange(change: Change): Change {
+  const fn = inverses[change.kind] as (c: Change) => Change;
+  return fn(change);
+}

@@ -1,0 +1,102 @@
+// Differences inside one table that exists on both sides: columns by name
+// (order ignored), primary key, unique and check constraints, indexes and
+// foreign keys by name and full definition (a changed definition is a drop
+// plus an add).
+import { indexKeys } from '../schema/canonical.js';
+import type { ForeignKey, Index, QualifiedName, Table } from '../schema/types.js';
+import { tableSchema } from '../schema/types.js';
+import type { Change } from './changes.js';
+import { generationChanged, sameColumn, sameDefinition, samePrimaryKey } from './compare.js';
+
+export interface TableDiff {
+  changes: Change[];
+  /** Columns whose stored type changes (altered or recreated): foreign keys over them are re-added. */
+  retyped: Set<string>;
+}
+
+export function diffTable(a: Table, b: Table): TableDiff {
+  const q: QualifiedName = { schema: tableSchema(b), name: b.name };
+  const changes: Change[] = [];
+  const retyped = new Set<string>();
+  const recreated = new Set<string>();
+  const before = new Map(a.columns.map((c) => [c.name, c]));
+  const after = new Set(b.columns.map((c) => c.name));
+
+  for (const col of b.columns) {
+    const old = before.get(col.name);
+    if (!old) changes.push({ kind: 'add_column', table: q, column: col });
+    else if (generationChanged(old, col)) {
+      changes.push({ kind: 'drop_column', table: q, column: old }, { kind: 'add_column', table: q, column: col });
+      recreated.add(col.name);
+      retyped.add(col.name);
+    } else if (!sameColumn(old, col)) {
+      changes.push({ kind: 'alter_column', table: q, from: old, to: col });
+      if (old.type !== col.type || (old.collation ?? '') !== (col.collation ?? '')) retyped.add(col.name);
+    }
+  }
+  for (const col of a.columns) if (!after.has(col.name)) changes.push({ kind: 'drop_column', table: q, column: col });
+
+  const mentions = (names: readonly string[], texts: readonly (string | undefined)[]): boolean =>
+    names.some((n) => recreated.has(n)) || texts.some((t) => t !== undefined && [...recreated].some((n) => t.includes(n)));
+
+  const pkTouched = a.primary_key !== undefined && mentions(a.primary_key.columns, []);
+  if (!samePrimaryKey(a.primary_key, b.primary_key) || pkTouched) {
+    if (a.primary_key) changes.push({ kind: 'drop_primary_key', table: q, primary_key: a.primary_key });
+    if (b.primary_key) changes.push({ kind: 'add_primary_key', table: q, primary_key: b.primary_key });
+  }
+  pairs(a.unique_constraints, b.unique_constraints, (u) => mentions(u.columns, []), q, changes, 'drop_unique', 'add_unique');
+  pairs(a.check_constraints, b.check_constraints, (c) => mentions([], [c.expression]), q, changes, 'drop_check', 'add_check');
+  pairs(a.indexes, b.indexes, (i) => mentions(indexColumns(i), indexTexts(i)), q, changes, 'drop_index', 'create_index');
+  pairs(a.foreign_keys, b.foreign_keys, (fk: ForeignKey) => mentions(fk.columns, []), q, changes, 'drop_foreign_key', 'add_foreign_key');
+  return { changes, retyped };
+}
+
+function indexColumns(i: Index): string[] {
+  return [...indexKeys(i).flatMap((k) => (k.column !== undefined ? [k.column] : [])), ...(i.include ?? [])];
+}
+
+function indexTexts(i: Index): (string | undefined)[] {
+  return [...indexKeys(i).map((k) => k.expression), i.where];
+}
+
+type Named = { name: string };
+type DropKind = 'drop_unique' | 'drop_check' | 'drop_index' | 'drop_foreign_key';
+type AddKind = 'add_unique' | 'add_check' | 'create_index' | 'add_foreign_key';
+
+const FIELD: Record<DropKind | AddKind, 'constraint' | 'index' | 'foreign_key'> = {
+  drop_unique: 'constraint',
+  add_unique: 'constraint',
+  drop_check: 'constraint',
+  add_check: 'constraint',
+  drop_index: 'index',
+  create_index: 'index',
+  drop_foreign_key: 'foreign_key',
+  add_foreign_key: 'foreign_key',
+};
+
+function make(kind: DropKind | AddKind, table: QualifiedName, object: Named): Change {
+  return { kind, table, [FIELD[kind]]: object } as unknown as Change;
+}
+
+/** Named objects compared by name and full definition; `touched` forces a recreate. */
+function pairs<T extends Named>(
+  a: T[] | undefined,
+  b: T[] | undefined,
+  touched: (x: T) => boolean,
+  table: QualifiedName,
+  out: Change[],
+  drop: DropKind,
+  add: AddKind,
+): void {
+  const before = new Map((a ?? []).map((x) => [x.name, x]));
+  const after = new Map((b ?? []).map((x) => [x.name, x]));
+  for (const [name, old] of before) {
+    const next = after.get(name);
+    if (!next || !sameDefinition(old, next) || touched(old)) out.push(make(drop, table, old));
+  }
+  for (const [name, next] of after) {
+    const old = before.get(name);
+    if (!old || !sameDefinition(old, next) || touched(old)) out.push(make(add, table, next));
+  }
+}
+

@@ -1,0 +1,89 @@
+// Table constraints that are not foreign keys: primary key, unique, check.
+import {
+  addCheckSql,
+  addPrimaryKeySql,
+  addUniqueSql,
+  dropConstraintSql,
+  dropPrimaryKeySql,
+  primaryKeyName,
+} from '../../dialects/postgres/render.js';
+import type { QualifiedName } from '../../schema/types.js';
+import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+
+/** A key constraint (PK or unique): its columns must exist; it provides a unique key and an index name. */
+function keyDeps(q: QualifiedName, name: string, columns: string[], adding: boolean, notNull: boolean): Deps {
+  const d = noDeps();
+  const own = [key.uniqueKey(q, columns), key.constraint(q, name), key.relation(q.schema, name)];
+  const uses = [key.table(q), ...columns.flatMap((c) => [key.column(q, c), key.columnType(q, c)])];
+  if (adding) {
+    d.produces.push(...own);
+    d.needs.push(...uses, key.columnsAdded(q));
+  } else {
+    d.removes.push(...own);
+    d.releases.push(...uses, key.columnsRemoved(q));
+    if (notNull) d.releases.push(...columns.map((c) => key.notNull(q, c)));
+  }
+  return d;
+}
+
+export const addPrimaryKey: ChangeHandler<'add_primary_key'> = {
+  phase: PHASE.add_constraint,
+  sortKey: (c) => tableSortKey(c.table, primaryKeyName(c.table, c.primary_key)),
+  describe: (c) => `Add primary key ${primaryKeyName(c.table, c.primary_key)} to table ${display(c.table)}`,
+  summary: (c) => `ADD PRIMARY KEY ${display(c.table)} (${c.primary_key.columns.join(', ')})`,
+  sql: (c) => [addPrimaryKeySql(c.table, c.primary_key)],
+  deps: (c) => keyDeps(c.table, primaryKeyName(c.table, c.primary_key), c.primary_key.columns, true, true),
+};
+
+export const dropPrimaryKey: ChangeHandler<'drop_primary_key'> = {
+  phase: PHASE.drop_constraint,
+  sortKey: (c) => tableSortKey(c.table, primaryKeyName(c.table, c.primary_key)),
+  describe: (c) => `Drop primary key ${primaryKeyName(c.table, c.primary_key)} from table ${display(c.table)}`,
+  summary: (c) => `DROP PRIMARY KEY ${display(c.table)}.${primaryKeyName(c.table, c.primary_key)}`,
+  sql: (c) => [dropPrimaryKeySql(c.table, c.primary_key)],
+  deps: (c) => keyDeps(c.table, primaryKeyName(c.table, c.primary_key), c.primary_key.columns, false, true),
+};
+
+export const addUnique: ChangeHandler<'add_unique'> = {
+  phase: PHASE.add_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Add unique constraint ${c.constraint.name} to table ${display(c.table)}`,
+  summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} UNIQUE`,
+  sql: (c) => [addUniqueSql(c.table, c.constraint)],
+  deps: (c) => keyDeps(c.table, c.constraint.name, c.constraint.columns, true, false),
+};
+
+export const dropUnique: ChangeHandler<'drop_unique'> = {
+  phase: PHASE.drop_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Drop unique constraint ${c.constraint.name} from table ${display(c.table)}`,
+  summary: (c) => `DROP CONSTRAINT ${display(c.table)}.${c.constraint.name}`,
+  sql: (c) => [dropConstraintSql(c.table, c.constraint.name)],
+  deps: (c) => keyDeps(c.table, c.constraint.name, c.constraint.columns, false, false),
+};
+
+export const addCheck: ChangeHandler<'add_check'> = {
+  phase: PHASE.add_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Add check constraint ${c.constraint.name} to table ${display(c.table)}`,
+  summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} CHECK`,
+  sql: (c) => [addCheckSql(c.table, c.constraint)],
+  deps: (c) => ({
+    ...noDeps(),
+    needs: [key.table(c.table), key.columnsAdded(c.table)],
+    produces: [key.constraint(c.table, c.constraint.name)],
+  }),
+};
+
+export const dropCheck: ChangeHandler<'drop_check'> = {
+  phase: PHASE.drop_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Drop check constraint ${c.constraint.name} from table ${display(c.table)}`,
+  summary: (c) => `DROP CONSTRAINT ${display(c.table)}.${c.constraint.name}`,
+  sql: (c) => [dropConstraintSql(c.table, c.constraint.name)],
+  deps: (c) => ({
+    ...noDeps(),
+    releases: [key.table(c.table), key.columnsRemoved(c.table)],
+    removes: [key.constraint(c.table, c.constraint.name)],
+  }),
+};

@@ -1,0 +1,48 @@
+// Foreign keys: added last (after every table, key and column they stand on),
+// dropped first.
+import { addForeignKeySql, dropConstraintSql } from '../../dialects/postgres/render.js';
+import type { ForeignKey, QualifiedName } from '../../schema/types.js';
+import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+
+export function referencedTable(q: QualifiedName, fk: ForeignKey): QualifiedName {
+  return { schema: fk.referenced_schema ?? q.schema, name: fk.referenced_table };
+}
+
+function fkDeps(q: QualifiedName, fk: ForeignKey, adding: boolean): Deps {
+  const d = noDeps();
+  const ref = referencedTable(q, fk);
+  const uses = [
+    key.table(q),
+    key.table(ref),
+    key.uniqueKey(ref, fk.referenced_columns),
+    ...fk.columns.flatMap((c) => [key.column(q, c), key.columnType(q, c)]),
+    ...fk.referenced_columns.flatMap((c) => [key.column(ref, c), key.columnType(ref, c)]),
+  ];
+  const own = [key.constraint(q, fk.name)];
+  if (adding) {
+    d.produces.push(...own);
+    d.needs.push(...uses, key.columnsAdded(q));
+  } else {
+    d.removes.push(...own);
+    d.releases.push(...uses, key.columnsRemoved(q), key.columnsRemoved(ref));
+  }
+  return d;
+}
+
+export const addForeignKey: ChangeHandler<'add_foreign_key'> = {
+  phase: PHASE.add_foreign_key,
+  sortKey: (c) => tableSortKey(c.table, c.foreign_key.name),
+  describe: (c) => `Add foreign key ${c.foreign_key.name} to table ${display(c.table)}`,
+  summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.foreign_key.name} FOREIGN KEY`,
+  sql: (c) => [addForeignKeySql(c.table, c.foreign_key)],
+  deps: (c) => fkDeps(c.table, c.foreign_key, true),
+};
+
+export const dropForeignKey: ChangeHandler<'drop_foreign_key'> = {
+  phase: PHASE.drop_foreign_key,
+  sortKey: (c) => tableSortKey(c.table, c.foreign_key.name),
+  describe: (c) => `Drop foreign key ${c.foreign_key.name} from table ${display(c.table)}`,
+  summary: (c) => `DROP CONSTRAINT ${display(c.table)}.${c.foreign_key.name}`,
+  sql: (c) => [dropConstraintSql(c.table, c.foreign_key.name)],
+  deps: (c) => fkDeps(c.table, c.foreign_key, false),
+};

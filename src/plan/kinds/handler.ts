@@ -1,0 +1,87 @@
+// The small interface every change kind implements for the planner: how to
+// describe it, its SQL, where it sorts, and the resources it produces, needs,
+// removes and releases (from which the dependency graph is built).
+import type { Change, ChangeKind } from '../../diff/changes.js';
+import type { QualifiedName } from '../../schema/types.js';
+import { DEFAULT_NAMESPACE, qualifiedKey } from '../../schema/types.js';
+
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
+
+/**
+ * Resource keys. A change that `needs` k runs after every change that
+ * `produces` k; a change that `releases` k runs before every change that
+ * `removes` k; a change that `removes` k runs before one that `produces` k
+ * again (drop, then recreate).
+ */
+export interface Deps {
+  produces: string[];
+  needs: string[];
+  removes: string[];
+  releases: string[];
+}
+
+export interface SortContext {
+  /** Position of a column in the target table, for ordering added columns. */
+  columnOrdinal(table: QualifiedName, column: string): number;
+}
+
+export interface ChangeHandler<K extends ChangeKind> {
+  /** Coarse order: see PHASES in plan/order.ts. */
+  phase: number;
+  /** Tie-break inside a phase (compared part by part). */
+  sortKey(change: ChangeOf<K>, context: SortContext): string[];
+  /** Human description, e.g. "Create table posts". */
+  describe(change: ChangeOf<K>): string;
+  /** Short SQL-like summary, e.g. "DROP TABLE users" (used for "Reversible: …"). */
+  summary(change: ChangeOf<K>): string;
+  sql(change: ChangeOf<K>): string[];
+  deps(change: ChangeOf<K>): Deps;
+}
+
+export const PHASE = {
+  create_schema: 0,
+  drop_foreign_key: 1,
+  drop_constraint: 2,
+  drop_table: 3,
+  create_table: 4,
+  add_column: 5,
+  alter_column: 6,
+  drop_column: 7,
+  add_constraint: 8,
+  create_index: 9,
+  add_foreign_key: 10,
+  drop_schema: 11,
+} as const;
+
+/** `users` in public, `sales.orders` elsewhere: for humans, not for SQL. */
+export function display(table: QualifiedName): string {
+  return table.schema === DEFAULT_NAMESPACE ? table.name : `${table.schema}.${table.name}`;
+}
+
+const SEP = '\u0000';
+
+export const key = {
+  schema: (s: string) => `schema${SEP}${s}`,
+  table: (q: QualifiedName) => `table${SEP}${qualifiedKey(q)}`,
+  /** Relation names (tables, indexes, constraint indexes) share one namespace per schema. */
+  relation: (schema: string, name: string) => `rel${SEP}${schema}${SEP}${name}`,
+  column: (q: QualifiedName, c: string) => `column${SEP}${qualifiedKey(q)}${SEP}${c}`,
+  columnType: (q: QualifiedName, c: string) => `coltype${SEP}${qualifiedKey(q)}${SEP}${c}`,
+  notNull: (q: QualifiedName, c: string) => `notnull${SEP}${qualifiedKey(q)}${SEP}${c}`,
+  /** Any column of the table added or altered (for checks and expression indexes). */
+  columnsAdded: (q: QualifiedName) => `cols+${SEP}${qualifiedKey(q)}`,
+  /** Any column of the table dropped. */
+  columnsRemoved: (q: QualifiedName) => `cols-${SEP}${qualifiedKey(q)}`,
+  /** A unique key over a set of columns (what a foreign key references). */
+  uniqueKey: (q: QualifiedName, columns: readonly string[]) =>
+    `key${SEP}${qualifiedKey(q)}${SEP}${[...columns].sort().join(SEP)}`,
+  constraint: (q: QualifiedName, name: string) => `con${SEP}${qualifiedKey(q)}${SEP}${name}`,
+};
+
+export function noDeps(): Deps {
+  return { produces: [], needs: [], removes: [], releases: [] };
+}
+
+export function tableSortKey(table: QualifiedName, ...rest: string[]): string[] {
+  return [table.schema, table.name, ...rest];
+}

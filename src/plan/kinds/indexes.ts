@@ -1,0 +1,40 @@
+// Indexes. A unique index over plain columns can back a foreign key.
+import { createIndexSql, dropIndexSql } from '../../dialects/postgres/render.js';
+import { indexKeys } from '../../schema/canonical.js';
+import type { Index, QualifiedName } from '../../schema/types.js';
+import { key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+
+function indexDeps(q: QualifiedName, index: Index, adding: boolean): Deps {
+  const d = noDeps();
+  const keys = indexKeys(index);
+  const columns = [...keys.flatMap((k) => (k.column !== undefined ? [k.column] : [])), ...(index.include ?? [])];
+  const own = [key.relation(q.schema, index.name)];
+  if (index.unique && !index.where && keys.every((k) => k.column !== undefined)) own.push(key.uniqueKey(q, columns));
+  const uses = [key.table(q), ...columns.map((c) => key.column(q, c))];
+  if (adding) {
+    d.produces.push(...own);
+    d.needs.push(...uses, key.columnsAdded(q));
+  } else {
+    d.removes.push(...own);
+    d.releases.push(...uses, key.columnsRemoved(q));
+  }
+  return d;
+}
+
+export const createIndex: ChangeHandler<'create_index'> = {
+  phase: PHASE.create_index,
+  sortKey: (c) => tableSortKey(c.table, c.index.name),
+  describe: (c) => `Create index ${c.index.name}`,
+  summary: (c) => `CREATE INDEX ${c.index.name}`,
+  sql: (c) => [createIndexSql(c.table, c.index)],
+  deps: (c) => indexDeps(c.table, c.index, true),
+};
+
+export const dropIndex: ChangeHandler<'drop_index'> = {
+  phase: PHASE.drop_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.index.name),
+  describe: (c) => `Drop index ${c.index.name}`,
+  summary: (c) => `DROP INDEX ${c.index.name}`,
+  sql: (c) => [dropIndexSql(c.table, c.index)],
+  deps: (c) => indexDeps(c.table, c.index, false),
+};

@@ -1,0 +1,59 @@
+// The one list of change kinds the planner knows. Adding a kind is adding its
+// handler module and one line here.
+import type { Change, ChangeKind } from '../../diff/changes.js';
+import { addColumn, alterColumn, dropColumn } from './column.js';
+import { addCheck, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
+import { addForeignKey, dropForeignKey } from './foreign-key.js';
+import type { ChangeHandler, Deps, SortContext } from './handler.js';
+import { createIndex, dropIndex } from './indexes.js';
+import { createSchema, dropSchema } from './schema.js';
+import { createTable, dropTable } from './table.js';
+
+const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
+  create_schema: createSchema,
+  drop_schema: dropSchema,
+  create_table: createTable,
+  drop_table: dropTable,
+  add_column: addColumn,
+  drop_column: dropColumn,
+  alter_column: alterColumn,
+  add_primary_key: addPrimaryKey,
+  drop_primary_key: dropPrimaryKey,
+  add_unique: addUnique,
+  drop_unique: dropUnique,
+  add_check: addCheck,
+  drop_check: dropCheck,
+  create_index: createIndex,
+  drop_index: dropIndex,
+  add_foreign_key: addForeignKey,
+  drop_foreign_key: dropForeignKey,
+};
+
+/** The handler of a change, typed for that change. */
+function handlerOf(change: Change): ChangeHandler<ChangeKind> {
+  return handlers[change.kind] as unknown as ChangeHandler<ChangeKind>;
+}
+
+export function describeChange(change: Change): string {
+  return handlerOf(change).describe(change as never);
+}
+
+export function summarizeChange(change: Change): string {
+  return handlerOf(change).summary(change as never);
+}
+
+export function changeSql(change: Change): string[] {
+  return handlerOf(change).sql(change as never);
+}
+
+export function changeDeps(change: Change): Deps {
+  return handlerOf(change).deps(change as never);
+}
+
+export function changePhase(change: Change): number {
+  return handlerOf(change).phase;
+}
+
+export function changeSortKey(change: Change, context: SortContext): string[] {
+  return handlerOf(change).sortKey(change as never, context);
+}

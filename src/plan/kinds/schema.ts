@@ -1,0 +1,21 @@
+// Namespaces (Postgres schemas).
+import { createSchemaSql, dropSchemaSql } from '../../dialects/postgres/render.js';
+import { key, noDeps, PHASE, type ChangeHandler } from './handler.js';
+
+export const createSchema: ChangeHandler<'create_schema'> = {
+  phase: PHASE.create_schema,
+  sortKey: (c) => [c.schema],
+  describe: (c) => `Create schema ${c.schema}`,
+  summary: (c) => `CREATE SCHEMA ${c.schema}`,
+  sql: (c) => [createSchemaSql(c.schema)],
+  deps: (c) => ({ ...noDeps(), produces: [key.schema(c.schema)] }),
+};
+
+export const dropSchema: ChangeHandler<'drop_schema'> = {
+  phase: PHASE.drop_schema,
+  sortKey: (c) => [c.schema],
+  describe: (c) => `Drop schema ${c.schema}`,
+  summary: (c) => `DROP SCHEMA ${c.schema}`,
+  sql: (c) => [dropSchemaSql(c.schema)],
+  deps: (c) => ({ ...noDeps(), removes: [key.schema(c.schema)] }),
+};

@@ -1,0 +1,26 @@
+// One plan step from one Change: description, SQL, hazards, reverse.
+import type { Change } from '../diff/changes.js';
+import { invertChange } from '../diff/invert.js';
+import { assessChange, hazardCodes, type AssessContext } from '../safety/assess.js';
+import { ROLLBACK_PREFIX } from '../safety/validate.js';
+import { changeSql, describeChange } from './kinds/registry.js';
+import type { PlanStep } from './types.js';
+
+export function planStep(change: Change, ctx: AssessContext, rollback: boolean): PlanStep {
+  const statements = changeSql(change);
+  const inverse = invertChange(change);
+  const step: PlanStep = {
+    description: `${rollback ? ROLLBACK_PREFIX : ''}${describeChange(change)}`,
+    sql: statements.length === 1 ? statements[0]! : statements,
+  };
+  const hazards = hazardCodes(assessChange(change, ctx).findings);
+  if (hazards.length) step.hazards = hazards;
+  step.transactional = true;
+  step.reverse = { description: describeChange(inverse), sql: changeSql(inverse) };
+  step.change = change;
+  return step;
+}
+
+export function hasSql(step: PlanStep): boolean {
+  return Array.isArray(step.sql) ? step.sql.length > 0 : step.sql !== '';
+}

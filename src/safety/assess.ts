@@ -1,0 +1,150 @@
+// What each kind of change risks: findings (with stable codes) and the
+// reasons shown in the validation report. One assessor per change kind.
+import type { Change, ChangeKind } from '../diff/changes.js';
+import { canonicalize } from '../schema/canonical.js';
+import type { Column, QualifiedName, Schema, Table } from '../schema/types.js';
+import { DEFAULT_NAMESPACE, qualifiedKey, tableKey } from '../schema/types.js';
+import { checkForeignKey } from './references.js';
+import { finding } from './registry.js';
+import { classifyTypeChange } from './type-change.js';
+import type { Finding } from './types.js';
+
+export interface Assessment {
+  findings: Finding[];
+  reasons: string[];
+}
+
+export class AssessContext {
+  private readonly before: Map<string, Table>;
+  readonly after: Map<string, Table>;
+  constructor(
+    before: Schema,
+    after: Schema,
+    /** The plan is a rollback: re-created containers come back empty. */
+    readonly rollback = false,
+  ) {
+    this.before = new Map(canonicalize(before).tables.map((t) => [tableKey(t), t]));
+    this.after = new Map(canonicalize(after).tables.map((t) => [tableKey(t), t]));
+  }
+  /** The table holds rows already (it exists in the starting schema). */
+  existing(table: QualifiedName): boolean {
+    return this.before.has(qualifiedKey(table));
+  }
+}
+
+type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
+
+function show(q: QualifiedName): string {
+  return q.schema === DEFAULT_NAMESPACE ? q.name : `${q.schema}.${q.name}`;
+}
+
+function tableOf(t: Table): QualifiedName {
+  return { schema: t.schema ?? DEFAULT_NAMESPACE, name: t.name };
+}
+
+const safe = (...reasons: string[]): Assessment => ({ findings: [], reasons });
+
+function addColumnAssessment(table: QualifiedName, column: Column, ctx: AssessContext): Assessment {
+  const out: Assessment = { findings: [], reasons: [] };
+  if (column.identity) out.reasons.push(`Column '${column.name}' is an identity column - existing rows get generated values`);
+  else if (column.generated) out.reasons.push(`Column '${column.name}' is generated - existing rows get computed values`);
+  else if (column.nullable) out.reasons.push(`Column '${column.name}' is nullable - safe to add`);
+  else if (column.default !== undefined) out.reasons.push(`Column '${column.name}' has a DEFAULT value - safe to add`);
+  else {
+    out.findings.push(finding('LP101', `Cannot add NOT NULL column '${column.name}' without a DEFAULT value`));
+    out.reasons.push('NOT NULL columns require a DEFAULT value when added to tables with existing data');
+  }
+  if (ctx.rollback && !column.generated) {
+    out.findings.push(finding('LP302', `Column ${show(table)}.${column.name} comes back empty: the rollback cannot restore its data`));
+  }
+  return out;
+}
+
+function alterColumnAssessment(table: QualifiedName, from: Column, to: Column): Assessment {
+  const out: Assessment = { findings: [], reasons: [] };
+  const name = `${show(table)}.${to.name}`;
+  const change = classifyTypeChange(from.type, to.type);
+  if (change === 'widening') {
+    out.findings.push(finding('LP204', `Changing ${name} from ${from.type} to ${to.type} widens the type`));
+    out.reasons.push(`Type change from ${from.type} to ${to.type} keeps every value`);
+  } else if (change === 'narrowing') {
+    out.findings.push(
+      finding('LP203', `Changing ${name} from ${from.type} to ${to.type} may fail on or alter existing values`),
+    );
+  }
+  if ((from.collation ?? '') !== (to.collation ?? '')) out.reasons.push('A collation change keeps values but changes their sort order');
+  if (from.nullable && !to.nullable) {
+    out.findings.push(finding('LP102', `Setting ${name} NOT NULL fails if any row holds NULL`));
+  } else if (!from.nullable && to.nullable) out.reasons.push(`Dropping NOT NULL on '${to.name}' is always safe`);
+  if (from.default !== to.default) out.reasons.push('A DEFAULT change affects only rows written later');
+  if (Boolean(from.identity) !== Boolean(to.identity) || JSON.stringify(from.identity) !== JSON.stringify(to.identity)) {
+    out.reasons.push('An identity change affects only values generated later');
+  }
+  return out;
+}
+
+function keyAssessment(kind: string, name: string, table: QualifiedName, ctx: AssessContext): Assessment {
+  if (!ctx.existing(table)) return safe(`The ${kind} is added to a new table`);
+  return {
+    findings: [finding('LP205', `Adding ${kind} ${name} to ${show(table)} fails if existing rows hold duplicates`)],
+    reasons: [],
+  };
+}
+
+const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => Assessment } = {
+  create_schema: () => safe('Schema creation is always safe'),
+  drop_schema: () => safe('The schema is empty when it is dropped'),
+  create_table: (c, ctx) => {
+    const out = safe('Table creation is always safe');
+    if (ctx.rollback) {
+      out.findings.push(finding('LP302', `Table ${show(tableOf(c.table))} comes back empty: the rollback cannot restore its rows`));
+    }
+    return out;
+  },
+  drop_table: (c) => ({
+    findings: [finding('LP201', `Dropping table ${show(tableOf(c.table))} deletes all its rows`)],
+    reasons: ['The rollback recreates the table, not its rows'],
+  }),
+  add_column: (c, ctx) => addColumnAssessment(c.table, c.column, ctx),
+  drop_column: (c) =>
+    c.column.generated
+      ? safe(`Column '${c.column.name}' is generated - its values can be recomputed`)
+      : {
+          findings: [finding('LP202', `Dropping column ${show(c.table)}.${c.column.name} deletes its data`)],
+          reasons: ['The rollback re-adds the column, not its data'],
+        },
+  alter_column: (c) => alterColumnAssessment(c.table, c.from, c.to),
+  add_primary_key: (c, ctx) => keyAssessment('primary key', c.primary_key.name ?? `(${c.primary_key.columns.join(', ')})`, c.table, ctx),
+  drop_primary_key: () => safe('Dropping a primary key deletes no data'),
+  add_unique: (c, ctx) => keyAssessment('unique constraint', c.constraint.name, c.table, ctx),
+  drop_unique: () => safe('Dropping a constraint deletes no data'),
+  add_check: (c, ctx) =>
+    ctx.existing(c.table)
+      ? { findings: [finding('LP206', `Adding check ${c.constraint.name} to ${show(c.table)} fails if existing rows violate it`)], reasons: [] }
+      : safe('The check is added to a new table'),
+  drop_check: () => safe('Dropping a constraint deletes no data'),
+  create_index: (c, ctx) => {
+    if (c.index.unique && ctx.existing(c.table)) return keyAssessment('unique index', c.index.name, c.table, ctx);
+    return safe(`Index creation deletes no data (it blocks writes to ${show(c.table)} while it builds)`);
+  },
+  drop_index: () => safe('Dropping an index deletes no data'),
+  add_foreign_key: (c, ctx) => {
+    const out = safe();
+    const owner = ctx.after.get(qualifiedKey(c.table));
+    if (owner) out.findings.push(...checkForeignKey(owner, c.foreign_key, ctx.after));
+    if (ctx.existing(c.table)) {
+      out.findings.push(finding('LP206', `Adding foreign key ${c.foreign_key.name} to ${show(c.table)} fails if existing rows violate it`));
+    } else out.reasons.push('The foreign key is added to a new table');
+    return out;
+  },
+  drop_foreign_key: () => safe('Dropping a foreign key deletes no data'),
+};
+
+export function assessChange(change: Change, ctx: AssessContext): Assessment {
+  return (assessors[change.kind] as (c: Change, ctx: AssessContext) => Assessment)(change, ctx);
+}
+
+/** Codes to record on a plan step: everything above info level, once each. */
+export function hazardCodes(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.code))];
+}
