@@ -7,6 +7,17 @@ export const LONG_NAME = 't'.repeat(50) + '_long_name_63';
 
 export const ODD_SCHEMA = 'My "Odd" Schema';
 
+/**
+ * Catalog objects the IR does not model, that RICH_SCHEMA_SQL uses: they
+ * live in `public` (which every database has) and must exist before loading.
+ */
+export const PRELUDE_SQL = `
+CREATE COLLATION public."my coll" FROM "C";
+CREATE OPERATOR CLASS public.int4_plain_ops FOR TYPE integer USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 btint4cmp(integer, integer);
+`;
+
 export const RICH_SCHEMA_SQL = `
 CREATE SCHEMA app;
 CREATE SCHEMA "My ""Odd"" Schema";
@@ -70,6 +81,8 @@ CREATE TABLE "ünïcødé"."${LONG_NAME}" (
 
 CREATE TABLE public.plain (
   id integer NOT NULL,
-  note varchar
+  note varchar COLLATE public."my coll"
 );
+CREATE INDEX plain_id_ops_idx ON public.plain (id public.int4_plain_ops);
+CREATE INDEX plain_note_idx ON public.plain (note COLLATE "POSIX", (note || 'x') COLLATE public."my coll");
 `;

@@ -5,7 +5,7 @@ import { quoteIdent } from '../../../src/dialects/postgres/quote.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema, Table } from '../../../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from '../../helpers/databases.js';
-import { LONG_NAME, ODD_SCHEMA, RICH_SCHEMA_SQL } from './introspect-fixture.js';
+import { LONG_NAME, ODD_SCHEMA, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
 
 /** Registers the same test on PGlite and on the server. */
 function onBoth(name: string, fn: (session: PgSession) => Promise<void>): void {
@@ -26,6 +26,7 @@ function column(t: Table, name: string) {
 }
 
 async function richModel(session: PgSession): Promise<Schema> {
+  await session.exec(PRELUDE_SQL);
   await session.exec(RICH_SCHEMA_SQL);
   return introspect(session);
 }
@@ -179,9 +180,22 @@ function assertRichModel(schema: Schema): void {
     },
   ]);
 
-  assert.deepEqual(table(schema, 'public', 'plain').columns, [
+  const plain = table(schema, 'public', 'plain');
+  assert.deepEqual(plain.columns, [
     { name: 'id', type: 'integer', nullable: false, is_primary_key: false },
-    { name: 'note', type: 'character varying', nullable: true, is_primary_key: false },
+    { name: 'note', type: 'character varying', nullable: true, is_primary_key: false, collation: '"public"."my coll"' },
+  ]);
+  assert.deepEqual(plain.indexes, [
+    { name: 'plain_id_ops_idx', columns: ['id'], unique: false, keys: [{ column: 'id', opclass: 'public.int4_plain_ops' }] },
+    {
+      name: 'plain_note_idx',
+      columns: ['note'],
+      unique: false,
+      keys: [
+        { column: 'note', collation: 'POSIX' },
+        { expression: `(note::text || 'x'::text)`, collation: '"public"."my coll"' },
+      ],
+    },
   ]);
 }
 
@@ -197,6 +211,7 @@ serverTest('PGlite and the server give deep-equal models of the same schema', as
 });
 
 onBoth('output does not depend on the caller search_path, which is reset afterwards', async (session) => {
+  await session.exec(PRELUDE_SQL);
   await session.exec(RICH_SCHEMA_SQL);
   const plain = await introspect(session);
   const [before] = await session.query<{ search_path: string }>('SHOW search_path');
@@ -236,6 +251,7 @@ onBoth('skips system, Lockplane, extension-owned and temp objects and partitions
 });
 
 onBoth('options.schemas restricts to the given namespaces', async (session) => {
+  await session.exec(PRELUDE_SQL);
   await session.exec(RICH_SCHEMA_SQL);
   const schema = await introspect(session, { schemas: ['app', ODD_SCHEMA, 'does_not_exist'] });
   assert.deepEqual(schema.schemas, [{ name: ODD_SCHEMA }, { name: 'app' }]);

@@ -1,6 +1,7 @@
 // Columns, with defaults, identity (and its sequence options), generation and collation.
 import type { Column, Identity } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import { catalogObjectName } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
 const COLUMNS_SQL = `${TABLES_CTE}
@@ -11,9 +12,8 @@ SELECT a.attrelid::text AS table_oid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
-       CASE WHEN co.oid IS NULL THEN NULL
-            WHEN con.nspname = 'pg_catalog' THEN co.collname::text
-            ELSE con.nspname::text || '.' || co.collname::text END AS collation,
+       con.nspname::text AS collation_schema,
+       co.collname::text AS collation_name,
        pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
        s.seqstart::text AS seq_start,
        s.seqincrement::text AS seq_increment,
@@ -45,7 +45,8 @@ interface ColumnRow {
   identity: string;
   generated: string;
   expression: string | null;
-  collation: string | null;
+  collation_schema: string | null;
+  collation_name: string | null;
   seq_type: string | null;
   seq_start: string | null;
   seq_increment: string | null;
@@ -77,7 +78,8 @@ function toColumn(row: ColumnRow): Column {
   } else if (row.expression !== null) {
     column.default = row.expression;
   }
-  if (row.collation !== null) column.collation = row.collation;
+  const collation = catalogObjectName(row.collation_schema, row.collation_name);
+  if (collation !== undefined) column.collation = collation;
   return column;
 }
 

@@ -1,6 +1,7 @@
 // Indexes that do not back a constraint (the constraint owns those).
 import type { Index, IndexKey } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import { catalogObjectName } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
 // int2vector/oidvector subscripts are 0-based. indoption, indclass and
@@ -23,12 +24,10 @@ SELECT i.indrelid::text AS table_oid,
                  'include', k.n >= i.indnkeyatts,
                  'desc', (i.indoption[k.n] & 1) <> 0,
                  'nulls_first', (i.indoption[k.n] & 2) <> 0,
-                 'opclass', CASE WHEN opc.oid IS NULL OR opc.opcdefault THEN NULL
-                                 WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
-                                 ELSE opn.nspname::text || '.' || opc.opcname::text END,
-                 'collation', CASE WHEN coll.oid IS NULL THEN NULL
-                                   WHEN colln.nspname = 'pg_catalog' THEN coll.collname::text
-                                   ELSE colln.nspname::text || '.' || coll.collname::text END)
+                 'opclass_schema', CASE WHEN NOT opc.opcdefault THEN opn.nspname::text END,
+                 'opclass_name', CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END,
+                 'collation_schema', colln.nspname::text,
+                 'collation_name', coll.collname::text)
                ORDER BY k.n)
         FROM generate_series(0, i.indnatts - 1) AS k(n)
         LEFT JOIN pg_catalog.pg_attribute a
@@ -56,8 +55,10 @@ interface KeyJson {
   include: boolean;
   desc: boolean | null;
   nulls_first: boolean | null;
-  opclass: string | null;
-  collation: string | null;
+  opclass_schema: string | null;
+  opclass_name: string | null;
+  collation_schema: string | null;
+  collation_name: string | null;
 }
 
 interface IndexRow {
@@ -101,8 +102,12 @@ function toIndex(row: IndexRow): Index {
 
 function toKey(k: KeyJson): IndexKey {
   const key: IndexKey = k.column !== null ? { column: k.column } : { expression: k.expression ?? '' };
-  if (k.collation !== null) key.collation = k.collation;
-  if (k.opclass !== null) key.opclass = k.opclass;
+  const collation = catalogObjectName(k.collation_schema, k.collation_name);
+  if (collation !== undefined) key.collation = collation;
+  // Operator class names have no dots: the renderer reads `schema.name`.
+  if (k.opclass_name !== null) {
+    key.opclass = k.opclass_schema === null || k.opclass_schema === 'pg_catalog' ? k.opclass_name : `${k.opclass_schema}.${k.opclass_name}`;
+  }
   if (k.desc) key.order = 'DESC';
   if (k.nulls_first !== null) key.nulls = k.nulls_first ? 'FIRST' : 'LAST';
   return key;
