@@ -129,7 +129,7 @@ export function classify(kind: string, body: NodeBody): Verdict {
     case 'TransactionStmt':
       return refuse(transactionName(body.kind));
     case 'VacuumStmt':
-      return refuse(body.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM');
+      return refuse(body.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE');
     default:
       return refuse(STATEMENT_NAMES[kind] ?? words(kind.replace(/Stmt$/, '')));
   }
