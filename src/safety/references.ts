@@ -15,7 +15,7 @@ function uniqueColumnSets(t: Table): string[][] {
   const sets: string[][] = [];
   const pk = primaryKeyOf(t);
   if (pk) sets.push(pk.columns);
-  for (const u of t.unique_constraints ?? []) sets.push(u.columns);
+  for (const u of t.unique_constraints ?? []) if (!u.deferrable) sets.push(u.columns);
   for (const i of t.indexes ?? []) {
     const keys = indexKeys(i);
     if (i.unique && !i.where && keys.every((k) => k.column !== undefined)) sets.push(keys.map((k) => k.column!));
@@ -55,7 +55,7 @@ export function checkForeignKey(owner: Table, fk: ForeignKey, tables: ReadonlyMa
       out.push(
         finding(
           'LP303',
-          `${where} references ${show(refSchema, fk.referenced_table)} (${fk.referenced_columns.join(', ')}), which is not a primary key or unique constraint`,
+          `${where} references ${show(refSchema, fk.referenced_table)} (${fk.referenced_columns.join(', ')}), which is not a primary key or a non-deferrable unique constraint`,
         ),
       );
     }

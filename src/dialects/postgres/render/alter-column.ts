@@ -1,7 +1,9 @@
 // One ALTER TABLE statement that turns column `from` into column `to`
 // (same name, neither generated): only the sub-commands that are needed, in an
 // order Postgres accepts (defaults off before a type change, NOT NULL before
-// adding an identity).
+// adding an identity). Postgres runs the sub-commands of one ALTER TABLE in
+// its own pass order (a type change before DROP IDENTITY), so dropping and
+// adding an identity are statements of their own, before and after.
 import type { Column, Identity, QualifiedName } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
 import { identityClause } from './column.js';
@@ -15,9 +17,12 @@ export function typeChanged(from: Column, to: Column): boolean {
 export function alterColumnStatements(table: QualifiedName, from: Column, to: Column): string[] {
   const col = `ALTER COLUMN ${quoteIdent(to.name)}`;
   const parts: string[] = [];
+  const before: string[] = [];
+  const after: string[] = [];
+  const alter = `ALTER TABLE ${quoteQualified(table)} `;
   const retype = typeChanged(from, to);
   const defaultChanged = from.default !== to.default;
-  if (from.identity && !to.identity) parts.push(`${col} DROP IDENTITY`);
+  if (from.identity && !to.identity) before.push(`${alter}${col} DROP IDENTITY`);
   if (from.default !== undefined && (defaultChanged || retype)) parts.push(`${col} DROP DEFAULT`);
   if (retype) {
     const collate = to.collation ? ` COLLATE ${quoteCatalogName(to.collation)}` : '';
@@ -26,18 +31,18 @@ export function alterColumnStatements(table: QualifiedName, from: Column, to: Co
   }
   if (to.default !== undefined && (defaultChanged || retype)) parts.push(`${col} SET DEFAULT ${to.default}`);
   if (from.nullable !== to.nullable) parts.push(`${col} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
-  if (to.identity && !from.identity) parts.push(`${col} ADD ${identityClause(to.identity)}`);
+  if (to.identity && !from.identity) after.push(`${alter}${col} ADD ${identityClause(to.identity)}`);
   if (to.identity && from.identity) {
     const options = identityChanges(from.identity, to.identity, to.type);
-    if (options.length) parts.push(`${col} ${options.join(' ')}`);
+    if (options.length) after.push(`${alter}${col} ${options.join(' ')}`);
   }
-  if (parts.length === 0) return [];
-  const statement = `ALTER TABLE ${quoteQualified(table)} ${parts.join(', ')}`;
   const serial = defaultChanged || retype;
   return [
-    ...(serial ? serialPrelude(to) : []),
-    statement,
-    ...(serial && serialSequenceChanged(from, to) ? serialPostlude(table, to) : []),
+    ...before,
+    ...(serial && parts.length ? serialPrelude(to) : []),
+    ...(parts.length ? [`${alter}${parts.join(', ')}`] : []),
+    ...(serial && parts.length && serialSequenceChanged(from, to) ? serialPostlude(table, to) : []),
+    ...after,
   ];
 }
 

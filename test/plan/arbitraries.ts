@@ -1,0 +1,225 @@
+// fast-check generators of pairs of valid schemas (A, B) that share most of
+// their tables, so that plans between them exercise every change kind.
+import fc from 'fast-check';
+import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/types.js';
+
+export const NAMESPACES = ['public', 'Sales', 'app space', 'ns"q', 'élan'];
+const TABLE_NAMES = ['users', 'Order', 'select', 'my table', 'qu"ote', 'ünï', 'group', 'T2'];
+const COLUMN_NAMES = ['id', 'Name', 'from', 'a b', 'x"y', 'ç', 'n1', 'n2', 'val', 'when'];
+
+interface Family {
+  types: string[];
+  defaults: string[];
+  checks: ((c: string) => string)[];
+  expressions: ((c: string) => string)[];
+}
+
+const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const FAMILIES: Record<string, Family> = {
+  int: {
+    types: ['smallint', 'integer', 'bigint', 'numeric(10,2)', 'numeric(12,4)', 'numeric'],
+    defaults: ['0', '42', '(-1)'],
+    checks: [(c) => `${q(c)} > 0`, (c) => `${q(c)} IS NOT NULL`],
+    expressions: [(c) => `${q(c)} * 2`],
+  },
+  text: {
+    types: ['text', 'character varying(20)', 'character varying(50)', 'character varying'],
+    defaults: [`'x'`, `''`, `'it''s'`],
+    checks: [(c) => `length(${q(c)}) < 100`, (c) => `${q(c)} <> ''`],
+    expressions: [(c) => `lower(${q(c)})`],
+  },
+  time: {
+    types: ['date', 'timestamp without time zone', 'timestamp with time zone', 'timestamp(3) without time zone'],
+    defaults: ['now()', `'2020-01-01'`],
+    checks: [(c) => `${q(c)} IS NOT NULL`],
+    expressions: [],
+  },
+  bool: { types: ['boolean'], defaults: ['true', 'false'], checks: [(c) => `${q(c)} IS NOT NULL`], expressions: [] },
+  array: {
+    types: ['integer[]', 'bigint[]'],
+    defaults: [`'{}'`, `'{1,2}'`],
+    checks: [(c) => `cardinality(${q(c)}) < 10`],
+    expressions: [],
+  },
+};
+const FAMILY_NAMES = Object.keys(FAMILIES);
+
+/** The shape shared by A and B: tables with columns of fixed families. */
+interface BaseColumn {
+  name: string;
+  family: string;
+}
+interface BaseTable {
+  schema: string;
+  name: string;
+  columns: BaseColumn[];
+}
+
+const baseColumn = fc.record({ name: fc.constantFrom(...COLUMN_NAMES), family: fc.constantFrom(...FAMILY_NAMES) });
+const baseTable = fc.record({
+  schema: fc.constantFrom(...NAMESPACES),
+  name: fc.constantFrom(...TABLE_NAMES),
+  columns: fc.uniqueArray(baseColumn, { minLength: 1, maxLength: 6, selector: (c) => c.name }),
+});
+const baseSchema = fc.uniqueArray(baseTable, {
+  minLength: 1,
+  maxLength: 4,
+  selector: (t) => `${t.schema}.${t.name}`,
+});
+
+export interface VariantOptions {
+  /** Postgres 18 virtual generated columns (not on older servers). */
+  virtual: boolean;
+}
+
+/** A small seeded generator (mulberry32), so a variant is a pure function of its seed. */
+class Rng {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  nextDouble(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  nextInt(min: number, max: number): number {
+    return min + Math.floor(this.nextDouble() * (max - min + 1));
+  }
+}
+
+function pick<T>(rng: Rng, list: readonly T[]): T {
+  return list[rng.nextInt(0, list.length - 1)]!;
+}
+
+function chance(rng: Rng, p: number): boolean {
+  return rng.nextDouble() < p;
+}
+
+function shortName(table: string, suffix: string): string {
+  return `${table}_${suffix}`;
+}
+
+/** One concrete schema drawn from the base: a random subset, with random details. */
+function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
+  const tables: Table[] = [];
+  for (const bt of base) {
+    if (chance(rng, 0.2)) continue;
+    const columns: Column[] = [];
+    for (const bc of bt.columns) {
+      if (columns.length > 0 && chance(rng, 0.2)) continue;
+      const family = FAMILIES[bc.family]!;
+      const type = pick(rng, family.types);
+      const col: Column = { name: bc.name, type, nullable: chance(rng, 0.6) };
+      const r = rng.nextDouble();
+      if (bc.family === 'int' && ['smallint', 'integer', 'bigint'].includes(type) && r < 0.15) {
+        col.nullable = false;
+        col.identity = { generation: chance(rng, 0.5) ? 'ALWAYS' : 'BY DEFAULT' };
+        if (chance(rng, 0.3)) col.identity.increment = '2';
+        if (chance(rng, 0.3)) col.identity.start = '5';
+      } else if (bc.family === 'int' && r < 0.22) {
+        col.generated = { expression: chance(rng, 0.5) ? '1' : '2' };
+        if (options.virtual && chance(rng, 0.3)) col.generated.kind = 'virtual';
+      } else if (r < 0.5) {
+        col.default = pick(rng, family.defaults);
+      }
+      if (bc.family === 'text' && chance(rng, 0.2)) col.collation = 'C';
+      columns.push(col);
+    }
+    const table: Table = { schema: bt.schema, name: bt.name, columns };
+    // Postgres refuses indexes and constraints over virtual generated columns.
+    const keyable = columns.filter((c) => !c.generated || c.generated.kind !== 'virtual');
+    const indexable = new Set(keyable.map((c) => c.name));
+    if (chance(rng, 0.6) && keyable.length) {
+      const n = keyable.length > 1 && chance(rng, 0.3) ? 2 : 1;
+      const cols = shuffled(rng, keyable).slice(0, n).map((c) => c.name);
+      table.primary_key = { name: shortName(bt.name, chance(rng, 0.7) ? 'pk' : 'pk2'), columns: cols };
+      for (const c of columns) if (cols.includes(c.name)) c.nullable = false;
+    }
+    if (chance(rng, 0.4) && keyable.length) {
+      const cols = shuffled(rng, keyable).slice(0, chance(rng, 0.5) ? 1 : 2).map((c) => c.name);
+      table.unique_constraints = [{ name: shortName(bt.name, 'u1'), columns: cols }];
+      if (chance(rng, 0.2)) table.unique_constraints[0]!.nulls_not_distinct = true;
+      if (chance(rng, 0.2)) table.unique_constraints[0]!.deferrable = true;
+    }
+    if (chance(rng, 0.4) && keyable.length) {
+      const c = pick(rng, bt.columns.filter((b) => indexable.has(b.name)));
+      table.check_constraints = [{ name: shortName(bt.name, 'c1'), expression: pick(rng, FAMILIES[c.family]!.checks)(c.name) }];
+    }
+    const indexes: Index[] = [];
+    if (chance(rng, 0.5) && keyable.length) {
+      const cols = shuffled(rng, keyable).slice(0, chance(rng, 0.6) ? 1 : 2).map((c) => c.name);
+      const idx: Index = { name: shortName(bt.name, 'i1'), columns: cols, unique: chance(rng, 0.3) };
+      if (chance(rng, 0.3)) idx.where = `${q(cols[0]!)} IS NOT NULL`;
+      if (chance(rng, 0.2)) idx.keys = cols.map((column, i) => ({ column, order: i === 0 ? 'DESC' : 'ASC' }));
+      indexes.push(idx);
+    }
+    const exprCol = bt.columns.find((b) => FAMILIES[b.family]!.expressions.length && indexable.has(b.name));
+    if (exprCol && chance(rng, 0.3)) {
+      const expression = pick(rng, FAMILIES[exprCol.family]!.expressions)(exprCol.name);
+      indexes.push({ name: shortName(bt.name, 'e1'), columns: [], unique: false, keys: [{ expression }] });
+    }
+    if (indexes.length) table.indexes = indexes;
+    tables.push(table);
+  }
+  addForeignKeys(tables, rng);
+  return { tables };
+}
+
+function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.nextInt(0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Foreign keys to a PK or unique constraint (possibly of the same table), over columns of identical types. */
+function addForeignKeys(tables: Table[], rng: Rng): void {
+  for (const t of tables) {
+    if (!chance(rng, 0.5)) continue;
+    const target = pick(rng, tables);
+    const keys = [target.primary_key?.columns, ...(target.unique_constraints ?? []).filter((u) => !u.deferrable).map((u) => u.columns)].filter(
+      (k): k is string[] => k !== undefined,
+    );
+    if (!keys.length) continue;
+    const refCols = pick(rng, keys);
+    const typeOf = (table: Table, name: string): Column | undefined => table.columns.find((c) => c.name === name);
+    const used = new Set<string>();
+    const cols: string[] = [];
+    for (const rc of refCols) {
+      const ref = typeOf(target, rc)!;
+      const candidates = t.columns.filter(
+        (c) => c.type === ref.type && (c.collation ?? '') === (ref.collation ?? '') && !used.has(c.name) && !c.generated,
+      );
+      if (!candidates.length) break;
+      const c = pick(rng, candidates);
+      used.add(c.name);
+      cols.push(c.name);
+    }
+    if (cols.length !== refCols.length) continue;
+    const fk: ForeignKey = {
+      name: shortName(t.name, 'f1'),
+      columns: cols,
+      referenced_schema: target.schema!,
+      referenced_table: target.name,
+      referenced_columns: refCols,
+    };
+    if (chance(rng, 0.3)) fk.on_delete = 'CASCADE';
+    if (chance(rng, 0.2)) fk.deferrable = true;
+    t.foreign_keys = [fk];
+  }
+}
+
+/** A pair of schemas over the same base. */
+export function schemaPair(options: VariantOptions): fc.Arbitrary<[Schema, Schema]> {
+  return fc
+    .tuple(baseSchema, fc.integer(), fc.integer())
+    .map(([base, s1, s2]) => {
+      return [variant(base, new Rng(s1), options), variant(base, new Rng(s2), options)] as [Schema, Schema];
+    });
+}
