@@ -1,0 +1,137 @@
+// The differ: pure, deterministic, qualified names, complete (applying the
+// changes to A gives B) and exactly invertible.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyChanges, diffSchemas, invertChange } from '../../src/diff/index.js';
+import type { Change } from '../../src/diff/changes.js';
+import { schemaHash } from '../../src/schema/hash.js';
+import type { Schema, Table } from '../../src/schema/types.js';
+
+const int = (name: string, nullable = false) => ({ name, type: 'integer', nullable });
+const text = (name: string, nullable = true) => ({ name, type: 'text', nullable });
+
+function users(extra: Partial<Table> = {}): Table {
+  return { name: 'users', columns: [int('id'), text('email')], primary_key: { name: 'users_pkey', columns: ['id'] }, ...extra };
+}
+
+function posts(extra: Partial<Table> = {}): Table {
+  return {
+    name: 'posts',
+    columns: [int('id'), int('user_id', true), text('title')],
+    primary_key: { name: 'posts_pkey', columns: ['id'] },
+    indexes: [{ name: 'posts_user_idx', columns: ['user_id'], unique: false }],
+    foreign_keys: [
+      { name: 'posts_user_fk', columns: ['user_id'], referenced_table: 'users', referenced_columns: ['id'] },
+    ],
+    ...extra,
+  };
+}
+
+const kinds = (changes: Change[]): string[] => changes.map((c) => c.kind);
+
+function assertComplete(a: Schema, b: Schema): void {
+  const changes = diffSchemas(a, b);
+  assert.equal(schemaHash(applyChanges(a, changes)), schemaHash(b), 'applying the diff to A gives B');
+  const inverse = [...changes].reverse().map(invertChange);
+  assert.equal(schemaHash(applyChanges(b, inverse)), schemaHash(a), 'applying the inverse to B gives A');
+}
+
+test('identical schemas have no changes; column order is ignored', () => {
+  const a: Schema = { tables: [users()] };
+  const b: Schema = { tables: [{ ...users(), columns: [text('email'), int('id')] }] };
+  assert.deepEqual(diffSchemas(a, a), []);
+  assert.deepEqual(diffSchemas(a, b), []);
+});
+
+test('deterministic: same inputs in any order give the same changes', () => {
+  const a: Schema = { tables: [users()] };
+  const b: Schema = { tables: [users({ columns: [int('id'), text('email'), int('age', true)] }), posts()] };
+  const b2: Schema = { tables: [posts(), b.tables[0]!] };
+  assert.deepEqual(diffSchemas(a, b), diffSchemas(a, b2));
+  assert.deepEqual(JSON.stringify(diffSchemas(a, b)), JSON.stringify(diffSchemas(a, b)));
+});
+
+test('tables are matched by qualified name, never by bare name', () => {
+  const a: Schema = { tables: [users()] };
+  const b: Schema = { tables: [users({ schema: 'other' })], schemas: [{ name: 'public' }] };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes), ['create_schema', 'drop_table', 'create_table']);
+  assertComplete(a, b);
+});
+
+test('create_table carries no indexes or foreign keys; they are separate changes', () => {
+  const changes = diffSchemas({ tables: [users()] }, { tables: [users(), posts()] });
+  assert.deepEqual(kinds(changes), ['create_table', 'create_index', 'add_foreign_key']);
+  const create = changes[0] as Extract<Change, { kind: 'create_table' }>;
+  assert.equal(create.table.indexes, undefined);
+  assert.equal(create.table.foreign_keys, undefined);
+  assertComplete({ tables: [users()] }, { tables: [users(), posts()] });
+});
+
+test('drop_table is preceded by drops of its own foreign keys and indexes', () => {
+  const changes = diffSchemas({ tables: [users(), posts()] }, { tables: [users()] });
+  assert.deepEqual(kinds(changes), ['drop_foreign_key', 'drop_index', 'drop_table']);
+  assertComplete({ tables: [users(), posts()] }, { tables: [users()] });
+});
+
+test('columns: add, drop, alter; a generation change recreates the column', () => {
+  const a: Schema = { tables: [users({ columns: [int('id'), text('email'), int('n', true), int('g', true)] })] };
+  const b: Schema = {
+    tables: [
+      users({
+        columns: [
+          int('id'),
+          { name: 'email', type: 'character varying(100)', nullable: false, default: "''::character varying" },
+          { name: 'g', type: 'integer', nullable: true, generated: { expression: '1' } },
+          text('new'),
+        ],
+      }),
+    ],
+  };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes).sort(), ['add_column', 'add_column', 'alter_column', 'drop_column', 'drop_column'].sort());
+  assertComplete(a, b);
+});
+
+test('a changed definition is a drop plus an add', () => {
+  const a: Schema = { tables: [users({ check_constraints: [{ name: 'c', expression: '(id > 0)' }] })] };
+  const b: Schema = { tables: [users({ check_constraints: [{ name: 'c', expression: '(id > 1)' }] })] };
+  assert.deepEqual(kinds(diffSchemas(a, b)), ['drop_check', 'add_check']);
+  assertComplete(a, b);
+});
+
+test('changing a primary key that a foreign key references re-adds the foreign key', () => {
+  const a: Schema = { tables: [users(), posts()] };
+  const b: Schema = { tables: [users({ primary_key: { name: 'users_pk', columns: ['id'] } }), posts()] };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes).sort(), ['add_foreign_key', 'add_primary_key', 'drop_foreign_key', 'drop_primary_key']);
+  assertComplete(a, b);
+});
+
+test('a type change of a referenced column re-adds the foreign key', () => {
+  const a: Schema = { tables: [users(), posts()] };
+  const b: Schema = {
+    tables: [
+      users({ columns: [{ name: 'id', type: 'bigint', nullable: false }, text('email')] }),
+      posts({ columns: [int('id'), { name: 'user_id', type: 'bigint', nullable: true }, text('title')] }),
+    ],
+  };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes).sort(), ['add_foreign_key', 'alter_column', 'alter_column', 'drop_foreign_key']);
+  assertComplete(a, b);
+});
+
+test('namespaces are created and dropped, public never', () => {
+  const a: Schema = { tables: [users({ schema: 'old' })] };
+  const b: Schema = { tables: [users({ schema: 'new' })], schemas: [{ name: 'public' }] };
+  const changes = diffSchemas(a, b);
+  assert.ok(changes.some((c) => c.kind === 'create_schema' && c.schema === 'new'));
+  assert.ok(changes.some((c) => c.kind === 'drop_schema' && c.schema === 'old'));
+  assert.ok(!changes.some((c) => (c.kind === 'create_schema' || c.kind === 'drop_schema') && c.schema === 'public'));
+});
+
+test('every change inverts exactly', () => {
+  for (const change of diffSchemas({ tables: [users()] }, { tables: [posts({ schema: 's' })] })) {
+    assert.deepEqual(invertChange(invertChange(change)), change);
+  }
+});

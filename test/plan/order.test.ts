@@ -1,0 +1,98 @@
+// Plan ordering: dependency-correct, deterministic, cycles reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Change } from '../../src/diff/changes.js';
+import { buildPlan, orderChanges, PlanCycleError } from '../../src/plan/index.js';
+import type { Schema, Table } from '../../src/schema/types.js';
+import { withPglite } from '../helpers/databases.js';
+import { applyPlan, loadSchema } from './support.js';
+
+const col = (name: string, type = 'integer', nullable = false) => ({ name, type, nullable });
+
+function table(name: string, extra: Partial<Table> = {}, schema = 'public'): Table {
+  return { schema, name, columns: [col('id'), col('ref', 'integer', true)], primary_key: { name: `${name}_pkey`, columns: ['id'] }, ...extra };
+}
+
+function fk(name: string, to: string, schema = 'public') {
+  return { name, columns: ['ref'], referenced_schema: schema, referenced_table: to, referenced_columns: ['id'] };
+}
+
+const descriptions = (s: Schema, t: Schema): string[] => buildPlan(s, t).steps.map((x) => x.description);
+
+async function appliesCleanly(a: Schema, b: Schema): Promise<void> {
+  await withPglite(async (session) => {
+    await loadSchema(session, a);
+    await applyPlan(session, buildPlan(a, b));
+  });
+}
+
+test('a new table and a foreign key to it: tables first, foreign keys last', async () => {
+  const a: Schema = { tables: [table('a')] };
+  const b: Schema = { tables: [table('a', { foreign_keys: [fk('a_ref', 'z')] }), table('z', {}, 'public')] };
+  assert.deepEqual(descriptions(a, b), ['Create table z', 'Add foreign key a_ref to table a']);
+  await appliesCleanly(a, b);
+});
+
+test('dropping a table referenced by another dropped table: foreign keys go first', async () => {
+  const a: Schema = { tables: [table('a', { foreign_keys: [fk('a_ref', 'b')] }), table('b'), table('keep')] };
+  const b: Schema = { tables: [table('keep')] };
+  assert.deepEqual(descriptions(a, b), ['Drop foreign key a_ref from table a', 'Drop table a', 'Drop table b']);
+  await appliesCleanly(a, b);
+});
+
+test('a self-referencing foreign key: created after, dropped before its table', async () => {
+  const self: Schema = { tables: [table('node', { foreign_keys: [fk('node_parent', 'node')] })] };
+  assert.deepEqual(descriptions({ tables: [] }, self), ['Create table node', 'Add foreign key node_parent to table node']);
+  assert.deepEqual(descriptions(self, { tables: [] }), ['Drop foreign key node_parent from table node', 'Drop table node']);
+  await appliesCleanly({ tables: [] }, self);
+  await appliesCleanly(self, { tables: [] });
+});
+
+test('a primary key change with referencing foreign keys: drop FK, drop PK, add PK, add FK', async () => {
+  const a: Schema = { tables: [table('p'), table('c', { foreign_keys: [fk('c_ref', 'p')] })] };
+  const b: Schema = { tables: [table('p', { primary_key: { name: 'p_pk_new', columns: ['id'] } }), a.tables[1]!] };
+  assert.deepEqual(descriptions(a, b), [
+    'Drop foreign key c_ref from table c',
+    'Drop primary key p_pkey from table p',
+    'Add primary key p_pk_new to table p',
+    'Add foreign key c_ref to table c',
+  ]);
+  await appliesCleanly(a, b);
+});
+
+test('namespaces: created before their tables, dropped after them', async () => {
+  const a: Schema = { tables: [table('t', {}, 'old')] };
+  const b: Schema = { tables: [table('t', {}, 'new')] };
+  assert.deepEqual(descriptions(a, b), ['Create schema new', 'Drop table old.t', 'Create table new.t', 'Drop schema old']);
+  await appliesCleanly(a, b);
+});
+
+test('added columns follow the target column order; steps sort by qualified name', () => {
+  const a: Schema = { tables: [table('b'), table('a')] };
+  const cols = [col('id'), col('ref', 'integer', true), col('zeta', 'text', true), col('alpha', 'text', true)];
+  const b: Schema = { tables: [table('b', { columns: cols }), table('a', { columns: cols })] };
+  assert.deepEqual(descriptions(a, b), [
+    'Add column zeta to table a',
+    'Add column alpha to table a',
+    'Add column zeta to table b',
+    'Add column alpha to table b',
+  ]);
+});
+
+test('the plan is byte-identical for the same inputs', () => {
+  const a: Schema = { tables: [table('a'), table('c', { foreign_keys: [fk('c_ref', 'a')] })] };
+  const b: Schema = { tables: [table('b', { foreign_keys: [fk('b_ref', 'c')] }), table('c')] };
+  assert.equal(JSON.stringify(buildPlan(a, b)), JSON.stringify(buildPlan(a, b)));
+});
+
+test('a dependency cycle is an error naming the objects', () => {
+  const q = { schema: 'public', name: 't' };
+  const changes: Change[] = [
+    { kind: 'alter_column', table: q, from: col('x'), to: col('x', 'bigint') },
+    { kind: 'alter_column', table: q, from: col('x', 'bigint'), to: col('x', 'numeric') },
+  ];
+  assert.throws(
+    () => orderChanges(changes, { columnOrdinal: () => 0 }),
+    (error: unknown) => error instanceof PlanCycleError && /Alter column x in table t/.test(error.message),
+  );
+});
