@@ -4,7 +4,7 @@ import type { PgSession } from '../session.js';
 import { catalogObjectName } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
-const COLUMNS_SQL = `${TABLES_CTE}
+export const COLUMNS_SQL = `${TABLES_CTE}
 SELECT a.attrelid::text AS table_oid,
        a.attname::text AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
@@ -14,13 +14,7 @@ SELECT a.attrelid::text AS table_oid,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
        con.nspname::text AS collation_schema,
        co.collname::text AS collation_name,
-       pg_catalog.format_type(s.seqtypid, NULL) AS seq_type,
-       s.seqstart::text AS seq_start,
-       s.seqincrement::text AS seq_increment,
-       s.seqmin::text AS seq_min,
-       s.seqmax::text AS seq_max,
-       s.seqcache::text AS seq_cache,
-       s.seqcycle AS seq_cycle
+       seq.sequence
 FROM t
 JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
@@ -28,13 +22,22 @@ LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.a
 LEFT JOIN pg_catalog.pg_collation co
   ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> ty.typcollation
 LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
-LEFT JOIN pg_catalog.pg_depend dep
-  ON a.attidentity <> ''
- AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
- AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
- AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
- AND dep.deptype = 'i'
-LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+LEFT JOIN (
+  -- Identity sequences: joined once, not looked up per column.
+  SELECT dep.refobjid, dep.refobjsubid,
+         json_build_object(
+           'type', pg_catalog.format_type(s.seqtypid, NULL),
+           'start', s.seqstart::text,
+           'increment', s.seqincrement::text,
+           'min', s.seqmin::text,
+           'max', s.seqmax::text,
+           'cache', s.seqcache::text,
+           'cycle', s.seqcycle) AS sequence
+  FROM pg_catalog.pg_sequence s
+  JOIN pg_catalog.pg_depend dep
+    ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = s.seqrelid
+   AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'i'
+) seq ON a.attidentity <> '' AND seq.refobjid = a.attrelid AND seq.refobjsubid = a.attnum
 ORDER BY a.attrelid, a.attnum`;
 
 interface ColumnRow {
@@ -47,13 +50,18 @@ interface ColumnRow {
   expression: string | null;
   collation_schema: string | null;
   collation_name: string | null;
-  seq_type: string | null;
-  seq_start: string | null;
-  seq_increment: string | null;
-  seq_min: string | null;
-  seq_max: string | null;
-  seq_cache: string | null;
-  seq_cycle: boolean | null;
+  /** The identity's sequence, for identity columns only. */
+  sequence: SequenceJson | null;
+}
+
+interface SequenceJson {
+  type: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
 }
 
 /** Columns per table oid, in attnum order. */
@@ -92,20 +100,20 @@ const TYPE_RANGE: Record<string, readonly [bigint, bigint]> = {
 /** Sequence options, each omitted when it is what Postgres would pick by default. */
 function toIdentity(row: ColumnRow): Identity {
   const identity: Identity = { generation: row.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT' };
-  if (row.seq_increment === null || row.seq_min === null || row.seq_max === null) return identity;
-  const range = TYPE_RANGE[row.seq_type ?? 'bigint'] ?? TYPE_RANGE.bigint!;
-  const increment = BigInt(row.seq_increment);
+  const seq = row.sequence;
+  if (seq === null) return identity;
+  const range = TYPE_RANGE[seq.type] ?? TYPE_RANGE.bigint!;
+  const increment = BigInt(seq.increment);
   const ascending = increment > 0n;
-  const min = BigInt(row.seq_min);
-  const max = BigInt(row.seq_max);
+  const min = BigInt(seq.min);
+  const max = BigInt(seq.max);
   const defaultMin = ascending ? 1n : range[0];
   const defaultMax = ascending ? range[1] : -1n;
-  const defaultStart = ascending ? min : max;
-  if (row.seq_start !== null && BigInt(row.seq_start) !== defaultStart) identity.start = row.seq_start;
-  if (increment !== 1n) identity.increment = row.seq_increment;
-  if (min !== defaultMin) identity.min_value = row.seq_min;
-  if (max !== defaultMax) identity.max_value = row.seq_max;
-  if (row.seq_cache !== null && row.seq_cache !== '1') identity.cache = row.seq_cache;
-  if (row.seq_cycle) identity.cycle = true;
+  if (BigInt(seq.start) !== (ascending ? min : max)) identity.start = seq.start;
+  if (increment !== 1n) identity.increment = seq.increment;
+  if (min !== defaultMin) identity.min_value = seq.min;
+  if (max !== defaultMax) identity.max_value = seq.max;
+  if (seq.cache !== '1') identity.cache = seq.cache;
+  if (seq.cycle) identity.cycle = true;
   return identity;
 }

@@ -11,18 +11,16 @@ import type {
 import type { PgSession } from '../session.js';
 import { TABLES_CTE } from './scope.js';
 
-const CONSTRAINTS_SQL = `${TABLES_CTE}
-SELECT co.conrelid::text AS table_oid,
+// One row per constraint column (one row for a check), grouped in TypeScript:
+// flat rows let the planner look up each column once, not run a subquery
+// per constraint.
+export const CONSTRAINTS_SQL = `${TABLES_CTE}
+SELECT co.oid::text AS oid,
+       co.conrelid::text AS table_oid,
        co.conname::text AS name,
        co.contype::text AS kind,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(co.conkey) WITH ORDINALITY AS k(num, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
-             ORDER BY k.ord) AS columns,
-       ARRAY(SELECT a.attname::text
-             FROM unnest(co.confkey) WITH ORDINALITY AS k(num, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
-             ORDER BY k.ord) AS referenced_columns,
+       a.attname::text AS column_name,
+       fa.attname::text AS referenced_column,
        rn.nspname::text AS referenced_schema,
        rc.relname::text AS referenced_table,
        co.confdeltype::text AS on_delete,
@@ -36,20 +34,26 @@ SELECT co.conrelid::text AS table_oid,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct
 FROM t
 JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid
+LEFT JOIN LATERAL unnest(CASE WHEN co.contype <> 'c' THEN co.conkey END,
+                         CASE WHEN co.contype = 'f' THEN co.confkey END)
+          WITH ORDINALITY AS k(num, fnum, ord) ON true
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
+LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum = k.fnum
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_catalog.pg_index ix ON co.contype = 'u' AND ix.indexrelid = co.conindid
 WHERE co.contype IN ('p', 'u', 'c', 'f')
   AND co.conparentid = 0
   AND (co.contype <> 'c' OR co.conislocal)
-ORDER BY co.conrelid, co.conname COLLATE "C"`;
+ORDER BY co.conrelid, co.oid, k.ord`;
 
-interface ConstraintRow {
+interface ConstraintColumnRow {
+  oid: string;
   table_oid: string;
   name: string;
   kind: 'p' | 'u' | 'c' | 'f';
-  columns: string[];
-  referenced_columns: string[];
+  column_name: string | null;
+  referenced_column: string | null;
   referenced_schema: string | null;
   referenced_table: string | null;
   on_delete: string;
@@ -63,6 +67,12 @@ interface ConstraintRow {
   nulls_not_distinct: boolean;
 }
 
+/** A constraint with its column rows gathered. */
+interface ConstraintRow extends Omit<ConstraintColumnRow, 'column_name' | 'referenced_column'> {
+  columns: string[];
+  referenced_columns: string[];
+}
+
 export interface TableConstraints {
   primary_key?: PrimaryKey;
   unique_constraints: UniqueConstraint[];
@@ -71,7 +81,7 @@ export interface TableConstraints {
 }
 
 export async function readConstraints(session: PgSession, namespaces: string[]): Promise<Map<string, TableConstraints>> {
-  const rows = await session.query<ConstraintRow>(CONSTRAINTS_SQL, [namespaces]);
+  const rows = gather(await session.query<ConstraintColumnRow>(CONSTRAINTS_SQL, [namespaces]));
   const out = new Map<string, TableConstraints>();
   for (const row of rows) {
     let entry = out.get(row.table_oid);
@@ -90,6 +100,18 @@ export async function readConstraints(session: PgSession, namespaces: string[]):
         entry.foreign_keys.push(toForeignKey(row));
         break;
     }
+  }
+  return out;
+}
+
+/** Rows come ordered by constraint, then key position. */
+function gather(rows: ConstraintColumnRow[]): ConstraintRow[] {
+  const out: ConstraintRow[] = [];
+  let current: ConstraintRow | undefined;
+  for (const { column_name, referenced_column, ...row } of rows) {
+    if (current?.oid !== row.oid) out.push((current = { ...row, columns: [], referenced_columns: [] }));
+    if (column_name !== null) current.columns.push(column_name);
+    if (referenced_column !== null) current.referenced_columns.push(referenced_column);
   }
   return out;
 }
