@@ -11,7 +11,7 @@ import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { canonicalize } from '../schema/canonical.js';
 import { sha256, stableStringify } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
-import type { SqlStatement } from '../sql/index.js';
+import { locateInStatement, type SqlStatement } from '../sql/index.js';
 import { withScratch, type ScratchOptions } from './scratch.js';
 import { engineFingerprint } from './engine.js';
 
@@ -48,22 +48,13 @@ async function runStatements(session: PgSession, statements: SqlStatement[]): Pr
     try {
       await session.exec(statement.sql);
     } catch (error) {
-      const { line, column } = positionIn(statement, error);
+      const raw = (error as { position?: unknown }).position;
+      const position = typeof raw === 'string' || typeof raw === 'number' ? raw : undefined;
+      const { line, column } = locateInStatement(statement, position);
       throw new InputError(`${statement.file}:${line}:${column}: ${errorText(error)}`);
     }
   }
   return introspect(session);
-}
-
-/** Maps a Postgres error position (1-based character offset in the statement) to file line/column. */
-function positionIn(statement: SqlStatement, error: unknown): { line: number; column: number } {
-  const raw = (error as { position?: unknown }).position;
-  const position = typeof raw === 'string' || typeof raw === 'number' ? Number(raw) : NaN;
-  if (!Number.isFinite(position) || position < 1) return { line: statement.line, column: statement.column };
-  const before = [...statement.sql].slice(0, position - 1).join('');
-  const lines = before.split('\n');
-  if (lines.length === 1) return { line: statement.line, column: statement.column + before.length };
-  return { line: statement.line + lines.length - 1, column: lines[lines.length - 1]!.length + 1 };
 }
 
 function oneLine(sql: string): string {

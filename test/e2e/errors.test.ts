@@ -4,7 +4,7 @@ import { runCli, tempProject } from './cli.js';
 
 const cases: { name: string; args: string[]; files?: Record<string, string>; code: number; stderr: RegExp }[] = [
   { name: 'unknown command', args: ['frobnicate'], code: 2, stderr: /unknown command 'frobnicate'/ },
-  { name: 'unknown option', args: ['plan', '--frob'], code: 2, stderr: /unknown option '--frob'/ },
+  { name: 'unknown option', args: ['introspect', '--frob'], code: 2, stderr: /unknown option '--frob'/ },
   { name: 'missing required option', args: ['plan', '--from', 'a.json'], code: 2, stderr: /required option '--to <source>' not specified/ },
   { name: 'missing file', args: ['plan', '--from', 'nope.json', '--to', 'nope2.json'], code: 2, stderr: /^Error: nope\.json: no such file or directory\n$/ },
   { name: 'unsupported URL', args: ['introspect', '--db', 'mysql://u:hunter2@h/db'], code: 2, stderr: /^Error: unsupported database URL: mysql:\/\/u:\*\*\*@h\/db/ },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { validatePlanFile, validateSchemaFile, type ValidationReport } from '../../schema/validate.js';
+import { formatReport, validatePlanFile, validateSchemaFile, type ValidationReport } from '../../schema/validate.js';
 import { isSqlSourcePath } from '../../sql/index.js';
 import { choice, loadSourceFor } from '../common.js';
 import { info, json, out } from '../output.js';
@@ -47,10 +47,7 @@ function print(report: ValidationReport, format: 'text' | 'json', what: string):
     info(`✓ ${what} ${report.file} is valid`);
   } else {
     info(`✗ ${what} ${report.file} is invalid (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}):`);
-    for (const p of report.problems) {
-      const where = p.line !== undefined ? `${report.file}:${p.line}:${p.column ?? 1}: ` : p.path ? `${p.path}: ` : '';
-      info(`  ${where}${p.message}`);
-    }
+    for (const line of formatReport(report)) info(`  ${line}`);
   }
   if (!report.valid) process.exitCode = ExitCode.badInput;
 }
