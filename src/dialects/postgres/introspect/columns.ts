@@ -4,7 +4,7 @@ import type { PgSession } from '../session.js';
 import { catalogObjectName } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
-export const COLUMNS_SQL = `${TABLES_CTE}
+const COLUMNS_SQL = `${TABLES_CTE}
 SELECT a.attrelid::text AS table_oid,
        a.attname::text AS name,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,

@@ -14,7 +14,7 @@ import { TABLES_CTE } from './scope.js';
 // One row per constraint column (one row for a check), grouped in TypeScript:
 // flat rows let the planner look up each column once, not run a subquery
 // per constraint.
-export const CONSTRAINTS_SQL = `${TABLES_CTE}
+const CONSTRAINTS_SQL = `${TABLES_CTE}
 SELECT co.oid::text AS oid,
        co.conrelid::text AS table_oid,
        co.conname::text AS name,

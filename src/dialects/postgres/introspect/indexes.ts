@@ -11,7 +11,7 @@ import { TABLES_CTE } from './scope.js';
 // Key collation is reported when it differs from the column's own, or, for
 // an expression key, from its type's default: that is a function of the
 // catalog alone, so rendering it back reproduces the same catalog state.
-export const INDEXES_SQL = `${TABLES_CTE}
+const INDEXES_SQL = `${TABLES_CTE}
 SELECT i.indrelid::text AS table_oid,
        i.indexrelid::text AS index_oid,
        ic.relname::text AS name,
