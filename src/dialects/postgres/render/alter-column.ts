@@ -8,7 +8,7 @@ import type { Column, Identity, QualifiedName } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
 import { identityClause } from './column.js';
 import { integerLiteral, quoteCatalogName } from './names.js';
-import { serialPostlude, serialPrelude } from './sequence.js';
+import { serialDrop, serialPostlude, serialPrelude } from './sequence.js';
 
 export function typeChanged(from: Column, to: Column): boolean {
   return from.type !== to.type || (from.collation ?? '') !== (to.collation ?? '');
@@ -42,6 +42,7 @@ export function alterColumnStatements(table: QualifiedName, from: Column, to: Co
     ...(serial && parts.length ? serialPrelude(to) : []),
     ...(parts.length ? [`${alter}${parts.join(', ')}`] : []),
     ...(serial && parts.length && serialSequenceChanged(from, to) ? serialPostlude(table, to) : []),
+    ...(serialSequenceChanged(from, to) ? serialDrop(from) : []),
     ...after,
   ];
 }

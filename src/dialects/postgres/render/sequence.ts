@@ -75,3 +75,13 @@ export function serialPostlude(table: QualifiedName, column: Column): string[] {
   if (!parts) return [];
   return [`ALTER SEQUENCE ${quoteParts(parts)} OWNED BY ${quoteQualified(table)}.${quoteIdent(column.name)}`];
 }
+
+/**
+ * After a serial default is removed, its owned sequence would linger: the
+ * catalog keeps it until the column goes. Our model has no sequences apart
+ * from serial defaults, so the sequence goes with the default.
+ */
+export function serialDrop(column: Column): string[] {
+  const parts = serialSequence(column.default);
+  return parts ? [`DROP SEQUENCE IF EXISTS ${quoteParts(parts)}`] : [];
+}
