@@ -7,6 +7,7 @@ import type { ForeignKey, Index, QualifiedName, Table } from '../schema/types.js
 import { tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
 import { generationChanged, sameColumn, sameDefinition, samePrimaryKey } from './compare.js';
+import { quoteIdent } from '../dialects/postgres/quote.js';
 
 export interface TableDiff {
   changes: Change[];
@@ -36,8 +37,10 @@ export function diffTable(a: Table, b: Table): TableDiff {
   }
   for (const col of a.columns) if (!after.has(col.name)) changes.push({ kind: 'drop_column', table: q, column: col });
 
+  // The catalog prints a name bare when it can and quoted (with doubled quotes) when it must.
+  const spelled = (t: string, n: string): boolean => t.includes(n) || t.includes(quoteIdent(n));
   const mentions = (names: readonly string[], texts: readonly (string | undefined)[]): boolean =>
-    names.some((n) => recreated.has(n)) || texts.some((t) => t !== undefined && [...recreated].some((n) => t.includes(n)));
+    names.some((n) => recreated.has(n)) || texts.some((t) => t !== undefined && [...recreated].some((n) => spelled(t, n)));
 
   const pkTouched = a.primary_key !== undefined && mentions(a.primary_key.columns, []);
   if (!samePrimaryKey(a.primary_key, b.primary_key) || pkTouched) {

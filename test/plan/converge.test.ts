@@ -16,6 +16,9 @@ import { applyPlan, loadSchema, resetDatabase } from './support.js';
 
 const RUNS = Number(process.env.LOCKPLANE_CONVERGE_RUNS ?? 200);
 const SERVER_RUNS = Number(process.env.LOCKPLANE_CONVERGE_SERVER_RUNS ?? 25);
+/** Replays a failure: LOCKPLANE_CONVERGE_SEED (and LOCKPLANE_CONVERGE_PATH) from fast-check's report. */
+const SEED = process.env.LOCKPLANE_CONVERGE_SEED ? Number(process.env.LOCKPLANE_CONVERGE_SEED) : undefined;
+const PATH = process.env.LOCKPLANE_CONVERGE_PATH;
 
 function same(actual: Schema, expected: Schema, what: string): void {
   if (schemaHash(actual) === schemaHash(expected)) return;
@@ -44,7 +47,7 @@ async function convergeOnce(target: PgSession, scratch: PgSession, a: Schema, b:
 async function property(target: PgSession, scratch: PgSession, runs: number, virtual: boolean): Promise<void> {
   await fc.assert(
     fc.asyncProperty(schemaPair({ virtual }), async ([a, b]) => convergeOnce(target, scratch, a, b)),
-    { numRuns: runs, includeErrorInReport: true },
+    { numRuns: runs, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH ? { path: PATH } : {}) },
   );
 }
 
