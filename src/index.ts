@@ -19,3 +19,8 @@ export { reversePlan } from './shadow/rollback.js';
 export { provePlan } from './shadow/prove.js';
 export { executePlan } from './apply/execute.js';
 export { resolveTarget, EMBEDDED_DATABASE_URL } from './config/target.js';
+export { hazardInfo, type HazardInfo } from './safety/index.js';
+export { validatePlanFile, validateSchemaFile, formatReport, type ValidationReport } from './schema/validate.js';
+export { isSqlSourcePath, loadSqlSource, checkSqlSource } from './sql/index.js';
+export { resolveShadowUrl } from './config/target.js';
+export type { NormalizeOptions } from './shadow/normalize.js';

@@ -1,17 +1,19 @@
 // Pieces shared by several commands.
 import { InputError } from '../errors.js';
 import { resolveShadowUrl, resolveTarget, type ResolvedTarget } from '../config/target.js';
-import { loadSource, type LoadedSource } from '../shadow/sources.js';
-import type { NormalizeOptions } from '../shadow/normalize.js';
+import type { LoadedSource, NormalizeOptions } from '../index.js';
 import { info } from './output.js';
+
+/** The library, loaded when a command runs: `--help` and `--version` stay fast. */
+export const lib = (): Promise<typeof import('../index.js')> => import('../index.js');
 
 export function normalizeOptions(): NormalizeOptions {
   const shadowUrl = resolveShadowUrl();
   return shadowUrl ? { shadowUrl } : {};
 }
 
-export function loadSourceFor(spec: string): Promise<LoadedSource> {
-  return loadSource(spec, normalizeOptions());
+export async function loadSourceFor(spec: string): Promise<LoadedSource> {
+  return (await lib()).loadSource(spec, normalizeOptions());
 }
 
 /** Resolves the database a command reads or changes and says which one it picked when it was not explicit. */

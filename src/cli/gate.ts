@@ -1,6 +1,5 @@
 // Which hazards of a plan need the user's explicit --allow-hazards.
-import { hazardInfo } from '../safety/index.js';
-import type { Plan } from '../plan/types.js';
+import type { HazardInfo, Plan } from '../index.js';
 import type { HazardAllowance } from './common.js';
 
 export interface UnapprovedHazard {
@@ -10,7 +9,11 @@ export interface UnapprovedHazard {
   message: string;
 }
 
-export function unapprovedHazards(plan: Plan, allowed: HazardAllowance): UnapprovedHazard[] {
+export function unapprovedHazards(
+  plan: Plan,
+  allowed: HazardAllowance,
+  hazardInfo: (code: string) => HazardInfo | undefined,
+): UnapprovedHazard[] {
   if (allowed === 'all') return [];
   const problems: UnapprovedHazard[] = [];
   plan.steps.forEach((step, index) => {

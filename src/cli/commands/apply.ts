@@ -2,19 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import { introspect } from '../../dialects/postgres/introspect.js';
-import { connect, type PgSession } from '../../dialects/postgres/session.js';
-import { executePlan } from '../../apply/execute.js';
-import { schemaHash } from '../../schema/hash.js';
-import { loadPlanJson } from '../../schema/json.js';
-import type { Schema } from '../../schema/types.js';
-import { buildPlan } from '../../plan/index.js';
-import type { Plan } from '../../plan/types.js';
-import { formatValidationReport, validatePlan } from '../../safety/index.js';
-import { provePlan } from '../../shadow/prove.js';
-import { isSqlSourcePath } from '../../sql/index.js';
+import type { Plan, Schema } from '../../index.js';
 import { confirm } from '../confirm.js';
-import { loadSourceFor, normalizeOptions, parseAllowHazards, targetFor, type HazardAllowance } from '../common.js';
+import { lib, loadSourceFor, normalizeOptions, parseAllowHazards, targetFor, type HazardAllowance } from '../common.js';
 import { planText } from '../plan-output.js';
 import { info, out } from '../output.js';
 import { unapprovedHazards } from '../gate.js';
@@ -42,16 +32,20 @@ export function registerApply(program: Command): void {
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, opts));
 }
 
+type Lib = Awaited<ReturnType<typeof lib>>;
+
 async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<void> {
-  const planPath = resolvePlanArgument(planArg, opts);
+  const lp = await lib();
+  const { connect, introspect, executePlan, provePlan, schemaHash } = lp;
+  const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target);
   const session = await connect(target.url);
   try {
     const current = await introspect(session);
-    const plan = planPath ? loadPlanFor(planPath, current) : await planFromSchema(opts.schema!, current, allowed);
+    const plan = planPath ? loadPlanFor(planPath, current, lp) : await planFromSchema(opts.schema!, current, allowed, lp);
     if (!plan) return;
-    gate(plan, allowed);
+    gate(plan, allowed, lp);
     info(`Target: ${session.description}`);
     info(planText(plan));
     if (!(await confirm('Apply these steps?', Boolean(opts.autoApprove)))) {
@@ -72,7 +66,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
   }
 }
 
-function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions): string | undefined {
+function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { isSqlSourcePath }: Lib): string | undefined {
   if (planArg && opts.plan && planArg !== opts.plan) throw new InputError('give the plan once: as an argument or with --plan');
   const planPath = planArg ?? opts.plan;
   if (planPath && opts.schema) throw new InputError('give either a plan file or --schema, not both');
@@ -83,7 +77,7 @@ function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions): s
   return planPath;
 }
 
-function loadPlanFor(path: string, current: Schema): Plan {
+function loadPlanFor(path: string, current: Schema, { loadPlanJson, schemaHash }: Lib): Plan {
   const plan = loadPlanJson(path);
   if (plan.source_hash && plan.source_hash !== schemaHash(current)) {
     throw new BlockedError(`${path}: the target is not in the state this plan was made for (source_hash differs); make a new plan`);
@@ -91,7 +85,12 @@ function loadPlanFor(path: string, current: Schema): Plan {
   return plan;
 }
 
-async function planFromSchema(spec: string, current: Schema, allowed: HazardAllowance): Promise<Plan | null> {
+async function planFromSchema(
+  spec: string,
+  current: Schema,
+  allowed: HazardAllowance,
+  { buildPlan, formatValidationReport, validatePlan }: Lib,
+): Promise<Plan | null> {
   const desired = await loadSourceFor(spec);
   const plan = buildPlan(current, desired.schema);
   if (plan.steps.length === 0) {
@@ -106,8 +105,8 @@ async function planFromSchema(spec: string, current: Schema, allowed: HazardAllo
   return plan;
 }
 
-function gate(plan: Plan, allowed: HazardAllowance): void {
-  const problems = unapprovedHazards(plan, allowed);
+function gate(plan: Plan, allowed: HazardAllowance, { hazardInfo }: Lib): void {
+  const problems = unapprovedHazards(plan, allowed, hazardInfo);
   if (problems.length === 0) return;
   const lines = problems.map((p) => `  step ${p.step + 1} (${p.description}): ${p.code} ${p.message}`);
   info(lines.join('\n'));

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { diffSchemas } from '../../diff/index.js';
-import { loadSourceFor } from '../common.js';
+import { lib, loadSourceFor } from '../common.js';
 import { json, out } from '../output.js';
 
 export function registerDiff(program: Command): void {
@@ -12,6 +11,7 @@ export function registerDiff(program: Command): void {
     .action(async (fromSpec: string, toSpec: string) => {
       const from = await loadSourceFor(fromSpec);
       const to = await loadSourceFor(toSpec);
+      const { diffSchemas } = await lib();
       const changes = diffSchemas(from.schema, to.schema);
       out(json({ from: from.label, to: to.label, changes }));
     });

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { introspect } from '../../dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../../dialects/postgres/render.js';
-import { connect } from '../../dialects/postgres/session.js';
-import { saveSchemaJson } from '../../schema/json.js';
-import { choice, targetFor } from '../common.js';
+import { choice, lib, targetFor } from '../common.js';
 import { out } from '../output.js';
 
 export function registerIntrospect(program: Command): void {
@@ -15,6 +11,7 @@ export function registerIntrospect(program: Command): void {
     .action(async (opts: { db?: string; format: string }) => {
       const format = choice('--format', opts.format, ['json', 'sql'] as const);
       const target = targetFor(opts.db);
+      const { connect, introspect, renderSchemaDdl, saveSchemaJson } = await lib();
       const session = await connect(target.url);
       try {
         const schema = await introspect(session);

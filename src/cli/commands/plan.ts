@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import { buildPlan } from '../../plan/index.js';
-import { formatValidationReport, validatePlan } from '../../safety/index.js';
-import { choice, loadSourceFor, targetFor } from '../common.js';
+import { choice, lib, loadSourceFor, targetFor } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
@@ -25,6 +23,7 @@ export function registerPlan(program: Command): void {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const from = await loadSourceFor(opts.from ?? targetFor(undefined).url);
       const to = await loadSourceFor(opts.to);
+      const { buildPlan, formatValidationReport, validatePlan } = await lib();
       const plan = buildPlan(from.schema, to.schema);
       if (opts.validate) {
         const report = formatValidationReport(validatePlan(plan, from.schema, to.schema));

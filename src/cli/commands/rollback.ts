@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { loadPlanJson } from '../../schema/json.js';
-import { reversePlan } from '../../shadow/rollback.js';
-import { choice, loadSourceFor, normalizeOptions } from '../common.js';
+import { choice, lib, loadSourceFor, normalizeOptions } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
 
@@ -21,6 +19,7 @@ export function registerRollback(program: Command): void {
       .option('--output <format>', 'json, sql or text', 'json')
       .action(async (opts: RollbackOptions) => {
         const format = choice('--output', opts.output, PLAN_FORMATS);
+        const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
         const before = await loadSourceFor(opts.from);
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { formatReport, validatePlanFile, validateSchemaFile, type ValidationReport } from '../../schema/validate.js';
-import { isSqlSourcePath } from '../../sql/index.js';
-import { choice, loadSourceFor } from '../common.js';
+import type { ValidationReport } from '../../index.js';
+import { choice, lib, loadSourceFor } from '../common.js';
 import { info, json, out } from '../output.js';
 
 export function registerValidate(program: Command): void {
@@ -14,17 +13,19 @@ export function registerValidate(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(async (file: string, opts: { format: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
+      const { isSqlSourcePath, validateSchemaFile, formatReport } = await lib();
       const report = isSqlSourcePath(file) ? await validateSqlSchema(file) : validateSchemaFile(file);
-      print(report, format, 'Schema');
+      print(report, format, 'Schema', formatReport);
     });
   validate
     .command('plan')
     .description('validate a plan JSON file against schema-json/plan.json')
     .argument('<file>', 'plan JSON file')
     .option('--format <format>', 'text or json', 'text')
-    .action((file: string, opts: { format: string }) => {
+    .action(async (file: string, opts: { format: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
-      print(validatePlanFile(file), format, 'Plan');
+      const { validatePlanFile, formatReport } = await lib();
+      print(validatePlanFile(file), format, 'Plan', formatReport);
     });
   validate.exitOverride();
   for (const command of validate.commands) command.exitOverride();
@@ -40,7 +41,12 @@ async function validateSqlSchema(file: string): Promise<ValidationReport> {
   }
 }
 
-function print(report: ValidationReport, format: 'text' | 'json', what: string): void {
+function print(
+  report: ValidationReport,
+  format: 'text' | 'json',
+  what: string,
+  formatReport: (report: ValidationReport) => string[],
+): void {
   if (format === 'json') {
     out(json(report));
   } else if (report.valid) {
