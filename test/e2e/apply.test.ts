@@ -10,6 +10,14 @@ function project(): { dir: string; cleanup: () => void } {
   return p;
 }
 
+/** A plan whose second step fails. */
+const BROKEN_PLAN = JSON.stringify({
+  steps: [
+    { description: 'Create t', sql: 'CREATE TABLE t (id int)' },
+    { description: 'Broken', sql: 'ALTER TABLE missing ADD COLUMN x int' },
+  ],
+});
+
 const db = (dir: string): string => `pglite://${join(dir, 'db')}`;
 
 test('apply: a plan file, shadow-proven, then its hash guard refuses a second run', { timeout: 180_000 }, async () => {
@@ -92,15 +100,7 @@ test('apply: dropping a table needs --allow-hazards', { timeout: 180_000 }, asyn
 test('apply: a step that fails on the shadow never reaches the target', { timeout: 120_000 }, async () => {
   const { dir, cleanup } = project();
   try {
-    writeFileSync(
-      join(dir, 'bad.json'),
-      JSON.stringify({
-        steps: [
-          { description: 'Create t', sql: 'CREATE TABLE t (id int)' },
-          { description: 'Broken', sql: 'ALTER TABLE missing ADD COLUMN x int' },
-        ],
-      }),
-    );
+    writeFileSync(join(dir, 'bad.json'), BROKEN_PLAN);
     const result = await runCli(['apply', 'bad.json', '--target', db(dir), '--auto-approve'], { cwd: dir });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /shadow validation failed, the target was not touched: step 2 \(Broken\) failed: relation "missing" does not exist/);
@@ -114,15 +114,7 @@ test('apply: a step that fails on the shadow never reaches the target', { timeou
 test('apply --skip-shadow: a failing step rolls the whole transaction back', { timeout: 120_000 }, async () => {
   const { dir, cleanup } = project();
   try {
-    writeFileSync(
-      join(dir, 'bad.json'),
-      JSON.stringify({
-        steps: [
-          { description: 'Create t', sql: 'CREATE TABLE t (id int)' },
-          { description: 'Broken', sql: 'ALTER TABLE missing ADD COLUMN x int' },
-        ],
-      }),
-    );
+    writeFileSync(join(dir, 'bad.json'), BROKEN_PLAN);
     const result = await runCli(['apply', 'bad.json', '--target', db(dir), '--auto-approve', '--skip-shadow'], { cwd: dir });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /step 2 \(Broken\) failed/);
