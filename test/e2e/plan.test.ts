@@ -118,3 +118,26 @@ test('rollback and plan-rollback reverse a plan, last in first out', { timeout: 
     cleanup();
   }
 });
+
+test('rollback of an original-format plan (SQL only): run on a scratch copy, planned back', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      join(dir, 'old-plan.json'),
+      JSON.stringify({
+        steps: [
+          { description: 'Add column age', sql: 'ALTER TABLE users ADD COLUMN age integer' },
+          { description: 'Drop email', sql: 'ALTER TABLE users DROP COLUMN email' },
+        ],
+      }),
+    );
+    const result = await runCli(['rollback', '--plan', 'old-plan.json', '--from', 'current.json', '--output', 'text'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Add column email to table users/);
+    assert.match(result.stdout, /Drop column age from table users/);
+    assert.match(result.stdout, /LP302/, 'restoring a dropped column cannot restore its data');
+  } finally {
+    cleanup();
+  }
+});

@@ -1,7 +1,8 @@
 // The same user flows against the real Postgres server.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serverTest, withServerDatabase } from '../helpers/databases.js';
+import { connect } from '../../src/dialects/postgres/session.js';
+import { SERVER_URL, serverTest, withServerDatabase } from '../helpers/databases.js';
 import { REPO_ROOT, runCli, tempProject } from './cli.js';
 
 const QUICKSTART = join(REPO_ROOT, 'examples', 'quickstart');
@@ -43,6 +44,34 @@ serverTest('server: --target wins over DATABASE_URL, and a wrong password is nev
       const failed = await runCli(['apply', '--schema', 'a.sql', '--auto-approve'], { cwd: dir, env: { DATABASE_URL: bogus } });
       assert.equal(failed.code, 1);
       assert.doesNotMatch(failed.stderr + failed.stdout, /topsecret/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+serverTest('server: SHADOW_DATABASE_URL normalizes and proves in a new scratch database, dropped afterwards', async () => {
+  await withServerDatabase(async (url) => {
+    const { dir, cleanup } = tempProject({ 'a.sql': 'CREATE TABLE a (id int PRIMARY KEY, v varchar(10));' });
+    try {
+      const env = { SHADOW_DATABASE_URL: SERVER_URL };
+      const applied = await runCli(['apply', '--schema', 'a.sql', '--target', url, '--auto-approve'], { cwd: dir, env });
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stderr, /Plan proven on the shadow \(scratch database lockplane_scratch_[0-9a-f]+ on postgresql:/);
+      const admin = await connect(SERVER_URL);
+      try {
+        const left = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'lockplane\\_scratch\\_%'`);
+        assert.deepEqual(left, [], 'scratch databases are dropped');
+      } finally {
+        await admin.close();
+      }
+      const badShadow = await runCli(['plan', '--from', url, '--to', 'a.sql'], {
+        cwd: dir,
+        env: { SHADOW_DATABASE_URL: 'postgresql://nobody:pw-in-shadow@127.0.0.1:1/x' },
+      });
+      assert.equal(badShadow.code, 1, badShadow.stderr);
+      assert.match(badShadow.stderr, /^Error: cannot connect to postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x/);
+      assert.doesNotMatch(badShadow.stderr, /pw-in-shadow/);
     } finally {
       cleanup();
     }
