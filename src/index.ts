@@ -24,3 +24,4 @@ export { validatePlanFile, validateSchemaFile, formatReport, type ValidationRepo
 export { isSqlSourcePath, loadSqlSource, checkSqlSource } from './sql/index.js';
 export { resolveShadowUrl } from './config/target.js';
 export type { NormalizeOptions } from './shadow/normalize.js';
+export { closeIdleScratch } from './shadow/scratch.js';

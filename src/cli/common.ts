@@ -5,7 +5,12 @@ import type { LoadedSource, NormalizeOptions } from '../index.js';
 import { info } from './output.js';
 
 /** The library, loaded when a command runs: `--help` and `--version` stay fast. */
-export const lib = (): Promise<typeof import('../index.js')> => import('../index.js');
+let loaded = false;
+export const lib = (): Promise<typeof import('../index.js')> => {
+  loaded = true;
+  return import('../index.js');
+};
+export const libraryLoaded = (): boolean => loaded;
 
 export function normalizeOptions(): NormalizeOptions {
   const shadowUrl = resolveShadowUrl();

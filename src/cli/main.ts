@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, LockplaneError, redact } from '../errors.js';
 import { buildProgram } from './program.js';
+import { libraryLoaded } from './common.js';
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -11,6 +12,8 @@ async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
   } catch (error) {
     return reportError(error);
+  } finally {
+    if (libraryLoaded()) await (await import('../index.js')).closeIdleScratch();
   }
 }
 

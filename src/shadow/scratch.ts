@@ -19,11 +19,48 @@ export interface Scratch {
   release(): Promise<void>;
 }
 
+// Starting PGlite costs seconds and hundreds of megabytes, so one process
+// keeps one idle in-memory instance and empties it between uses.
+let idle: PgSession | undefined;
+
+async function emptyDatabase(session: PgSession): Promise<void> {
+  await session.exec('ROLLBACK').catch(() => undefined);
+  const namespaces = await session.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'`,
+  );
+  for (const { nspname } of namespaces) await session.exec(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
+  await session.exec('CREATE SCHEMA public');
+}
+
+async function openPgliteScratch(): Promise<Scratch> {
+  const reused = idle;
+  idle = undefined;
+  const session = reused ?? (await connectTarget({ kind: 'pglite', path: null }));
+  return {
+    session,
+    description: 'embedded PGlite (in memory)',
+    async release() {
+      try {
+        await emptyDatabase(session);
+      } catch {
+        await session.close();
+        return;
+      }
+      if (idle) await session.close();
+      else idle = session;
+    },
+  };
+}
+
+/** Closes the idle scratch instance; call before the process ends. */
+export async function closeIdleScratch(): Promise<void> {
+  const session = idle;
+  idle = undefined;
+  await session?.close();
+}
+
 export async function openScratch(options: ScratchOptions = {}): Promise<Scratch> {
-  if (!options.shadowUrl) {
-    const session = await connectTarget({ kind: 'pglite', path: null });
-    return { session, description: 'embedded PGlite (in memory)', release: () => session.close() };
-  }
+  if (!options.shadowUrl) return openPgliteScratch();
   const admin = await connect(options.shadowUrl);
   const name = `lockplane_scratch_${randomBytes(6).toString('hex')}`;
   try {
