@@ -141,3 +141,24 @@ test('rollback of an original-format plan (SQL only): run on a scratch copy, pla
     cleanup();
   }
 });
+
+test('plan --validate --allow-hazards: a lossy type change is blocked unless allowed', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = withReadmeFixtures();
+  try {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const narrowed = readFileSync(join(dir, 'current.json'), 'utf8').replace('"name": "email", "type": "text"', '"name": "email", "type": "varchar(20)"');
+    writeFileSync(join(dir, 'narrowed.json'), narrowed);
+    const blocked = await runCli(['plan', '--from', 'current.json', '--to', 'narrowed.json', '--validate'], { cwd: dir });
+    assert.equal(blocked.code, 3, blocked.stderr);
+    assert.match(blocked.stderr, /LP203/);
+    const allowed = await runCli(['plan', '--from', 'current.json', '--to', 'narrowed.json', '--validate', '--allow-hazards', 'LP203'], {
+      cwd: dir,
+    });
+    assert.equal(allowed.code, 0, allowed.stderr);
+    const plan = JSON.parse(allowed.stdout) as PlanJson;
+    assert.deepEqual(plan.steps[0]!.hazards, ['LP203']);
+    assert.match(String(plan.steps[0]!.sql), /TYPE character varying\(20\)/);
+  } finally {
+    cleanup();
+  }
+});
