@@ -9,8 +9,13 @@ let pgliteVersion: string | undefined;
 
 export function engineFingerprint(shadowUrl?: string): string {
   if (shadowUrl) return `server:${redact(shadowUrl)}:${lockplaneVersion()}`;
+  return `pglite:${embeddedVersion()}:${lockplaneVersion()}`;
+}
+
+/** The installed PGlite package version. */
+export function embeddedVersion(): string {
   pgliteVersion ??= readPgliteVersion();
-  return `pglite:${pgliteVersion}:${lockplaneVersion()}`;
+  return pgliteVersion;
 }
 
 function readPgliteVersion(): string {

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { LockplaneError } from '../errors.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
-import { connect, connectTarget, errorText, type PgSession } from '../dialects/postgres/session.js';
+import { connect, errorText, type PgSession } from '../dialects/postgres/session.js';
+import { startScratchPglite } from './pglite-template.js';
 
 export interface ScratchOptions {
   /** A Postgres server URL to create the scratch database on; PGlite when absent. */
@@ -35,7 +36,7 @@ async function emptyDatabase(session: PgSession): Promise<void> {
 async function openPgliteScratch(): Promise<Scratch> {
   const reused = idle;
   idle = undefined;
-  const session = reused ?? (await connectTarget({ kind: 'pglite', path: null }));
+  const session = reused ?? (await startScratchPglite());
   return {
     session,
     description: 'embedded PGlite (in memory)',

@@ -82,6 +82,33 @@ async function connectServer(url: string): Promise<PgSession> {
   };
 }
 
+export interface MemoryPglite {
+  session: PgSession;
+  /** A tarball of the data directory as it is now, to start later instances from. */
+  dumpDataDir(): Promise<Uint8Array>;
+}
+
+/**
+ * An in-memory PGlite, started from a data-directory tarball when one is
+ * given: that skips initdb, which costs seconds and half the memory.
+ */
+export async function openMemoryPglite(template?: Uint8Array): Promise<MemoryPglite> {
+  let db: PGlite;
+  try {
+    db = template ? new PGlite({ loadDataDir: new Blob([template]) }) : new PGlite();
+    await db.waitReady;
+  } catch (error) {
+    throw new LockplaneError(`cannot start the embedded PGlite: ${errorText(error)}`, 1, { cause: error });
+  }
+  return {
+    session: pgliteSession(db, 'pglite://memory'),
+    async dumpDataDir() {
+      const blob = await db.dumpDataDir('gzip');
+      return new Uint8Array(await blob.arrayBuffer());
+    },
+  };
+}
+
 async function openPglite(path: string | null): Promise<PgSession> {
   const description = path === null ? 'pglite://memory' : `pglite://${path}`;
   let db: PGlite;
@@ -92,6 +119,19 @@ async function openPglite(path: string | null): Promise<PgSession> {
   } catch (error) {
     throw new LockplaneError(`cannot open ${description}: ${errorText(error)}`, 1, { cause: error });
   }
+  return pgliteSession(db, description);
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message || (typeof code === 'string' ? code : error.name);
+    return redact(message);
+  }
+  return redact(String(error));
+}
+
+function pgliteSession(db: PGlite, description: string): PgSession {
   return {
     kind: 'pglite',
     description,
@@ -106,13 +146,4 @@ async function openPglite(path: string | null): Promise<PgSession> {
       await db.close().catch(() => undefined);
     },
   };
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error.message || (typeof code === 'string' ? code : error.name);
-    return redact(message);
-  }
-  return redact(String(error));
 }
