@@ -25,3 +25,6 @@ export { isSqlSourcePath, loadSqlSource, checkSqlSource } from './sql/index.js';
 export { resolveShadowUrl } from './config/target.js';
 export type { NormalizeOptions } from './shadow/normalize.js';
 export { closeIdleScratch } from './shadow/scratch.js';
+export { applyToTarget, type TargetApplyOptions } from './apply/target.js';
+export { listApplies, LEDGER_SCHEMA, type ApplyRecord } from './apply/ledger.js';
+export { LockBusyError, applyLockFree } from './apply/lock.js';

@@ -11,6 +11,12 @@ export interface ExecuteOptions {
   /** Refuse unless the database's canonical hash equals this (checked inside the transaction). */
   expectedSourceHash?: string;
   onStep?: (index: number, step: PlanStep) => void;
+  /** Runs inside the transaction after each step (the ledger writes here). */
+  afterStep?: (index: number, step: PlanStep, startedAt: Date) => Promise<void>;
+  /** Runs inside the transaction right before COMMIT. */
+  beforeCommit?: () => Promise<void>;
+  /** Session settings for this transaction only (SET LOCAL), e.g. lock_timeout. */
+  settings?: Record<string, string>;
 }
 
 export interface ExecuteResult {
@@ -35,9 +41,13 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   }
   await session.exec('BEGIN');
   try {
+    for (const [name, value] of Object.entries(options.settings ?? {})) {
+      await session.query('SELECT set_config($1, $2, true)', [name, value]);
+    }
     if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash);
     for (const [index, step] of plan.steps.entries()) {
       options.onStep?.(index, step);
+      const startedAt = new Date();
       for (const sql of stepStatements(step)) {
         try {
           await session.exec(sql);
@@ -45,7 +55,9 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
           throw new StepFailedError(index, step, error);
         }
       }
+      await options.afterStep?.(index, step, startedAt);
     }
+    await options.beforeCommit?.();
     await session.exec('COMMIT');
     return { stepsApplied: plan.steps.length };
   } catch (error) {

@@ -6,6 +6,8 @@ import { registerIntrospect } from './commands/introspect.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerValidate } from './commands/validate.js';
+import { registerHistory } from './commands/history.js';
+import { registerStatus } from './commands/status.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerRollback(program);
   registerApply(program);
+  registerStatus(program);
+  registerHistory(program);
   program
     .command('version')
     .description('print the version')

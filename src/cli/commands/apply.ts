@@ -16,6 +16,10 @@ interface ApplyOptions {
   autoApprove?: boolean;
   skipShadow?: boolean;
   allowHazards?: string;
+  lockWait: string;
+  lockTimeout: string;
+  statementTimeout: string;
+  retries: string;
 }
 
 export function registerApply(program: Command): void {
@@ -29,6 +33,10 @@ export function registerApply(program: Command): void {
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--skip-shadow', 'do not prove the plan on a shadow database first')
     .option('--allow-hazards <codes>', 'allow these hazard codes (comma-separated, e.g. LP201,LP202) or all')
+    .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
+    .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
+    .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
+    .option('--retries <n>', 'retries of the transaction after a lock timeout, with backoff', '3')
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, opts));
 }
 
@@ -36,7 +44,8 @@ type Lib = Awaited<ReturnType<typeof lib>>;
 
 async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<void> {
   const lp = await lib();
-  const { connect, introspect, executePlan, provePlan, schemaHash } = lp;
+  const { connect, introspect, applyToTarget, provePlan, schemaHash } = lp;
+  const timing = parseTiming(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target);
@@ -56,14 +65,33 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       const proof = await provePlan(current, plan, normalizeOptions());
       info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
     }
-    const result = await executePlan(session, plan, {
+    const started = Date.now();
+    const result = await applyToTarget(session, plan, {
       expectedSourceHash: plan.source_hash ?? schemaHash(current),
-      onStep: (i, step) => info(`  [${i + 1}/${plan.steps.length}] ${step.description}`),
+      ...timing,
+      onStep: (i, step) => info(`  [${i + 1}/${plan.steps.length}] ${step.description} (${elapsed(started)})`),
+      onRetry: (attempt, of, waitMs, error) =>
+        info(`  lock timeout at step ${error.stepIndex + 1}; retry ${attempt}/${of} in ${(waitMs / 1000).toFixed(1)} s`),
     });
     out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
   } finally {
     await session.close();
   }
+}
+
+function parseTiming(opts: ApplyOptions): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: string; retries: number } {
+  const lockWaitSeconds = Number(opts.lockWait);
+  const retries = Number(opts.retries);
+  if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) throw new InputError(`--lock-wait: expected seconds, got ${JSON.stringify(opts.lockWait)}`);
+  if (!Number.isInteger(retries) || retries < 0) throw new InputError(`--retries: expected a whole number, got ${JSON.stringify(opts.retries)}`);
+  for (const [flag, value] of [['--lock-timeout', opts.lockTimeout], ['--statement-timeout', opts.statementTimeout]] as const) {
+    if (!/^\d+(\.\d+)?\s*(ms|s|min|h)?$/.test(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
+  }
+  return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout: opts.statementTimeout, retries };
+}
+
+function elapsed(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
 function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { isSqlSourcePath }: Lib): string | undefined {

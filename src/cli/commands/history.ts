@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import type { ApplyRecord } from '../../index.js';
+import { choice, lib, targetFor } from '../common.js';
+import { json, out } from '../output.js';
+
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description("list the applies recorded in the target's ledger, newest first")
+    .option('--db <url>', 'database URL (default: DATABASE_URL, else the embedded database)')
+    .option('--limit <n>', 'how many to show', '20')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (opts: { db?: string; limit: string; format: string }) => {
+      const format = choice('--format', opts.format, ['text', 'json'] as const);
+      const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
+      const target = targetFor(opts.db);
+      const { connect, listApplies } = await lib();
+      const session = await connect(target.url);
+      try {
+        const applies = await listApplies(session, limit);
+        out(format === 'json' ? json(applies) : historyText(applies));
+      } finally {
+        await session.close();
+      }
+    });
+}
+
+export function applyLine(a: ApplyRecord): string {
+  const steps = `${a.steps_done}/${a.steps_total} steps`;
+  const failure = a.status === 'failed' || a.status === 'refused' ? ` — ${a.failed_step ? `step ${a.failed_step}: ` : ''}${a.error ?? ''}` : '';
+  return `#${a.id}  ${a.started_at}  ${a.status.padEnd(7)}  ${steps}  by ${a.applied_by} on ${a.host}  plan ${a.plan_hash.slice(0, 12)}${failure}`;
+}
+
+function historyText(applies: ApplyRecord[]): string {
+  if (applies.length === 0) return 'No applies recorded in this database.';
+  return applies.map(applyLine).join('\n');
+}
