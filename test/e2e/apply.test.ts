@@ -125,3 +125,23 @@ test('apply --skip-shadow: a failing step rolls the whole transaction back', { t
     cleanup();
   }
 });
+
+test('apply: two processes never open the same embedded database at once', { timeout: 180_000 }, async () => {
+  const { dir, cleanup } = project();
+  try {
+    const target = db(dir);
+    const runs = await Promise.all(
+      [1, 2, 3].map(() => runCli(['apply', '--schema', 'desired.json', '--target', target, '--auto-approve', '--skip-shadow'], { cwd: dir })),
+    );
+    assert.equal(runs.filter((r) => r.code === 0).length >= 1, true, runs.map((r) => r.stderr).join('\n'));
+    for (const r of runs.filter((x) => x.code !== 0)) {
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /is in use by another lockplane process \(pid \d+\)/);
+    }
+    const plan = await runCli(['plan', '--from', target, '--to', 'desired.json'], { cwd: dir });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.equal((JSON.parse(plan.stdout) as { steps: unknown[] }).steps.length, 0, 'the database is intact and converged');
+  } finally {
+    cleanup();
+  }
+});

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { InputError, LockplaneError, redact } from '../../errors.js';
+import { lockPgliteDirectory } from './pglite-lock.js';
 
 export interface PgSession {
   readonly kind: 'server' | 'pglite';
@@ -112,14 +113,20 @@ export async function openMemoryPglite(template?: Uint8Array): Promise<MemoryPgl
 async function openPglite(path: string | null): Promise<PgSession> {
   const description = path === null ? 'pglite://memory' : `pglite://${path}`;
   let db: PGlite;
+  let unlock = (): void => undefined;
   try {
-    if (path !== null) mkdirSync(resolve(path), { recursive: true });
+    if (path !== null) {
+      mkdirSync(resolve(path), { recursive: true });
+      unlock = lockPgliteDirectory(resolve(path));
+    }
     db = path === null ? new PGlite() : new PGlite(resolve(path));
     await db.waitReady;
   } catch (error) {
+    unlock();
+    if (error instanceof LockplaneError) throw error;
     throw new LockplaneError(`cannot open ${description}: ${errorText(error)}`, 1, { cause: error });
   }
-  return pgliteSession(db, description);
+  return pgliteSession(db, description, unlock);
 }
 
 export function errorText(error: unknown): string {
@@ -131,7 +138,7 @@ export function errorText(error: unknown): string {
   return redact(String(error));
 }
 
-function pgliteSession(db: PGlite, description: string): PgSession {
+function pgliteSession(db: PGlite, description: string, onClose: () => void = () => undefined): PgSession {
   return {
     kind: 'pglite',
     description,
@@ -144,6 +151,7 @@ function pgliteSession(db: PGlite, description: string): PgSession {
     },
     async close() {
       await db.close().catch(() => undefined);
+      onClose();
     },
   };
 }
