@@ -14,7 +14,7 @@ export { renderSchemaDdl } from './dialects/postgres/render.js';
 export { diffSchemas } from './diff/index.js';
 export { buildPlan, rollbackPlan } from './plan/index.js';
 export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';
-export { loadSource, type LoadedSource } from './shadow/sources.js';
+export { loadSource, type LoadedSource, type LoadSourceOptions } from './shadow/sources.js';
 export { reversePlan } from './shadow/rollback.js';
 export { provePlan } from './shadow/prove.js';
 export { executePlan } from './apply/execute.js';

@@ -1,7 +1,17 @@
 // Pieces shared by several commands.
-import { InputError } from '../errors.js';
-import { resolveShadowUrl, resolveTarget, type ResolvedTarget } from '../config/target.js';
-import type { LoadedSource, NormalizeOptions } from '../index.js';
+import { InputError, redact } from '../errors.js';
+import {
+  loadConfigContext,
+  resolveDatabase,
+  resolveShadow,
+  schemaPathFor,
+  selectEnvironment,
+  type ConfigContext,
+  type DatabaseRequest,
+  type ResolvedDatabase,
+  type ShadowSettings,
+} from '../config/index.js';
+import type { LoadedSource, LoadSourceOptions, NormalizeOptions } from '../index.js';
 import { info } from './output.js';
 
 /** The library, loaded when a command runs: `--help` and `--version` stay fast. */
@@ -12,22 +22,86 @@ export const lib = (): Promise<typeof import('../index.js')> => {
 };
 export const libraryLoaded = (): boolean => loaded;
 
+/** lockplane.toml (if any) and the process environment, read once per command. */
+let context: ConfigContext | undefined;
+export function configContext(): ConfigContext {
+  context ??= loadConfigContext();
+  return context;
+}
+
+/** The first database a command resolved: its environment's shadow is the one used. */
+let active: ResolvedDatabase | undefined;
+
 export function normalizeOptions(): NormalizeOptions {
-  const shadowUrl = resolveShadowUrl();
-  return shadowUrl ? { shadowUrl } : {};
+  const shadow = active?.shadow ?? defaultShadow();
+  if (!shadow.url) return {};
+  if (shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
+  return { shadowUrl: shadow.url };
 }
 
-export async function loadSourceFor(spec: string): Promise<LoadedSource> {
-  return (await lib()).loadSource(spec, normalizeOptions());
+function defaultShadow(): ShadowSettings {
+  const ctx = configContext();
+  return resolveShadow(ctx, selectEnvironment(ctx, undefined, 'default_environment'));
 }
 
-/** Resolves the database a command reads or changes and says which one it picked when it was not explicit. */
-export function targetFor(flag: string | undefined): ResolvedTarget {
-  const target = resolveTarget(flag);
-  if (target.origin === 'embedded') {
-    info(`Using the embedded database ${target.url} (no --target/--db or DATABASE_URL given)`);
+export async function loadSourceFor(spec: string, options: Pick<LoadSourceOptions, 'schemas'> = {}): Promise<LoadedSource> {
+  const schemas = options.schemas ?? configContext().config?.schemas;
+  return (await lib()).loadSource(spec, { ...normalizeOptions(), ...(schemas ? { schemas } : {}) });
+}
+
+/**
+ * Resolves the database a command reads or changes (flag > environment
+ * variables > .env.NAME > embedded, see README "Configuration"), says on
+ * stderr which one it picked when that was not a plain flag, and refuses
+ * databases Lockplane cannot use yet.
+ */
+export function databaseFor(request: DatabaseRequest): ResolvedDatabase {
+  const ctx = configContext();
+  if (ctx.config?.dialect === 'sqlite') {
+    throw new InputError(`${ctx.config.label}: dialect = "sqlite": SQLite is not supported yet`);
   }
-  return target;
+  const database = resolveDatabase(request, ctx);
+  report(database, request);
+  if (database.kind !== 'postgres') throw notSupported(database.source, database.url);
+  active ??= database;
+  return database;
+}
+
+/** The database `apply` changes: --target / --target-environment. */
+export function targetFor(url: string | undefined, environment?: string): ResolvedDatabase {
+  return databaseFor({ url, urlFlag: '--target', environment, environmentFlag: '--target-environment' });
+}
+
+/** schema_path from lockplane.toml (the environment's, else the top level), relative to the cwd. */
+export function configuredSchemaPath(environment: string | undefined, environmentFlag: string): string | undefined {
+  const ctx = configContext();
+  const path = schemaPathFor(ctx, selectEnvironment(ctx, environment, environmentFlag));
+  if (path !== undefined) info(`Using schema_path ${path} from ${ctx.config?.label ?? 'lockplane.toml'}`);
+  return path;
+}
+
+/** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */
+export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource> {
+  const database = databaseFor(request);
+  return loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
+}
+
+function report(database: ResolvedDatabase, request: DatabaseRequest): void {
+  const url = redact(database.url);
+  if (database.origin === 'embedded') {
+    info(`Using the embedded database ${url} (no lockplane.toml, ${request.urlFlag} or DATABASE_URL given)`);
+  } else if (database.origin === 'flag' && request.environment === undefined) {
+    return;
+  } else if (database.environment) {
+    const description = database.environment.description ? ` (${database.environment.description})` : '';
+    info(`Environment ${database.environment.name}${description}: ${url} from ${database.source}`);
+  } else {
+    info(`Database ${url} from ${database.source}`);
+  }
+}
+
+function notSupported(source: string, url: string): InputError {
+  return new InputError(`${redact(url)} (from ${source}) is a SQLite/libSQL database: SQLite is not supported yet; use a Postgres or pglite:// URL`);
 }
 
 export type HazardAllowance = Set<string> | 'all';

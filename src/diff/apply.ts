@@ -2,19 +2,22 @@
 // after running them. Used to know the state between steps (safety checks,
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
-import type { QualifiedName, Schema, Table } from '../schema/types.js';
+import type { EnumType, Namespace, QualifiedName, Schema, Table } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
+import { commentHolder } from './comment-target.js';
 
 type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
-class Model {
-  readonly schemas: Set<string>;
+export class Model {
+  readonly schemas: Map<string, Namespace>;
   readonly tables: Map<string, Table>;
+  readonly types: Map<string, EnumType>;
   constructor(schema: Schema) {
     const c = structuredClone(canonicalize(schema));
-    this.schemas = new Set((c.schemas ?? []).map((s) => s.name));
+    this.schemas = new Map((c.schemas ?? []).map((s) => [s.name, s]));
     this.tables = new Map(c.tables.map((t) => [tableKey(t), t]));
+    this.types = new Map((c.types ?? []).map((t) => [tableKey(t), t]));
   }
   table(q: QualifiedName): Table {
     const t = this.tables.get(qualifiedKey(q));
@@ -22,7 +25,7 @@ class Model {
     return t;
   }
   toSchema(): Schema {
-    return canonicalize({ schemas: [...this.schemas].map((name) => ({ name })), tables: [...this.tables.values()] });
+    return canonicalize({ schemas: [...this.schemas.values()], types: [...this.types.values()], tables: [...this.tables.values()] });
   }
 }
 
@@ -31,8 +34,13 @@ function without<T extends { name: string }>(list: T[] | undefined, name: string
 }
 
 const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
-  create_schema: (m, c) => void m.schemas.add(c.schema),
+  create_schema: (m, c) => void m.schemas.set(c.schema, c.comment === undefined ? { name: c.schema } : { name: c.schema, comment: c.comment }),
   drop_schema: (m, c) => void m.schemas.delete(c.schema),
+  set_comment: (m, c) => {
+    const holder = commentHolder(m, c.target);
+    if (c.to === undefined) delete holder.comment;
+    else holder.comment = c.to;
+  },
   create_table: (m, c) => void m.tables.set(tableKey(c.table), structuredClone(c.table)),
   drop_table: (m, c) => void m.tables.delete(tableKey(c.table)),
   add_column: (m, c) => void m.table(c.table).columns.push(structuredClone(c.column)),

@@ -4,6 +4,8 @@
 import type {
   CheckConstraint,
   Column,
+  CommentTarget,
+  EnumType,
   ForeignKey,
   Index,
   PrimaryKey,
@@ -12,10 +14,17 @@ import type {
   UniqueConstraint,
 } from '../schema/types.js';
 
+/** A column whose type names an enum (`public.mood` or `public.mood[]`). */
+export interface EnumColumn {
+  table: QualifiedName;
+  column: Column;
+}
+
 export type Change =
-  | { kind: 'create_schema'; schema: string }
-  | { kind: 'drop_schema'; schema: string }
-  /** The table without its indexes and foreign keys (those are separate changes). */
+  | { kind: 'create_schema'; schema: string; comment?: string }
+  | { kind: 'drop_schema'; schema: string; comment?: string }
+  /** Absent `from`/`to`: no comment before/after. */
+  | { kind: 'set_comment'; target: CommentTarget; from?: string; to?: string }
   | { kind: 'create_table'; table: Table }
   | { kind: 'drop_table'; table: Table }
   | { kind: 'add_column'; table: QualifiedName; column: Column }

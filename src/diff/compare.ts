@@ -3,13 +3,20 @@
 import { stableStringify } from '../schema/hash.js';
 import type { Column, PrimaryKey } from '../schema/types.js';
 
+/** Same definition, comments aside (a comment change is a set_comment, not a recreate). */
 export function sameDefinition<T>(a: T, b: T): boolean {
-  return stableStringify(a) === stableStringify(b);
+  return stableStringify(withoutComment(a)) === stableStringify(withoutComment(b));
 }
 
-/** A column's definition without the original format's `is_primary_key` flag. */
-export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key'> {
-  const { is_primary_key: _flag, ...rest } = column;
+function withoutComment<T>(value: T): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { comment: _comment, ...rest } = value as { comment?: unknown };
+  return rest;
+}
+
+/** A column's definition without the original format's `is_primary_key` flag and without its comment. */
+export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key' | 'comment'> {
+  const { is_primary_key: _flag, comment: _comment, ...rest } = column;
   return rest;
 }
 

@@ -5,7 +5,8 @@
 // change inverts exactly.
 import { canonicalize } from '../schema/canonical.js';
 import type { QualifiedName, Schema, Table } from '../schema/types.js';
-import { DEFAULT_NAMESPACE, tableKey, tableSchema } from '../schema/types.js';
+import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
+import { commentChange } from './comment-target.js';
 import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
@@ -19,10 +20,18 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   const b = canonicalize(to);
   const changes: Change[] = [];
 
-  const aNs = new Set((a.schemas ?? []).map((s) => s.name));
-  const bNs = new Set((b.schemas ?? []).map((s) => s.name));
-  for (const ns of bNs) if (!aNs.has(ns) && ns !== DEFAULT_NAMESPACE) changes.push({ kind: 'create_schema', schema: ns });
-  for (const ns of aNs) if (!bNs.has(ns) && ns !== DEFAULT_NAMESPACE) changes.push({ kind: 'drop_schema', schema: ns });
+  const aNs = new Map((a.schemas ?? []).map((s) => [s.name, s]));
+  const bNs = new Map((b.schemas ?? []).map((s) => [s.name, s]));
+  for (const [name, ns] of bNs) {
+    const old = aNs.get(name);
+    if (old || name === DEFAULT_NAMESPACE) changes.push(...commentChange({ kind: 'schema', schema: name }, old?.comment, ns.comment));
+    else changes.push(withComment<Change>({ kind: 'create_schema', schema: name }, ns.comment));
+  }
+  for (const [name, ns] of aNs) {
+    if (bNs.has(name)) continue;
+    if (name !== DEFAULT_NAMESPACE) changes.push(withComment<Change>({ kind: 'drop_schema', schema: name }, ns.comment));
+    else changes.push(...commentChange({ kind: 'schema', schema: name }, ns.comment, undefined));
+  }
 
   const aTables = new Map(a.tables.map((t) => [tableKey(t), t]));
   const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
@@ -38,8 +47,19 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
     changes.push(...d.changes);
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
-  changes.push(...readdDependentForeignKeys(aTables, bTables, changes, retyped));
-  return changes;
+  const readded = readdDependentForeignKeys(aTables, bTables, changes, retyped);
+  // A re-added foreign key brings its own comment.
+  const readdedNames = new Set(readded.flatMap((c) => (c.kind === 'add_foreign_key' ? [`${qualifiedKey(c.table)}\u0000${c.foreign_key.name}`] : [])));
+  const out = changes.filter(
+    (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
+  );
+  out.push(...readded);
+  return out;
+}
+
+function withComment<T extends Change>(change: T, comment: string | undefined): T {
+  if (comment !== undefined) (change as { comment?: string }).comment = comment;
+  return change;
 }
 
 function nameOf(t: Table): QualifiedName {

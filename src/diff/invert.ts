@@ -5,8 +5,14 @@ import type { Change, ChangeKind } from './changes.js';
 type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
-  create_schema: (c) => ({ kind: 'drop_schema', schema: c.schema }),
-  drop_schema: (c) => ({ kind: 'create_schema', schema: c.schema }),
+  create_schema: (c) => ({ ...c, kind: 'drop_schema' }),
+  drop_schema: (c) => ({ ...c, kind: 'create_schema' }),
+  set_comment: (c) => {
+    const out: Change = { kind: 'set_comment', target: c.target };
+    if (c.to !== undefined) out.from = c.to;
+    if (c.from !== undefined) out.to = c.from;
+    return out;
+  },
   create_table: (c) => ({ kind: 'drop_table', table: c.table }),
   drop_table: (c) => ({ kind: 'create_table', table: c.table }),
   add_column: (c) => ({ kind: 'drop_column', table: c.table, column: c.column }),

@@ -3,10 +3,12 @@
 // foreign keys by name and full definition (a changed definition is a drop
 // plus an add).
 import { indexKeys } from '../schema/canonical.js';
-import type { ForeignKey, Index, QualifiedName, Table } from '../schema/types.js';
+import type { CommentTarget, ForeignKey, Index, QualifiedName, Table } from '../schema/types.js';
 import { tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
+import { commentChange } from './comment-target.js';
 import { generationChanged, sameColumn, sameDefinition, samePrimaryKey } from './compare.js';
+import { primaryKeyName } from '../dialects/postgres/render.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 
 export interface TableDiff {
@@ -23,8 +25,10 @@ export function diffTable(a: Table, b: Table): TableDiff {
   const before = new Map(a.columns.map((c) => [c.name, c]));
   const after = new Set(b.columns.map((c) => c.name));
 
+  const comments: Change[] = commentChange({ kind: 'table', table: q }, a.comment, b.comment);
   for (const col of b.columns) {
     const old = before.get(col.name);
+    if (old && !generationChanged(old, col)) comments.push(...commentChange({ kind: 'column', table: q, column: col.name }, old.comment, col.comment));
     if (!old) changes.push({ kind: 'add_column', table: q, column: col });
     else if (generationChanged(old, col)) {
       changes.push({ kind: 'drop_column', table: q, column: old }, { kind: 'add_column', table: q, column: col });
@@ -46,12 +50,42 @@ export function diffTable(a: Table, b: Table): TableDiff {
   if (!samePrimaryKey(a.primary_key, b.primary_key) || pkTouched) {
     if (a.primary_key) changes.push({ kind: 'drop_primary_key', table: q, primary_key: a.primary_key });
     if (b.primary_key) changes.push({ kind: 'add_primary_key', table: q, primary_key: b.primary_key });
+  } else if (a.primary_key && b.primary_key) {
+    comments.push(...commentChange({ kind: 'constraint', table: q, name: primaryKeyName(q, b.primary_key) }, a.primary_key.comment, b.primary_key.comment));
   }
   pairs(a.unique_constraints, b.unique_constraints, (u) => mentions(u.columns, []), q, changes, 'drop_unique', 'add_unique');
   pairs(a.check_constraints, b.check_constraints, (c) => mentions([], [c.expression]), q, changes, 'drop_check', 'add_check');
   pairs(a.indexes, b.indexes, (i) => mentions(indexColumns(i), indexTexts(i)), q, changes, 'drop_index', 'create_index');
   pairs(a.foreign_keys, b.foreign_keys, (fk: ForeignKey) => mentions(fk.columns, []), q, changes, 'drop_foreign_key', 'add_foreign_key');
+  // Comments of objects kept as they are (a recreated object brings its own comment).
+  const added = new Set(changes.flatMap((c) => (c.kind in FIELD ? [`${c.kind === 'create_index' ? 'i' : 'c'}:${objectName(c)}`] : [])));
+  const constraints = (t: Table): (Named & { comment?: string })[] => [
+    ...(t.unique_constraints ?? []),
+    ...(t.check_constraints ?? []),
+    ...(t.foreign_keys ?? []),
+  ];
+  keptComments(constraints(a), constraints(b), (n) => !added.has(`c:${n}`), (name) => ({ kind: 'constraint', table: q, name }), comments);
+  keptComments(a.indexes ?? [], b.indexes ?? [], (n) => !added.has(`i:${n}`), (name) => ({ kind: 'index', table: q, name }), comments);
+  changes.push(...comments);
   return { changes, retyped };
+}
+
+function objectName(c: Change): string {
+  return (c as unknown as Record<string, Named>)[FIELD[c.kind as AddKind]]!.name;
+}
+
+function keptComments<T extends Named & { comment?: string }>(
+  a: T[],
+  b: T[],
+  kept: (name: string) => boolean,
+  target: (name: string) => CommentTarget,
+  out: Change[],
+): void {
+  const before = new Map(a.map((x) => [x.name, x]));
+  for (const x of b) {
+    const old = before.get(x.name);
+    if (old && kept(x.name)) out.push(...commentChange(target(x.name), old.comment, x.comment));
+  }
 }
 
 function indexColumns(i: Index): string[] {

@@ -94,6 +94,7 @@ function keyAssessment(kind: string, name: string, table: QualifiedName, ctx: As
 const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => Assessment } = {
   create_schema: () => safe('Schema creation is always safe'),
   drop_schema: () => safe('The schema is empty when it is dropped'),
+  set_comment: () => safe('A comment change touches no data'),
   create_table: (c, ctx) => {
     const out = safe('Table creation is always safe');
     if (ctx.rollback) {

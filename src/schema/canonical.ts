@@ -5,6 +5,7 @@
 import type {
   CheckConstraint,
   Column,
+  EnumType,
   ForeignKey,
   Identity,
   Index,
@@ -24,13 +25,27 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A comment as Postgres keeps it: an empty comment is no comment. */
+function withComment<T extends object>(out: T, comment: string | undefined | null): T {
+  if (comment !== undefined && comment !== null && comment !== '') (out as { comment?: string }).comment = comment;
+  return out;
+}
+
 export function canonicalize(schema: Schema): Schema {
   const tables = schema.tables.map(canonicalTable).sort((a, b) => compareText(tableKey(a), tableKey(b)));
-  const names = new Set<string>((schema.schemas ?? []).map((s) => s.name));
-  for (const t of tables) names.add(t.schema ?? DEFAULT_NAMESPACE);
-  const schemas: Namespace[] = [...names].sort(compareText).map((name) => ({ name }));
+  const types = (schema.types ?? []).map(canonicalEnum).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  const comments = new Map<string, string | undefined>();
+  for (const s of schema.schemas ?? []) comments.set(s.name, s.comment ?? comments.get(s.name));
+  for (const t of tables) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
+  for (const t of types) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
+  const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => withComment({ name }, comments.get(name)));
   const out: Schema = { dialect: schema.dialect ?? 'postgres', schemas, tables };
+  if (types.length) out.types = types;
   return out;
+}
+
+function canonicalEnum(t: EnumType): EnumType {
+  return withComment({ schema: t.schema ?? DEFAULT_NAMESPACE, name: t.name, values: [...t.values] }, t.comment);
 }
 
 function canonicalTable(table: Table): Table {
@@ -41,7 +56,10 @@ function canonicalTable(table: Table): Table {
     name: table.name,
     columns: table.columns.map((c) => canonicalColumn(c, pkColumns.has(c.name))),
   };
-  if (pk) out.primary_key = pk.name === undefined ? { columns: [...pk.columns] } : { name: pk.name, columns: [...pk.columns] };
+  withComment(out, table.comment);
+  if (pk) {
+    out.primary_key = withComment(pk.name === undefined ? { columns: [...pk.columns] } : { name: pk.name, columns: [...pk.columns] }, pk.comment);
+  }
   const uniques = (table.unique_constraints ?? []).map(canonicalUnique).sort(byName);
   if (uniques.length) out.unique_constraints = uniques;
   const checks = (table.check_constraints ?? []).map(canonicalCheck).sort(byName);
@@ -70,7 +88,7 @@ function canonicalColumn(column: Column, inPrimaryKey: boolean): Column {
     if (column.generated.kind === 'virtual') out.generated.kind = 'virtual';
   }
   if (column.collation) out.collation = column.collation;
-  return out;
+  return withComment(out, column.comment);
 }
 
 function canonicalIdentity(identity: Identity): Identity {
@@ -88,13 +106,13 @@ function canonicalUnique(u: UniqueConstraint): UniqueConstraint {
   if (u.nulls_not_distinct) out.nulls_not_distinct = true;
   if (u.deferrable) out.deferrable = true;
   if (u.initially_deferred) out.initially_deferred = true;
-  return out;
+  return withComment(out, u.comment);
 }
 
 function canonicalCheck(c: CheckConstraint): CheckConstraint {
   const out: CheckConstraint = { name: c.name, expression: c.expression };
   if (c.no_inherit) out.no_inherit = true;
-  return out;
+  return withComment(out, c.comment);
 }
 
 function isPlainKey(k: IndexKey): boolean {
@@ -129,7 +147,7 @@ function canonicalIndex(index: Index): Index {
   if (index.include?.length) out.include = [...index.include];
   if (index.nulls_not_distinct) out.nulls_not_distinct = true;
   if (index.with?.length) out.with = [...index.with];
-  return out;
+  return withComment(out, index.comment);
 }
 
 function canonicalForeignKey(fk: ForeignKey, ownSchema: string): ForeignKey {
@@ -145,5 +163,5 @@ function canonicalForeignKey(fk: ForeignKey, ownSchema: string): ForeignKey {
   if (fk.match && fk.match !== 'SIMPLE') out.match = fk.match;
   if (fk.deferrable) out.deferrable = true;
   if (fk.initially_deferred) out.initially_deferred = true;
-  return out;
+  return withComment(out, fk.comment);
 }

@@ -128,8 +128,9 @@ function pick<T extends object>(from: T, keys: readonly (keyof T)[]): T {
 }
 
 function orderSchema(schema: Schema): Schema {
-  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'tables']);
-  if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name']));
+  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'types', 'tables']);
+  if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name', 'comment']));
+  if (out.types) out.types = out.types.map((t) => pick(t, ['schema', 'name', 'values', 'comment']));
   out.tables = schema.tables.map(orderTable);
   return out;
 }
@@ -138,6 +139,7 @@ function orderTable(table: Table): Table {
   const out = pick(table, [
     'schema',
     'name',
+    'comment',
     'columns',
     'primary_key',
     'unique_constraints',
@@ -146,20 +148,20 @@ function orderTable(table: Table): Table {
     'foreign_keys',
   ]);
   out.columns = table.columns.map(orderColumn);
-  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'columns']);
+  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'columns', 'comment']);
   if (out.unique_constraints) {
     out.unique_constraints = out.unique_constraints.map((u) =>
-      pick(u, ['name', 'columns', 'nulls_not_distinct', 'deferrable', 'initially_deferred']),
+      pick(u, ['name', 'columns', 'nulls_not_distinct', 'deferrable', 'initially_deferred', 'comment']),
     );
   }
-  if (out.check_constraints) out.check_constraints = out.check_constraints.map((c) => pick(c, ['name', 'expression', 'no_inherit']));
+  if (out.check_constraints) out.check_constraints = out.check_constraints.map((c) => pick(c, ['name', 'expression', 'no_inherit', 'comment']));
   if (out.indexes) out.indexes = out.indexes.map(orderIndex);
   if (out.foreign_keys) out.foreign_keys = out.foreign_keys.map(orderForeignKey);
   return out;
 }
 
 function orderColumn(column: Column): Column {
-  const out = pick(column, ['name', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation']);
+  const out = pick(column, ['name', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment']);
   if (out.identity) {
     out.identity = pick(out.identity, ['generation', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle']);
   }
@@ -168,7 +170,7 @@ function orderColumn(column: Column): Column {
 }
 
 function orderIndex(index: Index): Index {
-  const out = pick(index, ['name', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with']);
+  const out = pick(index, ['name', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with', 'comment']);
   if (out.keys) out.keys = out.keys.map((k: IndexKey) => pick(k, ['column', 'expression', 'collation', 'opclass', 'order', 'nulls']));
   return out;
 }
@@ -185,5 +187,6 @@ function orderForeignKey(fk: ForeignKey): ForeignKey {
     'match',
     'deferrable',
     'initially_deferred',
+    'comment',
   ]);
 }

@@ -19,6 +19,19 @@ export function semanticProblems(schema: Schema): Problem[] {
     if ((schema.schemas ?? []).findIndex((other) => other.name === ns.name) < i) add(`/schemas/${i}`, `duplicate schema ${ns.name}`);
   });
 
+  const types = new Set<string>();
+  (schema.types ?? []).forEach((type, i) => {
+    const at = `/types/${i}`;
+    if (type.schema !== undefined) checkLength(add, `${at}/schema`, type.schema);
+    checkLength(add, `${at}/name`, type.name);
+    const key = tableKey(type);
+    if (types.has(key)) add(at, `duplicate type ${key}`);
+    types.add(key);
+    type.values.forEach((v, j) => {
+      if (Buffer.byteLength(v, 'utf8') > MAX_IDENTIFIER_BYTES) add(`${at}/values/${j}`, `enum label ${v} is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+    });
+  });
+
   schema.tables.forEach((table, t) => {
     const at = `/tables/${t}`;
     const key = tableKey(table);

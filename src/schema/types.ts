@@ -14,11 +14,23 @@ export interface Schema {
   dialect?: Dialect;
   /** Namespaces (Postgres schemas). Derived from tables when a source omits it. */
   schemas?: Namespace[];
+  /** Enum types (`CREATE TYPE … AS ENUM`). */
+  types?: EnumType[];
   tables: Table[];
 }
 
 export interface Namespace {
   name: string;
+  comment?: string;
+}
+
+export interface EnumType {
+  /** Postgres namespace; `public` when omitted. */
+  schema?: string;
+  name: string;
+  /** Labels in sort order. */
+  values: string[];
+  comment?: string;
 }
 
 export interface Table {
@@ -26,6 +38,7 @@ export interface Table {
   schema?: string;
   name: string;
   columns: Column[];
+  comment?: string;
   primary_key?: PrimaryKey;
   unique_constraints?: UniqueConstraint[];
   check_constraints?: CheckConstraint[];
@@ -46,6 +59,7 @@ export interface Column {
   generated?: Generated;
   /** Collation when it differs from the type's default. */
   collation?: string;
+  comment?: string;
 }
 
 export type IdentityGeneration = 'ALWAYS' | 'BY DEFAULT';
@@ -70,6 +84,7 @@ export interface Generated {
 export interface PrimaryKey {
   name?: string;
   columns: string[];
+  comment?: string;
 }
 
 export interface UniqueConstraint {
@@ -78,6 +93,7 @@ export interface UniqueConstraint {
   nulls_not_distinct?: boolean;
   deferrable?: boolean;
   initially_deferred?: boolean;
+  comment?: string;
 }
 
 export interface CheckConstraint {
@@ -85,6 +101,7 @@ export interface CheckConstraint {
   /** The boolean expression, catalog spelling, without the `CHECK` keyword. */
   expression: string;
   no_inherit?: boolean;
+  comment?: string;
 }
 
 export type SortOrder = 'ASC' | 'DESC';
@@ -115,6 +132,7 @@ export interface Index {
   nulls_not_distinct?: boolean;
   /** Storage parameters, catalog spelling, e.g. `fillfactor=90`. */
   with?: string[];
+  comment?: string;
 }
 
 export type FkAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
@@ -132,7 +150,17 @@ export interface ForeignKey {
   match?: FkMatch;
   deferrable?: boolean;
   initially_deferred?: boolean;
+  comment?: string;
 }
+
+/** The object a comment belongs to (COMMENT ON …). */
+export type CommentTarget =
+  | { kind: 'schema'; schema: string }
+  | { kind: 'table'; table: QualifiedName }
+  | { kind: 'column'; table: QualifiedName; column: string }
+  | { kind: 'index'; table: QualifiedName; name: string }
+  | { kind: 'constraint'; table: QualifiedName; name: string }
+  | { kind: 'type'; type: QualifiedName };
 
 export const DEFAULT_NAMESPACE = 'public';
 

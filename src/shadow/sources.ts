@@ -24,11 +24,17 @@ export function isDatabaseUrl(spec: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.trim());
 }
 
-export async function loadSource(spec: string, options: NormalizeOptions = {}): Promise<LoadedSource> {
+export interface LoadSourceOptions extends NormalizeOptions {
+  /** For database sources: introspect only these namespaces (default: every user schema). */
+  schemas?: string[];
+}
+
+export async function loadSource(spec: string, options: LoadSourceOptions = {}): Promise<LoadedSource> {
   if (isDatabaseUrl(spec)) {
     const session = await connect(spec);
     try {
-      return { kind: 'database', label: session.description, schema: await introspect(session) };
+      const schema = await introspect(session, options.schemas ? { schemas: options.schemas } : {});
+      return { kind: 'database', label: session.description, schema };
     } finally {
       await session.close();
     }

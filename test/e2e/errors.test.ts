@@ -5,10 +5,10 @@ import { runCli, tempProject } from './cli.js';
 const cases: { name: string; args: string[]; files?: Record<string, string>; code: number; stderr: RegExp }[] = [
   { name: 'unknown command', args: ['frobnicate'], code: 2, stderr: /unknown command 'frobnicate'/ },
   { name: 'unknown option', args: ['introspect', '--frob'], code: 2, stderr: /unknown option '--frob'/ },
-  { name: 'missing required option', args: ['plan', '--from', 'a.json'], code: 2, stderr: /required option '--to <source>' not specified/ },
-  { name: 'diff with one side only', args: ['diff', 'a.json'], code: 2, stderr: /missing required argument 'to'/ },
+  { name: 'missing required option', args: ['plan', '--from', 'a.json'], code: 2, stderr: /^Error: plan: give --to SOURCE or --to-environment NAME \(or set schema_path in lockplane\.toml\)\n$/ },
+  { name: 'diff with one side only', args: ['diff', 'a.json'], code: 2, stderr: /^Error: diff: give TO \(or --to-environment\)\n$/ },
   { name: 'bad introspect format', args: ['introspect', '--format', 'yaml'], code: 2, stderr: /--format: expected one of json, sql/ },
-  { name: 'rollback without --from', args: ['rollback', '--plan', 'p.json'], code: 2, stderr: /required option '--from <source>'/ },
+  { name: 'rollback of a missing plan', args: ['rollback', '--plan', 'p.json'], code: 2, stderr: /^Error: p\.json: no such file or directory\n$/ },
   { name: 'validate plan of a missing file', args: ['validate', 'plan', 'nope.json'], code: 2, stderr: /nope\.json: no such file or directory/ },
   { name: 'missing file', args: ['plan', '--from', 'nope.json', '--to', 'nope2.json'], code: 2, stderr: /^Error: nope\.json: no such file or directory\n$/ },
   { name: 'unsupported URL', args: ['introspect', '--db', 'mysql://u:hunter2@h/db'], code: 2, stderr: /^Error: unsupported database URL: mysql:\/\/u:\*\*\*@h\/db/ },

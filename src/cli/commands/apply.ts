@@ -4,7 +4,15 @@ import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
 import type { Plan, Schema } from '../../index.js';
 import { confirm } from '../confirm.js';
-import { lib, loadSourceFor, normalizeOptions, parseAllowHazards, targetFor, type HazardAllowance } from '../common.js';
+import {
+  configuredSchemaPath,
+  lib,
+  loadSourceFor,
+  normalizeOptions,
+  parseAllowHazards,
+  targetFor,
+  type HazardAllowance,
+} from '../common.js';
 import { planText } from '../plan-output.js';
 import { info, out } from '../output.js';
 import { unapprovedHazards } from '../gate.js';
@@ -13,6 +21,7 @@ interface ApplyOptions {
   plan?: string;
   schema?: string;
   target?: string;
+  targetEnvironment?: string;
   autoApprove?: boolean;
   skipShadow?: boolean;
   allowHazards?: string;
@@ -29,7 +38,8 @@ export function registerApply(program: Command): void {
     .argument('[plan]', 'plan JSON file (same as --plan)')
     .option('--plan <file>', 'plan JSON file to apply')
     .option('--schema <source>', 'desired schema (JSON file, SQL file or directory, or database URL): plan against the target and apply')
-    .option('--target <url>', 'database to change (default: DATABASE_URL, else the embedded database)')
+    .option('--target <url>', 'database to change (default: the environment\'s, else DATABASE_URL, else the embedded database)')
+    .option('--target-environment <name>', 'lockplane.toml environment whose database to change (default: default_environment)')
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--skip-shadow', 'do not prove the plan on a shadow database first')
     .option('--allow-hazards <codes>', 'allow these hazard codes (comma-separated, e.g. LP201,LP202) or all')
@@ -37,7 +47,14 @@ export function registerApply(program: Command): void {
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
     .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
     .option('--retries <n>', 'retries of the transaction after a lock timeout, with backoff', '3')
-    .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, opts));
+    .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
+}
+
+/** With neither a plan nor --schema, the desired schema is lockplane.toml's schema_path. */
+function withConfiguredSchema(planArg: string | undefined, opts: ApplyOptions): ApplyOptions {
+  if (planArg || opts.plan || opts.schema) return opts;
+  const schema = configuredSchemaPath(opts.targetEnvironment, '--target-environment');
+  return schema === undefined ? opts : { ...opts, schema };
 }
 
 type Lib = Awaited<ReturnType<typeof lib>>;
@@ -48,7 +65,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
   const timing = parseTiming(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
-  const target = targetFor(opts.target);
+  const target = targetFor(opts.target, opts.targetEnvironment);
   const session = await connect(target.url);
   try {
     const current = await introspect(session);

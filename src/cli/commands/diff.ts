@@ -1,16 +1,31 @@
 import type { Command } from 'commander';
-import { lib, loadSourceFor } from '../common.js';
+import { InputError } from '../../errors.js';
+import { lib, loadSideFor } from '../common.js';
 import { json, out } from '../output.js';
+
+interface DiffOptions {
+  fromEnvironment?: string;
+  toEnvironment?: string;
+}
 
 export function registerDiff(program: Command): void {
   program
     .command('diff')
     .description('print the differences between two schemas as JSON (each side: JSON file, SQL file or directory, or database URL)')
-    .argument('<from>', 'the schema as it is')
-    .argument('<to>', 'the schema as it should be')
-    .action(async (fromSpec: string, toSpec: string) => {
-      const from = await loadSourceFor(fromSpec);
-      const to = await loadSourceFor(toSpec);
+    .argument('[from]', 'the schema as it is')
+    .argument('[to]', 'the schema as it should be')
+    .option('--from-environment <name>', 'instead of FROM: the database of this lockplane.toml environment')
+    .option('--to-environment <name>', 'instead of TO: the database of this lockplane.toml environment')
+    .action(async (first: string | undefined, second: string | undefined, opts: DiffOptions) => {
+      // Positional arguments fill the sides that no --*-environment flag names, in order.
+      const positional = [first, second].filter((s): s is string => s !== undefined);
+      const fromSpec = opts.fromEnvironment === undefined ? positional.shift() : undefined;
+      const toSpec = opts.toEnvironment === undefined ? positional.shift() : undefined;
+      if (positional.length > 0) throw new InputError(`diff: too many arguments (${positional.join(', ')}) with --from-environment/--to-environment`);
+      if (fromSpec === undefined && opts.fromEnvironment === undefined) throw new InputError('diff: give FROM (or --from-environment) and TO (or --to-environment)');
+      if (toSpec === undefined && opts.toEnvironment === undefined) throw new InputError('diff: give TO (or --to-environment)');
+      const from = await loadSideFor({ url: fromSpec, urlFlag: 'FROM', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+      const to = await loadSideFor({ url: toSpec, urlFlag: 'TO', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { diffSchemas } = await lib();
       const changes = diffSchemas(from.schema, to.schema);
       out(json({ from: from.label, to: to.label, changes }));

@@ -1,20 +1,32 @@
 import type { Command } from 'commander';
-import { choice, lib, targetFor } from '../common.js';
+import { choice, databaseFor, lib } from '../common.js';
 import { out } from '../output.js';
+
+interface IntrospectOptions {
+  db?: string;
+  sourceEnvironment?: string;
+  format: string;
+}
 
 export function registerIntrospect(program: Command): void {
   program
     .command('introspect')
     .description('print the schema of a database as JSON or SQL DDL')
-    .option('--db <url>', 'database URL (default: DATABASE_URL, else the embedded database)')
+    .option('--db <url>', 'database URL (default: the environment\'s, else DATABASE_URL, else the embedded database)')
+    .option('--source-environment <name>', 'lockplane.toml environment whose database to read (default: default_environment)')
     .option('--format <format>', 'json or sql', 'json')
-    .action(async (opts: { db?: string; format: string }) => {
+    .action(async (opts: IntrospectOptions) => {
       const format = choice('--format', opts.format, ['json', 'sql'] as const);
-      const target = targetFor(opts.db);
+      const target = databaseFor({
+        url: opts.db,
+        urlFlag: '--db',
+        environment: opts.sourceEnvironment,
+        environmentFlag: '--source-environment',
+      });
       const { connect, introspect, renderSchemaDdl, saveSchemaJson } = await lib();
       const session = await connect(target.url);
       try {
-        const schema = await introspect(session);
+        const schema = await introspect(session, target.schemas ? { schemas: target.schemas } : {});
         out(format === 'json' ? saveSchemaJson(schema) : renderSql(renderSchemaDdl(schema)));
       } finally {
         await session.close();

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
-import { choice, lib, loadSourceFor, parseAllowHazards, targetFor } from '../common.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
 interface PlanOptions {
   from?: string;
-  to: string;
+  fromEnvironment?: string;
+  to?: string;
+  toEnvironment?: string;
   validate?: boolean;
   output: string;
   allowHazards?: string;
@@ -16,16 +18,22 @@ export function registerPlan(program: Command): void {
   program
     .command('plan')
     .description('plan the SQL steps that take one schema to another (each side: JSON file, SQL file or directory, or database URL)')
-    .option('--from <source>', 'the schema as it is (default: DATABASE_URL, else the embedded database)')
-    .requiredOption('--to <source>', 'the schema as it should be')
+    .option('--from <source>', 'the schema as it is (default: the environment\'s database, else DATABASE_URL, else the embedded database)')
+    .option('--from-environment <name>', 'lockplane.toml environment whose database is the schema as it is')
+    .option('--to <source>', 'the schema as it should be (default: schema_path from lockplane.toml)')
+    .option('--to-environment <name>', 'lockplane.toml environment whose database is the schema as it should be')
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
     .option('--output <format>', 'json, sql or text', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
     .action(async (opts: PlanOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
-      const from = await loadSourceFor(opts.from ?? targetFor(undefined).url);
-      const to = await loadSourceFor(opts.to);
+      const toSpec = opts.to ?? (opts.toEnvironment === undefined ? configuredSchemaPath(opts.fromEnvironment, '--from-environment') : undefined);
+      if (toSpec === undefined && opts.toEnvironment === undefined) {
+        throw new InputError('plan: give --to SOURCE or --to-environment NAME (or set schema_path in lockplane.toml)');
+      }
+      const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+      const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { buildPlan, formatValidationReport, validatePlan } = await lib();
       const plan = buildPlan(from.schema, to.schema);
       if (opts.validate) {

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { choice, lib, loadSourceFor, normalizeOptions } from '../common.js';
+import { choice, lib, loadSideFor, normalizeOptions } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
 
 interface RollbackOptions {
   plan: string;
-  from: string;
+  from?: string;
+  fromEnvironment?: string;
   output: string;
 }
 
@@ -15,13 +16,14 @@ export function registerRollback(program: Command): void {
       .command(name)
       .description('write the plan that reverses a forward plan (computed from its structured changes, last in first out)')
       .requiredOption('--plan <file>', 'the forward plan JSON')
-      .requiredOption('--from <source>', 'the schema the forward plan starts from (JSON file, SQL file or directory, or database URL)')
+      .option('--from <source>', 'the schema the forward plan starts from (JSON file, SQL file or directory, or database URL; default: the environment\'s database)')
+      .option('--from-environment <name>', 'lockplane.toml environment whose database the forward plan starts from')
       .option('--output <format>', 'json, sql or text', 'json')
       .action(async (opts: RollbackOptions) => {
         const format = choice('--output', opts.output, PLAN_FORMATS);
         const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
-        const before = await loadSourceFor(opts.from);
+        const before = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
       });
   }

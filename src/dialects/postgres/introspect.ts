@@ -1,7 +1,7 @@
 // The Postgres introspector: reads pg_catalog in a fixed number of round
 // trips (one per object kind) and assembles the IR in TypeScript.
 import { canonicalize } from '../../schema/canonical.js';
-import type { Schema, Table } from '../../schema/types.js';
+import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
 import { readConstraints } from './introspect/constraints.js';
@@ -29,13 +29,15 @@ export async function introspect(session: PgSession, options: IntrospectOptions 
 }
 
 async function read(session: PgSession, options: IntrospectOptions): Promise<Schema> {
-  const namespaces = await readNamespaces(session, options.schemas);
+  const namespaceRows = await readNamespaces(session, options.schemas);
+  const namespaces = namespaceRows.map((n) => n.name);
   const tableRows = await readTables(session, namespaces);
   const columns = await readColumns(session, namespaces);
   const constraints = await readConstraints(session, namespaces);
   const indexes = await readIndexes(session, namespaces);
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
+    if (row.comment !== null) table.comment = row.comment;
     const c = constraints.get(row.oid);
     if (c?.primary_key) table.primary_key = c.primary_key;
     if (c?.unique_constraints.length) table.unique_constraints = c.unique_constraints;
@@ -45,5 +47,6 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (idx?.length) table.indexes = idx;
     return table;
   });
-  return canonicalize({ dialect: 'postgres', schemas: namespaces.map((name) => ({ name })), tables });
+  const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));
+  return canonicalize({ dialect: 'postgres', schemas, tables });
 }

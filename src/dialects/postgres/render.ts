@@ -2,8 +2,9 @@
 // quoteQualified, literals through quoteLiteral; IR expressions (defaults,
 // checks, index expressions and predicates, generation expressions) are
 // catalog-spelled SQL and are inserted verbatim.
-export { renderSchemaDdl, createSchemaSql, dropSchemaSql } from './render/schema.js';
-export { createTableStatements, dropTableSql, addColumnStatements, dropColumnSql } from './render/table.js';
+export { renderSchemaDdl, createSchemaSql, createSchemaStatements, dropSchemaSql } from './render/schema.js';
+export { commentSql, commentStatements } from './render/comments.js';
+export { createTableStatements, dropTableSql, addColumnStatements, dropColumnSql, tableCommentStatements } from './render/table.js';
 export { columnDefinition, identityClause } from './render/column.js';
 export { alterColumnStatements, typeChanged } from './render/alter-column.js';
 export {
@@ -12,6 +13,10 @@ export {
   addUniqueSql,
   addCheckSql,
   addForeignKeySql,
+  addPrimaryKeyStatements,
+  addUniqueStatements,
+  addCheckStatements,
+  addForeignKeyStatements,
   dropConstraintSql,
   primaryKeyName,
   primaryKeyClause,
@@ -19,6 +24,6 @@ export {
   checkClause,
   foreignKeyClause,
 } from './render/constraints.js';
-export { createIndexSql, dropIndexSql } from './render/indexes.js';
+export { createIndexSql, createIndexStatements, dropIndexSql } from './render/indexes.js';
 export { serialSequence, parseRegclassText } from './render/sequence.js';
 export { tableName } from './render/names.js';

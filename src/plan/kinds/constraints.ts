@@ -1,8 +1,8 @@
 // Table constraints that are not foreign keys: primary key, unique, check.
 import {
-  addCheckSql,
-  addPrimaryKeySql,
-  addUniqueSql,
+  addCheckStatements,
+  addPrimaryKeyStatements,
+  addUniqueStatements,
   dropConstraintSql,
   dropPrimaryKeySql,
   primaryKeyName,
@@ -31,7 +31,7 @@ export const addPrimaryKey: ChangeHandler<'add_primary_key'> = {
   sortKey: (c) => tableSortKey(c.table, primaryKeyName(c.table, c.primary_key)),
   describe: (c) => `Add primary key ${primaryKeyName(c.table, c.primary_key)} to table ${display(c.table)}`,
   summary: (c) => `ADD PRIMARY KEY ${display(c.table)} (${c.primary_key.columns.join(', ')})`,
-  sql: (c) => [addPrimaryKeySql(c.table, c.primary_key)],
+  sql: (c) => addPrimaryKeyStatements(c.table, c.primary_key),
   deps: (c) => keyDeps(c.table, primaryKeyName(c.table, c.primary_key), c.primary_key.columns, true, true),
 };
 
@@ -49,7 +49,7 @@ export const addUnique: ChangeHandler<'add_unique'> = {
   sortKey: (c) => tableSortKey(c.table, c.constraint.name),
   describe: (c) => `Add unique constraint ${c.constraint.name} to table ${display(c.table)}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} UNIQUE`,
-  sql: (c) => [addUniqueSql(c.table, c.constraint)],
+  sql: (c) => addUniqueStatements(c.table, c.constraint),
   deps: (c) => keyDeps(c.table, c.constraint.name, c.constraint.columns, true, false),
 };
 
@@ -67,7 +67,7 @@ export const addCheck: ChangeHandler<'add_check'> = {
   sortKey: (c) => tableSortKey(c.table, c.constraint.name),
   describe: (c) => `Add check constraint ${c.constraint.name} to table ${display(c.table)}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} CHECK`,
-  sql: (c) => [addCheckSql(c.table, c.constraint)],
+  sql: (c) => addCheckStatements(c.table, c.constraint),
   deps: (c) => ({
     ...noDeps(),
     needs: [key.table(c.table), key.columnsAdded(c.table)],

@@ -1,6 +1,6 @@
 // Foreign keys: added last (after every table, key and column they stand on),
 // dropped first.
-import { addForeignKeySql, dropConstraintSql } from '../../dialects/postgres/render.js';
+import { addForeignKeyStatements, dropConstraintSql } from '../../dialects/postgres/render.js';
 import type { ForeignKey, QualifiedName } from '../../schema/types.js';
 import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
 
@@ -34,7 +34,7 @@ export const addForeignKey: ChangeHandler<'add_foreign_key'> = {
   sortKey: (c) => tableSortKey(c.table, c.foreign_key.name),
   describe: (c) => `Add foreign key ${c.foreign_key.name} to table ${display(c.table)}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.foreign_key.name} FOREIGN KEY`,
-  sql: (c) => [addForeignKeySql(c.table, c.foreign_key)],
+  sql: (c) => addForeignKeyStatements(c.table, c.foreign_key),
   deps: (c) => fkDeps(c.table, c.foreign_key, true),
 };
 

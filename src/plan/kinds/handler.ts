@@ -50,7 +50,8 @@ export const PHASE = {
   add_constraint: 8,
   create_index: 9,
   add_foreign_key: 10,
-  drop_schema: 11,
+  set_comment: 11,
+  drop_schema: 12,
 } as const;
 
 /** `users` in public, `sales.orders` elsewhere: for humans, not for SQL. */
@@ -62,6 +63,8 @@ const SEP = '\u0000';
 
 export const key = {
   schema: (s: string) => `schema${SEP}${s}`,
+  /** A type (enum) by qualified name. */
+  type: (q: QualifiedName) => `type${SEP}${qualifiedKey(q)}`,
   table: (q: QualifiedName) => `table${SEP}${qualifiedKey(q)}`,
   /** Relation names (tables, indexes, constraint indexes) share one namespace per schema. */
   relation: (schema: string, name: string) => `rel${SEP}${schema}${SEP}${name}`,

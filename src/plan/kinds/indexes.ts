@@ -1,5 +1,5 @@
 // Indexes. A unique index over plain columns can back a foreign key.
-import { createIndexSql, dropIndexSql } from '../../dialects/postgres/render.js';
+import { createIndexStatements, dropIndexSql } from '../../dialects/postgres/render.js';
 import { indexKeys } from '../../schema/canonical.js';
 import type { Index, QualifiedName } from '../../schema/types.js';
 import { key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
@@ -26,7 +26,7 @@ export const createIndex: ChangeHandler<'create_index'> = {
   sortKey: (c) => tableSortKey(c.table, c.index.name),
   describe: (c) => `Create index ${c.index.name}`,
   summary: (c) => `CREATE INDEX ${c.index.name}`,
-  sql: (c) => [createIndexSql(c.table, c.index)],
+  sql: (c) => createIndexStatements(c.table, c.index),
   deps: (c) => indexDeps(c.table, c.index, true),
 };
 

@@ -2,6 +2,7 @@
 // handler module and one line here.
 import type { Change, ChangeKind } from '../../diff/changes.js';
 import { addColumn, alterColumn, dropColumn } from './column.js';
+import { setComment } from './comment.js';
 import { addCheck, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
 import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
@@ -12,6 +13,7 @@ import { createTable, dropTable } from './table.js';
 const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   create_schema: createSchema,
   drop_schema: dropSchema,
+  set_comment: setComment,
   create_table: createTable,
   drop_table: dropTable,
   add_column: addColumn,

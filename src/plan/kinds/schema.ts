@@ -1,5 +1,5 @@
 // Namespaces (Postgres schemas).
-import { createSchemaSql, dropSchemaSql } from '../../dialects/postgres/render.js';
+import { createSchemaStatements, dropSchemaSql } from '../../dialects/postgres/render.js';
 import { key, noDeps, PHASE, type ChangeHandler } from './handler.js';
 
 export const createSchema: ChangeHandler<'create_schema'> = {
@@ -7,7 +7,7 @@ export const createSchema: ChangeHandler<'create_schema'> = {
   sortKey: (c) => [c.schema],
   describe: (c) => `Create schema ${c.schema}`,
   summary: (c) => `CREATE SCHEMA ${c.schema}`,
-  sql: (c) => [createSchemaSql(c.schema)],
+  sql: (c) => createSchemaStatements(c.schema, c.comment),
   deps: (c) => ({ ...noDeps(), produces: [key.schema(c.schema)] }),
 };
 

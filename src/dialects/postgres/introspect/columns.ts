@@ -14,7 +14,8 @@ SELECT a.attrelid::text AS table_oid,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
        con.nspname::text AS collation_schema,
        co.collname::text AS collation_name,
-       seq.sequence
+       seq.sequence,
+       pg_catalog.col_description(a.attrelid, a.attnum) AS comment
 FROM t
 JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
@@ -52,6 +53,7 @@ interface ColumnRow {
   collation_name: string | null;
   /** The identity's sequence, for identity columns only. */
   sequence: SequenceJson | null;
+  comment: string | null;
 }
 
 interface SequenceJson {
@@ -88,6 +90,7 @@ function toColumn(row: ColumnRow): Column {
   }
   const collation = catalogObjectName(row.collation_schema, row.collation_name);
   if (collation !== undefined) column.collation = collation;
+  if (row.comment !== null) column.comment = row.comment;
   return column;
 }
 

@@ -31,7 +31,8 @@ SELECT co.oid::text AS oid,
        co.connoinherit AS no_inherit,
        co.convalidated AS validated,
        CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
-       COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct
+       COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
+       CASE WHEN k.ord IS NULL OR k.ord = 1 THEN pg_catalog.obj_description(co.oid, 'pg_constraint') END AS comment
 FROM t
 JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid
 LEFT JOIN LATERAL unnest(CASE WHEN co.contype <> 'c' THEN co.conkey END,
@@ -65,6 +66,7 @@ interface ConstraintColumnRow {
   validated: boolean;
   definition: string | null;
   nulls_not_distinct: boolean;
+  comment: string | null;
 }
 
 /** A constraint with its column rows gathered. */
@@ -88,19 +90,24 @@ export async function readConstraints(session: PgSession, namespaces: string[]):
     if (!entry) out.set(row.table_oid, (entry = { unique_constraints: [], check_constraints: [], foreign_keys: [] }));
     switch (row.kind) {
       case 'p':
-        entry.primary_key = { name: row.name, columns: row.columns };
+        entry.primary_key = withComment<PrimaryKey>({ name: row.name, columns: row.columns }, row);
         break;
       case 'u':
-        entry.unique_constraints.push(toUnique(row));
+        entry.unique_constraints.push(withComment(toUnique(row), row));
         break;
       case 'c':
-        entry.check_constraints.push(toCheck(row));
+        entry.check_constraints.push(withComment(toCheck(row), row));
         break;
       case 'f':
-        entry.foreign_keys.push(toForeignKey(row));
+        entry.foreign_keys.push(withComment(toForeignKey(row), row));
         break;
     }
   }
+  return out;
+}
+
+function withComment<T extends { comment?: string }>(out: T, row: Pick<ConstraintRow, 'comment'>): T {
+  if (row.comment !== null) out.comment = row.comment;
   return out;
 }
 

@@ -19,6 +19,7 @@ SELECT i.indrelid::text AS table_oid,
        am.amname::text AS method,
        CASE WHEN k.n = 0 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END AS predicate,
        CASE WHEN k.n = 0 THEN ic.reloptions::text[] END AS options,
+       CASE WHEN k.n = 0 THEN pg_catalog.obj_description(i.indexrelid, 'pg_class') END AS comment,
        i.indnullsnotdistinct AS nulls_not_distinct,
        a.attname::text AS column_name,
        CASE WHEN i.indkey[k.n] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n + 1, true) END AS expression,
@@ -61,6 +62,7 @@ interface IndexColumnRow {
   method: string;
   predicate: string | null;
   options: string[] | null;
+  comment: string | null;
   nulls_not_distinct: boolean;
   column_name: string | null;
   expression: string | null;
@@ -105,6 +107,7 @@ function toIndex(row: IndexColumnRow): Index {
   if (row.predicate !== null) index.where = row.predicate;
   if (row.nulls_not_distinct) index.nulls_not_distinct = true;
   if (row.options?.length) index.with = row.options;
+  if (row.comment !== null) index.comment = row.comment;
   return index;
 }
 

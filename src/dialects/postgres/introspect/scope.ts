@@ -3,7 +3,8 @@ import type { PgSession } from '../session.js';
 
 /** Namespaces that are never the user's: system, temp, toast, and Lockplane's own. */
 const NAMESPACES_SQL = `
-SELECT n.nspname::text AS name
+SELECT n.nspname::text AS name,
+       pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
 FROM pg_catalog.pg_namespace n
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockplane')
   AND n.nspname NOT LIKE 'pg\\_temp\\_%'
@@ -15,9 +16,17 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockpla
   AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
 ORDER BY n.nspname COLLATE "C"`;
 
-export async function readNamespaces(session: PgSession, only: string[] | undefined): Promise<string[]> {
-  const rows = await session.query<{ name: string }>(NAMESPACES_SQL, [only ?? null]);
-  return rows.map((r) => r.name);
+export interface NamespaceRow {
+  name: string;
+  comment: string | null;
+}
+
+/** `public`'s comment in a fresh database: a default, so the IR omits it. */
+const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
+
+export async function readNamespaces(session: PgSession, only: string[] | undefined): Promise<NamespaceRow[]> {
+  const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null]);
+  return rows.map((r) => (r.name === 'public' && r.comment === DEFAULT_PUBLIC_COMMENT ? { name: r.name, comment: null } : r));
 }
 
 /**
@@ -44,12 +53,13 @@ export interface TableRow {
   oid: string;
   schema_name: string;
   table_name: string;
+  comment: string | null;
 }
 
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
-SELECT t.oid::text AS oid, t.schema_name, t.table_name FROM t`,
+SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment FROM t`,
     [namespaces],
   );
 }

@@ -8,6 +8,7 @@ import type {
   UniqueConstraint,
 } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
+import { commentStatements } from './comments.js';
 import { quoteList } from './names.js';
 
 function named(name: string | undefined): string {
@@ -63,3 +64,17 @@ export const dropPrimaryKeySql = (t: QualifiedName, pk: PrimaryKey): string => d
 export const addUniqueSql = (t: QualifiedName, u: UniqueConstraint): string => addConstraintSql(t, uniqueClause(u));
 export const addCheckSql = (t: QualifiedName, c: CheckConstraint): string => addConstraintSql(t, checkClause(c));
 export const addForeignKeySql = (t: QualifiedName, fk: ForeignKey): string => addConstraintSql(t, foreignKeyClause(fk, t.schema));
+
+/** ADD CONSTRAINT, then the constraint's comment. */
+function withConstraintComment(t: QualifiedName, sql: string, name: string, comment: string | undefined): string[] {
+  return [sql, ...commentStatements({ kind: 'constraint', table: t, name }, comment)];
+}
+
+export const addPrimaryKeyStatements = (t: QualifiedName, pk: PrimaryKey): string[] =>
+  withConstraintComment(t, addPrimaryKeySql(t, pk), primaryKeyName(t, pk), pk.comment);
+export const addUniqueStatements = (t: QualifiedName, u: UniqueConstraint): string[] =>
+  withConstraintComment(t, addUniqueSql(t, u), u.name, u.comment);
+export const addCheckStatements = (t: QualifiedName, c: CheckConstraint): string[] =>
+  withConstraintComment(t, addCheckSql(t, c), c.name, c.comment);
+export const addForeignKeyStatements = (t: QualifiedName, fk: ForeignKey): string[] =>
+  withConstraintComment(t, addForeignKeySql(t, fk), fk.name, fk.comment);

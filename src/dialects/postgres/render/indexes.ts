@@ -2,6 +2,7 @@
 import { indexKeys } from '../../../schema/canonical.js';
 import type { Index, IndexKey, QualifiedName } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
+import { commentStatements } from './comments.js';
 import { quoteCatalogName, quoteList, quoteOpclass } from './names.js';
 
 function keySql(key: IndexKey): string {
@@ -27,4 +28,9 @@ export function createIndexSql(table: QualifiedName, index: Index): string {
 /** Indexes live in their table's namespace. */
 export function dropIndexSql(table: QualifiedName, index: Pick<Index, 'name'>): string {
   return `DROP INDEX ${quoteQualified({ schema: table.schema, name: index.name })}`;
+}
+
+/** CREATE INDEX, then its comment. */
+export function createIndexStatements(table: QualifiedName, index: Index): string[] {
+  return [createIndexSql(table, index), ...commentStatements({ kind: 'index', table, name: index.name }, index.comment)];
 }

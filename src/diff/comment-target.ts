@@ -1,0 +1,71 @@
+// Comments: which IR object a CommentTarget names, and the set_comment changes
+// between two versions of objects that exist on both sides.
+import { primaryKeyOf } from '../schema/canonical.js';
+import type { CommentTarget, EnumType, Namespace, QualifiedName, Table } from '../schema/types.js';
+import { qualifiedKey } from '../schema/types.js';
+import type { Change } from './changes.js';
+
+interface CommentModel {
+  schemas: Map<string, Namespace>;
+  tables: Map<string, Table>;
+  types: Map<string, EnumType>;
+}
+
+type Holder = { comment?: string };
+
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`comment refers to missing ${what}`);
+  return value;
+}
+
+/** The IR object that carries the target's comment; throws when it is missing. */
+export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
+  if (target.kind === 'schema') return found(m.schemas.get(target.schema), `schema ${target.schema}`);
+  if (target.kind === 'type') return found(m.types.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+  const t = found(m.tables.get(qualifiedKey(target.table)), `table ${qualifiedKey(target.table)}`);
+  switch (target.kind) {
+    case 'table':
+      return t;
+    case 'column':
+      return found(t.columns.find((c) => c.name === target.column), `column ${target.column}`);
+    case 'index':
+      return found(t.indexes?.find((i) => i.name === target.name), `index ${target.name}`);
+    case 'constraint': {
+      const all: (Holder & { name: string })[] = [...(t.unique_constraints ?? []), ...(t.check_constraints ?? []), ...(t.foreign_keys ?? [])];
+      const named = all.find((c) => c.name === target.name);
+      if (named) return named;
+      // An unnamed primary key (JSON source) is the one comment target left.
+      const pk = primaryKeyOf(t);
+      if (pk && (pk.name === undefined || pk.name === target.name)) return pk;
+      return found<Holder>(undefined, `constraint ${target.name}`);
+    }
+  }
+}
+
+/** A set_comment change when the comment differs, else nothing. */
+export function commentChange(target: CommentTarget, from: string | undefined, to: string | undefined): Change[] {
+  if ((from ?? '') === (to ?? '')) return [];
+  const change: Change = { kind: 'set_comment', target };
+  if (from) change.from = from;
+  if (to) change.to = to;
+  return [change];
+}
+
+/** Human name of the commented object: "column users.email". */
+export function describeTarget(target: CommentTarget): string {
+  const show = (q: QualifiedName): string => (q.schema === 'public' ? q.name : `${q.schema}.${q.name}`);
+  switch (target.kind) {
+    case 'schema':
+      return `schema ${target.schema}`;
+    case 'table':
+      return `table ${show(target.table)}`;
+    case 'column':
+      return `column ${show(target.table)}.${target.column}`;
+    case 'index':
+      return `index ${target.name}`;
+    case 'constraint':
+      return `constraint ${target.name} on ${show(target.table)}`;
+    case 'type':
+      return `type ${show(target.type)}`;
+  }
+}

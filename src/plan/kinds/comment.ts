@@ -1,0 +1,47 @@
+// Comments: COMMENT ON … IS '…' / IS NULL, after the object exists.
+import { commentSql } from '../../dialects/postgres/render.js';
+import { describeTarget } from '../../diff/comment-target.js';
+import type { CommentTarget } from '../../schema/types.js';
+import { key, noDeps, PHASE, type ChangeHandler } from './handler.js';
+
+function targetKey(target: CommentTarget): string {
+  switch (target.kind) {
+    case 'schema':
+      return key.schema(target.schema);
+    case 'table':
+      return key.table(target.table);
+    case 'column':
+      return key.column(target.table, target.column);
+    case 'index':
+      return key.relation(target.table.schema, target.name);
+    case 'constraint':
+      return key.constraint(target.table, target.name);
+    case 'type':
+      return key.type(target.type);
+  }
+}
+
+function sortKey(target: CommentTarget): string[] {
+  switch (target.kind) {
+    case 'schema':
+      return [target.schema];
+    case 'table':
+      return [target.table.schema, target.table.name];
+    case 'column':
+      return [target.table.schema, target.table.name, target.column];
+    case 'index':
+    case 'constraint':
+      return [target.table.schema, target.table.name, target.name];
+    case 'type':
+      return [target.type.schema, target.type.name];
+  }
+}
+
+export const setComment: ChangeHandler<'set_comment'> = {
+  phase: PHASE.set_comment,
+  sortKey: (c) => [c.target.kind, ...sortKey(c.target)],
+  describe: (c) => (c.to === undefined ? `Remove comment from ${describeTarget(c.target)}` : `Set comment on ${describeTarget(c.target)}`),
+  summary: (c) => `COMMENT ON ${describeTarget(c.target)}`,
+  sql: (c) => [commentSql(c.target, c.to)],
+  deps: (c) => ({ ...noDeps(), needs: [targetKey(c.target)] }),
+};
