@@ -135,3 +135,38 @@ test('every change inverts exactly', () => {
     assert.deepEqual(invertChange(invertChange(change)), change);
   }
 });
+
+test('comments: a change is set_comment (not a recreate), inverted by swapping from and to', () => {
+  const a: Schema = {
+    schemas: [{ name: 'public' }],
+    tables: [users({ comment: 'people', indexes: [{ name: 'users_email_idx', columns: ['email'], unique: false }] })],
+  };
+  const b: Schema = {
+    schemas: [{ name: 'public', comment: 'main' }],
+    tables: [
+      users({
+        columns: [int('id'), { ...text('email'), comment: "it's the email" }],
+        primary_key: { name: 'users_pkey', columns: ['id'], comment: 'pk' },
+        indexes: [{ name: 'users_email_idx', columns: ['email'], unique: false, comment: 'lookup' }],
+      }),
+    ],
+  };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes), ['set_comment', 'set_comment', 'set_comment', 'set_comment', 'set_comment']);
+  const email = changes.find((c) => c.kind === 'set_comment' && c.target.kind === 'column');
+  const target = { kind: 'column', table: { schema: 'public', name: 'users' }, column: 'email' };
+  assert.deepEqual(email, { kind: 'set_comment', target, to: "it's the email" });
+  assert.deepEqual(invertChange(email!), { kind: 'set_comment', target, from: "it's the email" });
+  assertComplete(a, b);
+  assertComplete(b, a);
+});
+
+test('comments: a created object brings its comment; no separate set_comment', () => {
+  const a: Schema = { tables: [] };
+  const b: Schema = { schemas: [{ name: 'app', comment: 'application' }], tables: [users({ schema: 'app', comment: 'people' })] };
+  const changes = diffSchemas(a, b);
+  assert.deepEqual(kinds(changes), ['create_schema', 'create_table']);
+  assert.deepEqual(changes[0], { kind: 'create_schema', schema: 'app', comment: 'application' });
+  assertComplete(a, b);
+  assertComplete(b, a);
+});

@@ -1,7 +1,7 @@
 // fast-check generators of pairs of valid schemas (A, B) that share most of
 // their tables, so that plans between them exercise every change kind.
 import fc from 'fast-check';
-import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/types.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Namespace, PrimaryKey, Schema, Table } from '../../src/schema/types.js';
 
 export const NAMESPACES = ['public', 'Sales', 'app space', 'ns"q', 'élan'];
 const TABLE_NAMES = ['users', 'Order', 'select', 'my table', 'qu"ote', 'ünï', 'group', 'T2'];
@@ -15,6 +15,20 @@ interface Family {
 }
 
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Comment texts: none, plain, and awkward (quotes, backslash, non-ASCII). */
+const COMMENTS = ['note', "it's", 'back\\slash', 'ünï'];
+
+/** Sometimes a comment, drawn from COMMENTS. */
+function maybeComment(rng: Rng, p = 0.25): string | undefined {
+  return chance(rng, p) ? pick(rng, COMMENTS) : undefined;
+}
+
+function withComment<T extends { comment?: string }>(rng: Rng, object: T, p?: number): T {
+  const comment = maybeComment(rng, p);
+  if (comment !== undefined) object.comment = comment;
+  return object;
+}
 
 const FAMILIES: Record<string, Family> = {
   int: {
@@ -127,32 +141,34 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
         col.default = pick(rng, family.defaults);
       }
       if (bc.family === 'text' && chance(rng, 0.2)) col.collation = 'C';
-      columns.push(col);
+      columns.push(withComment(rng, col));
     }
-    const table: Table = { schema: bt.schema, name: bt.name, columns };
+    const table: Table = withComment<Table>(rng, { schema: bt.schema, name: bt.name, columns });
     // Postgres refuses indexes and constraints over virtual generated columns.
     const keyable = columns.filter((c) => !c.generated || c.generated.kind !== 'virtual');
     const indexable = new Set(keyable.map((c) => c.name));
     if (chance(rng, 0.6) && keyable.length) {
       const n = keyable.length > 1 && chance(rng, 0.3) ? 2 : 1;
       const cols = shuffled(rng, keyable).slice(0, n).map((c) => c.name);
-      table.primary_key = { name: shortName(bt.name, chance(rng, 0.7) ? 'pk' : 'pk2'), columns: cols };
+      table.primary_key = withComment<PrimaryKey>(rng, { name: shortName(bt.name, chance(rng, 0.7) ? 'pk' : 'pk2'), columns: cols });
       for (const c of columns) if (cols.includes(c.name)) c.nullable = false;
     }
     if (chance(rng, 0.4) && keyable.length) {
       const cols = shuffled(rng, keyable).slice(0, chance(rng, 0.5) ? 1 : 2).map((c) => c.name);
       table.unique_constraints = [{ name: shortName(bt.name, 'u1'), columns: cols }];
+      // CREATE TABLE silently skips a unique constraint that repeats the primary key: no comment for it.
+      if (cols.join('\u0000') !== table.primary_key?.columns.join('\u0000')) withComment(rng, table.unique_constraints[0]!);
       if (chance(rng, 0.2)) table.unique_constraints[0]!.nulls_not_distinct = true;
       if (chance(rng, 0.2)) table.unique_constraints[0]!.deferrable = true;
     }
     if (chance(rng, 0.4) && keyable.length) {
       const c = pick(rng, bt.columns.filter((b) => indexable.has(b.name)));
-      table.check_constraints = [{ name: shortName(bt.name, 'c1'), expression: pick(rng, FAMILIES[c.family]!.checks)(c.name) }];
+      table.check_constraints = [withComment<CheckConstraint>(rng, { name: shortName(bt.name, 'c1'), expression: pick(rng, FAMILIES[c.family]!.checks)(c.name) })];
     }
     const indexes: Index[] = [];
     if (chance(rng, 0.5) && keyable.length) {
       const cols = shuffled(rng, keyable).slice(0, chance(rng, 0.6) ? 1 : 2).map((c) => c.name);
-      const idx: Index = { name: shortName(bt.name, 'i1'), columns: cols, unique: chance(rng, 0.3) };
+      const idx: Index = withComment<Index>(rng, { name: shortName(bt.name, 'i1'), columns: cols, unique: chance(rng, 0.3) });
       if (chance(rng, 0.3)) idx.where = `${q(cols[0]!)} IS NOT NULL`;
       if (chance(rng, 0.2)) idx.keys = cols.map((column, i) => ({ column, order: i === 0 ? 'DESC' : 'ASC' }));
       indexes.push(idx);
@@ -166,7 +182,8 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     tables.push(table);
   }
   addForeignKeys(tables, rng);
-  return { tables };
+  const schemas = [...new Set(tables.map((t) => t.schema!))].sort().map((name) => withComment<Namespace>(rng, { name }, 0.2));
+  return { schemas, tables };
 }
 
 function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
@@ -211,7 +228,7 @@ function addForeignKeys(tables: Table[], rng: Rng): void {
     };
     if (chance(rng, 0.3)) fk.on_delete = 'CASCADE';
     if (chance(rng, 0.2)) fk.deferrable = true;
-    t.foreign_keys = [fk];
+    t.foreign_keys = [withComment(rng, fk)];
   }
 }
 

@@ -96,3 +96,29 @@ test('a dependency cycle is an error naming the objects', () => {
     (error: unknown) => error instanceof PlanCycleError && /Alter column x in table t/.test(error.message),
   );
 });
+
+test('comments: described per object, rendered with quoteLiteral, after the object is created, and applied', async () => {
+  const a: Schema = { tables: [table('users', { columns: [col('id'), col('email', 'text', true)] })] };
+  const b: Schema = {
+    tables: [
+      table('users', { columns: [col('id'), { ...col('email', 'text', true), comment: "it's" }] }),
+      table('posts', { comment: 'blog posts', columns: [col('id'), { ...col('ref', 'integer', true), comment: 'author' }] }),
+    ],
+  };
+  const plan = buildPlan(a, b);
+  assert.deepEqual(
+    plan.steps.map((s) => s.description),
+    ['Create table posts', 'Set comment on column users.email'],
+  );
+  assert.deepEqual(plan.steps[0]!.sql, [
+    'CREATE TABLE "public"."posts" ("id" integer NOT NULL, "ref" integer, CONSTRAINT "posts_pkey" PRIMARY KEY ("id"))',
+    `COMMENT ON TABLE "public"."posts" IS 'blog posts'`,
+    `COMMENT ON COLUMN "public"."posts"."ref" IS 'author'`,
+  ]);
+  assert.equal(plan.steps[1]!.sql, `COMMENT ON COLUMN "public"."users"."email" IS 'it''s'`);
+  assert.deepEqual(plan.steps[1]!.reverse, {
+    description: 'Remove comment from column users.email',
+    sql: ['COMMENT ON COLUMN "public"."users"."email" IS NULL'],
+  });
+  await appliesCleanly(a, b);
+});

@@ -86,3 +86,19 @@ CREATE TABLE public.plain (
 CREATE INDEX plain_id_ops_idx ON public.plain (id public.int4_plain_ops);
 CREATE INDEX plain_note_idx ON public.plain (note COLLATE "POSIX", (note || 'x') COLLATE public."my coll");
 `;
+
+/** Comments on every commentable kind, over the rich schema; awkward text on purpose. */
+export const COMMENTS_SQL = `
+COMMENT ON SCHEMA app IS 'application data';
+COMMENT ON SCHEMA "My ""Odd"" Schema" IS 'it''s odd';
+COMMENT ON SCHEMA public IS 'not the default';
+COMMENT ON TABLE app.users IS E'people\\nwho sign in \\\\ (backslash)';
+COMMENT ON COLUMN app.users.email IS 'contact – ünïcødé';
+COMMENT ON COLUMN "My ""Odd"" Schema"."select"."order no" IS 'quoted "column"';
+COMMENT ON INDEX app.users_email_lower_idx IS 'case-insensitive lookups';
+COMMENT ON CONSTRAINT users_pkey ON app.users IS 'pk';
+COMMENT ON CONSTRAINT users_email_key ON app.users IS 'unique email';
+COMMENT ON CONSTRAINT users_balance_check ON app.users IS 'never negative';
+COMMENT ON CONSTRAINT orders_user_fk ON app.orders IS 'owner';
+COMMENT ON CONSTRAINT "select orders fk" ON "My ""Odd"" Schema"."select" IS 'fk with spaces';
+`;

@@ -5,7 +5,7 @@ import { quoteIdent } from '../../../src/dialects/postgres/quote.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema, Table } from '../../../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from '../../helpers/databases.js';
-import { LONG_NAME, ODD_SCHEMA, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
+import { COMMENTS_SQL, LONG_NAME, ODD_SCHEMA, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
 
 /** Registers the same test on PGlite and on the server. */
 function onBoth(name: string, fn: (session: PgSession) => Promise<void>): void {
@@ -398,4 +398,43 @@ onBoth('a fixed number of round trips whatever the schema size', async (session)
   assert.equal(schema.tables.length, 61);
   assert.equal(large.count(), small.count());
   assert.ok(small.count() <= 8, `expected at most 8 round trips, got ${small.count()}`);
+});
+
+async function commentedModel(session: PgSession): Promise<Schema> {
+  await session.exec(PRELUDE_SQL);
+  await session.exec(RICH_SCHEMA_SQL + COMMENTS_SQL);
+  return introspect(session);
+}
+
+onBoth('reads comments on schemas, tables, columns, indexes and constraints', async (session) => {
+  const schema = await commentedModel(session);
+  assert.deepEqual(schema.schemas, [
+    { name: ODD_SCHEMA, comment: "it's odd" },
+    { name: 'app', comment: 'application data' },
+    { name: 'public', comment: 'not the default' },
+    { name: 'ünïcødé' },
+  ]);
+  const users = table(schema, 'app', 'users');
+  assert.equal(users.comment, 'people\nwho sign in \\ (backslash)');
+  assert.equal(column(users, 'email').comment, 'contact – ünïcødé');
+  assert.equal(column(users, 'name').comment, undefined);
+  assert.equal(users.indexes?.find((i) => i.name === 'users_email_lower_idx')?.comment, 'case-insensitive lookups');
+  assert.equal(users.indexes?.find((i) => i.name === 'users_tags_gin_idx')?.comment, undefined);
+  assert.equal(users.primary_key?.comment, 'pk');
+  assert.equal(users.unique_constraints?.find((u) => u.name === 'users_email_key')?.comment, 'unique email');
+  assert.equal(users.check_constraints?.[0]?.comment, 'never negative');
+  assert.equal(table(schema, 'app', 'orders').foreign_keys?.[0]?.comment, 'owner');
+  const select = table(schema, ODD_SCHEMA, 'select');
+  assert.equal(column(select, 'order no').comment, 'quoted "column"');
+  assert.equal(select.foreign_keys?.[0]?.comment, 'fk with spaces');
+});
+
+onBoth("public's default comment is not part of the model", async (session) => {
+  await session.exec(`COMMENT ON SCHEMA public IS 'standard public schema'`);
+  const schema = await introspect(session);
+  assert.deepEqual(schema.schemas?.find((s) => s.name === 'public'), { name: 'public' });
+});
+
+serverTest('PGlite and the server read the same comments', async () => {
+  assert.deepEqual(await withPglite(commentedModel), await withServerSession(commentedModel));
 });
