@@ -1,15 +1,18 @@
 // Names are data, never SQL: capitals, spaces, quotes, semicolons, reserved
 // words, non-ASCII and 63-byte names all round-trip through JSON → plan →
 // apply → introspect, and none of them runs as SQL.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { introspect } from '../src/dialects/postgres/introspect.js';
 import { executePlan } from '../src/apply/execute.js';
 import { buildPlan } from '../src/plan/index.js';
 import { normalizeModel } from '../src/shadow/normalize.js';
+import { closeIdleScratch } from '../src/shadow/scratch.js';
 import type { Schema } from '../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from './helpers/databases.js';
 import type { PgSession } from '../src/dialects/postgres/session.js';
+
+after(closeIdleScratch);
 
 const NAME_63 = 'n'.repeat(60) + 'end'; // exactly 63 bytes
 const INJECTION = 'x"; DROP TABLE canary; --';

@@ -1,17 +1,17 @@
-// A scratch Postgres: a throwaway database used to normalize desired schemas
-// and to try plans before the target is touched. By default it is an
-// in-memory PGlite. With SHADOW_DATABASE_URL it is a brand-new database
-// created on that server and dropped afterwards, so nothing that already
-// exists there is ever touched.
-import { randomBytes } from 'node:crypto';
-import { LockplaneError } from '../errors.js';
+// A scratch Postgres: the shadow used to normalize desired schemas and to
+// prove plans before the target is touched. By default an in-memory PGlite;
+// with SHADOW_DATABASE_URL, that database, reset under the rules of
+// server-shadow.ts.
 import { quoteIdent } from '../dialects/postgres/quote.js';
-import { connect, errorText, type PgSession } from '../dialects/postgres/session.js';
+import type { PgSession } from '../dialects/postgres/session.js';
 import { startScratchPglite } from './pglite-template.js';
+import { openServerShadow, releaseServerShadow } from './server-shadow.js';
 
 export interface ScratchOptions {
-  /** A Postgres server URL to create the scratch database on; PGlite when absent. */
+  /** The shadow database on a Postgres server (SHADOW_DATABASE_URL); in-memory PGlite when absent. */
   shadowUrl?: string;
+  /** Databases the command works on: the shadow must be none of them. */
+  protect?: readonly string[];
 }
 
 export interface Scratch {
@@ -62,34 +62,11 @@ export async function closeIdleScratch(): Promise<void> {
 
 export async function openScratch(options: ScratchOptions = {}): Promise<Scratch> {
   if (!options.shadowUrl) return openPgliteScratch();
-  const admin = await connect(options.shadowUrl);
-  const name = `lockplane_scratch_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-  } catch (error) {
-    await admin.close();
-    throw new LockplaneError(
-      `cannot create a scratch database on the shadow server ${admin.description}: ${errorText(error)} (the role needs CREATEDB)`,
-    );
-  }
-  const url = new URL(options.shadowUrl);
-  url.pathname = `/${name}`;
-  let session: PgSession;
-  try {
-    session = await connect(url.toString());
-  } catch (error) {
-    await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
-    await admin.close();
-    throw error;
-  }
+  const session = await openServerShadow(options.shadowUrl, options.protect ?? []);
   return {
     session,
-    description: `scratch database ${name} on ${admin.description}`,
-    async release() {
-      await session.close();
-      await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => undefined);
-      await admin.close();
-    },
+    description: `shadow database ${session.description}`,
+    release: () => releaseServerShadow(session),
   };
 }
 

@@ -1,5 +1,6 @@
 // The same user flows against the real Postgres server.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/dialects/postgres/session.js';
 import { SERVER_URL, serverTest, withServerDatabase } from '../helpers/databases.js';
@@ -50,30 +51,47 @@ serverTest('server: --target wins over DATABASE_URL, and a wrong password is nev
   });
 });
 
-serverTest('server: SHADOW_DATABASE_URL normalizes and proves in a new scratch database, dropped afterwards', async () => {
-  await withServerDatabase(async (url) => {
-    const { dir, cleanup } = tempProject({ 'a.sql': 'CREATE TABLE a (id int PRIMARY KEY, v varchar(10));' });
-    try {
-      const env = { SHADOW_DATABASE_URL: SERVER_URL };
-      const applied = await runCli(['apply', '--schema', 'a.sql', '--target', url, '--auto-approve'], { cwd: dir, env });
-      assert.equal(applied.code, 0, applied.stderr);
-      assert.match(applied.stderr, /Plan proven on the shadow \(scratch database lockplane_scratch_[0-9a-f]+ on postgresql:/);
-      const admin = await connect(SERVER_URL);
+serverTest('server: SHADOW_DATABASE_URL is used as the shadow, reset after use, and refused when it is the target', async () => {
+  await withServerDatabase((url) =>
+    withServerDatabase(async (shadowUrl) => {
+      const { dir, cleanup } = tempProject({ 'a.sql': 'CREATE TABLE a (id int PRIMARY KEY, v varchar(10));' });
       try {
-        const left = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'lockplane\\_scratch\\_%'`);
-        assert.deepEqual(left, [], 'scratch databases are dropped');
+        const env = { SHADOW_DATABASE_URL: shadowUrl };
+        const applied = await runCli(['apply', '--schema', 'a.sql', '--target', url, '--auto-approve'], { cwd: dir, env });
+        assert.equal(applied.code, 0, applied.stderr);
+        assert.match(applied.stderr, /Plan proven on the shadow \(shadow database postgresql:/);
+        assert.match(applied.stderr, /Rollback proven on the shadow/);
+        const shadow = await connect(shadowUrl);
+        try {
+          assert.deepEqual(await shadow.query(`SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace WHERE nspname = 'public'`), []);
+        } finally {
+          await shadow.close();
+        }
+
+        writeFileSync(join(dir, 'c.sql'), 'CREATE TABLE c (id int);');
+        const shadowIsTarget = await runCli(['plan', '--from', url, '--to', 'c.sql'], {
+          cwd: dir,
+          env: { SHADOW_DATABASE_URL: url.replace('127.0.0.1', 'localhost') },
+        });
+        assert.equal(shadowIsTarget.code, 2, shadowIsTarget.stderr);
+        assert.match(shadowIsTarget.stderr, /is the same database as|not empty and not marked as Lockplane's/);
+        const target = await connect(url);
+        try {
+          assert.equal((await target.query(`SELECT 1 FROM pg_class WHERE relname = 'a'`)).length, 1, 'the target is untouched');
+        } finally {
+          await target.close();
+        }
+
+        const badShadow = await runCli(['plan', '--from', url, '--to', 'a.sql'], {
+          cwd: dir,
+          env: { SHADOW_DATABASE_URL: 'postgresql://nobody:pw-in-shadow@127.0.0.1:1/x' },
+        });
+        assert.equal(badShadow.code, 1, badShadow.stderr);
+        assert.match(badShadow.stderr, /^Error: cannot connect to postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x/);
+        assert.doesNotMatch(badShadow.stderr, /pw-in-shadow/);
       } finally {
-        await admin.close();
+        cleanup();
       }
-      const badShadow = await runCli(['plan', '--from', url, '--to', 'a.sql'], {
-        cwd: dir,
-        env: { SHADOW_DATABASE_URL: 'postgresql://nobody:pw-in-shadow@127.0.0.1:1/x' },
-      });
-      assert.equal(badShadow.code, 1, badShadow.stderr);
-      assert.match(badShadow.stderr, /^Error: cannot connect to postgresql:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/x/);
-      assert.doesNotMatch(badShadow.stderr, /pw-in-shadow/);
-    } finally {
-      cleanup();
-    }
-  });
+    }),
+  );
 });
