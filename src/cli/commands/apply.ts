@@ -81,6 +81,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     if (!opts.skipShadow) {
       const proof = await provePlan(current, plan, normalizeOptions());
       info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
+      if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
+      else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
     }
     const started = Date.now();
     const result = await applyToTarget(session, plan, {
