@@ -128,3 +128,18 @@ test('rollback --from-environment reads the environment\'s database', { timeout:
     cleanup();
   }
 });
+
+test('schemas in lockplane.toml limit introspection of the environment\'s database', { timeout: 180_000 }, async () => {
+  const { dir, cleanup } = project({
+    'lockplane.toml': `${TOML}schemas = ["app"]\n`,
+    'two/a.sql': `${SCHEMA}CREATE SCHEMA app;\nCREATE TABLE app.items (id bigint PRIMARY KEY);\n`,
+  });
+  try {
+    const applied = await run(['apply', '--schema', 'two', '--target', 'pglite://./staging-db', '--auto-approve'], dir);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.deepEqual(tables(await run(['introspect', '--source-environment', 'staging'], dir)), ['items']);
+    assert.deepEqual(tables(await run(['introspect', '--source-environment', 'local', '--db', 'pglite://./staging-db'], dir)), ['users', 'items'].sort());
+  } finally {
+    cleanup();
+  }
+});
