@@ -10,6 +10,8 @@ import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 export interface ExecuteOptions {
   /** Refuse unless the database's canonical hash equals this (checked inside the transaction). */
   expectedSourceHash?: string;
+  /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
+  schemas?: string[];
   onStep?: (index: number, step: PlanStep) => void;
   /** Runs inside the transaction after each step (the ledger writes here). */
   afterStep?: (index: number, step: PlanStep, startedAt: Date) => Promise<void>;
@@ -44,7 +46,7 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
     for (const [name, value] of Object.entries(options.settings ?? {})) {
       await session.query('SELECT set_config($1, $2, true)', [name, value]);
     }
-    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash);
+    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash, options.schemas);
     for (const [index, step] of plan.steps.entries()) {
       options.onStep?.(index, step);
       const startedAt = new Date();
@@ -66,8 +68,8 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   }
 }
 
-async function checkSourceHash(session: PgSession, expected: string): Promise<void> {
-  const current = await introspect(session);
+async function checkSourceHash(session: PgSession, expected: string, schemas: string[] | undefined): Promise<void> {
+  const current = await introspect(session, schemas ? { schemas } : {});
   const actual = schemaHash(current);
   if (actual === expected) return;
   throw new BlockedError(

@@ -10,6 +10,8 @@ import { acquireApplyLock, releaseApplyLock } from './lock.js';
 
 export interface TargetApplyOptions {
   expectedSourceHash: string;
+  /** The namespaces Lockplane manages on this target; all user namespaces when absent. */
+  schemas?: string[];
   /** Seconds to wait for another apply to finish; 0 fails at once. */
   lockWaitSeconds?: number;
   /** Postgres interval text, e.g. `5s`. */
@@ -39,6 +41,7 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
       try {
         const result = await executePlan(session, plan, {
           expectedSourceHash: options.expectedSourceHash,
+          ...(options.schemas ? { schemas: options.schemas } : {}),
           settings: {
             lock_timeout: options.lockTimeout ?? '5s',
             statement_timeout: options.statementTimeout ?? '0',

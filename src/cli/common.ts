@@ -32,11 +32,16 @@ export function configContext(): ConfigContext {
 /** The first database a command resolved: its environment's shadow is the one used. */
 let active: ResolvedDatabase | undefined;
 
-export function normalizeOptions(): NormalizeOptions {
+/**
+ * Where desired schemas are normalized and plans proven. `protect` lists the
+ * databases the command works on: a shadow that is one of them is refused.
+ */
+export function normalizeOptions(protect: readonly string[] = []): NormalizeOptions {
   const shadow = active?.shadow ?? defaultShadow();
   if (!shadow.url) return {};
   if (shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
-  return { shadowUrl: shadow.url };
+  const databaseUrl = active?.url;
+  return { shadowUrl: shadow.url, protect: [...protect, ...(databaseUrl ? [databaseUrl] : [])] };
 }
 
 function defaultShadow(): ShadowSettings {
@@ -44,9 +49,13 @@ function defaultShadow(): ShadowSettings {
   return resolveShadow(ctx, selectEnvironment(ctx, undefined, 'default_environment'));
 }
 
-export async function loadSourceFor(spec: string, options: Pick<LoadSourceOptions, 'schemas'> = {}): Promise<LoadedSource> {
+export async function loadSourceFor(
+  spec: string,
+  options: Pick<LoadSourceOptions, 'schemas'> = {},
+  protect: readonly string[] = [],
+): Promise<LoadedSource> {
   const schemas = options.schemas ?? configContext().config?.schemas;
-  return (await lib()).loadSource(spec, { ...normalizeOptions(), ...(schemas ? { schemas } : {}) });
+  return (await lib()).loadSource(spec, { ...normalizeOptions([...protect, spec]), ...(schemas ? { schemas } : {}) });
 }
 
 /**

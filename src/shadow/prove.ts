@@ -22,8 +22,14 @@ export interface ProofResult {
   reverse: { ok: true } | { ok: false; reason: string };
 }
 
-export async function provePlan(current: Schema, plan: Plan, options: ScratchOptions = {}): Promise<ProofResult> {
+export interface ProveOptions extends ScratchOptions {
+  /** The namespaces the hashes cover (lockplane.toml `schemas`). */
+  schemas?: string[];
+}
+
+export async function provePlan(current: Schema, plan: Plan, options: ProveOptions = {}): Promise<ProofResult> {
   const scratch = await openScratch(options);
+  const scope = options.schemas ? { schemas: options.schemas } : {};
   try {
     const session = scratch.session;
     for (const sql of renderSchemaDdl(current)) {
@@ -41,19 +47,24 @@ export async function provePlan(current: Schema, plan: Plan, options: ScratchOpt
       }
       throw error;
     }
-    const reachedTarget = plan.target_hash ? schemaHash(await introspect(session)) === plan.target_hash : null;
+    const reachedTarget = plan.target_hash ? schemaHash(await introspect(session, scope)) === plan.target_hash : null;
     if (reachedTarget === false) {
       throw new LockplaneError(
         "shadow validation failed, the target was not touched: after the plan ran on the shadow, its schema does not match the plan's target_hash",
       );
     }
-    return { shadow: scratch.description, reachedTarget, reverse: await proveReverse(session, current, plan) };
+    return { shadow: scratch.description, reachedTarget, reverse: await proveReverse(session, current, plan, scope) };
   } finally {
     await scratch.release();
   }
 }
 
-async function proveReverse(session: PgSession, current: Schema, plan: Plan): Promise<ProofResult['reverse']> {
+async function proveReverse(
+  session: PgSession,
+  current: Schema,
+  plan: Plan,
+  scope: { schemas?: string[] },
+): Promise<ProofResult['reverse']> {
   if (!plan.steps.every((s) => s.change !== undefined)) {
     return { ok: false, reason: 'the plan has no structured changes (original format), so its rollback is not proven here' };
   }
@@ -68,6 +79,6 @@ async function proveReverse(session: PgSession, current: Schema, plan: Plan): Pr
   } catch (error) {
     return { ok: false, reason: error instanceof StepFailedError ? `rollback ${error.message}` : errorText(error) };
   }
-  const back = schemaHash(await introspect(session)) === schemaHash(current);
+  const back = schemaHash(await introspect(session, scope)) === schemaHash(current);
   return back ? { ok: true } : { ok: false, reason: 'after the rollback ran on the shadow, its schema is not the source schema' };
 }

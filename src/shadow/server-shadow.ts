@@ -5,7 +5,7 @@
 // Lockplane did not put there.
 import { LockplaneError } from '../errors.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
-import { connect, parseDatabaseUrl, type PgSession } from '../dialects/postgres/session.js';
+import { connect, type PgSession } from '../dialects/postgres/session.js';
 
 const MARKER_SCHEMA = 'lockplane';
 const MARKER_TABLE = 'shadow_marker';
@@ -53,7 +53,7 @@ export async function releaseServerShadow(session: PgSession): Promise<void> {
 async function refuseIfProtected(shadow: PgSession, shadowUrl: string, protect: readonly string[]): Promise<void> {
   const shadowId = await identify(shadow, shadowUrl);
   for (const url of protect) {
-    if (parseDatabaseUrl(url).kind !== 'server') continue;
+    if (!/^postgres(ql)?:\/\//i.test(url.trim())) continue; // files and PGlite cannot be a server shadow
     let other: PgSession;
     try {
       other = await connect(url);

@@ -25,7 +25,7 @@ export function isDatabaseUrl(spec: string): boolean {
 }
 
 export interface LoadSourceOptions extends NormalizeOptions {
-  /** For database sources: introspect only these namespaces (default: every user schema). */
+  /** Only these namespaces (default: every user schema): introspected so for databases, filtered so for files. */
   schemas?: string[];
 }
 
@@ -42,12 +42,23 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
   if (!existsSync(spec)) throw new InputError(`${spec}: no such file or directory`);
   if (isSqlSourcePath(spec)) {
     const statements = await loadSqlSource(spec);
-    return { kind: 'sql', label: spec, schema: await normalizeSql(statements, options) };
+    return { kind: 'sql', label: spec, schema: restrict(await normalizeSql(statements, options), options.schemas) };
   }
   const model = loadSchemaJson(spec);
   const problems = checkReferences(model).filter((f) => f.blocking);
   if (problems.length > 0) {
     throw new BlockedError(`${spec}: ${problems[0]!.message} (${problems[0]!.code})`);
   }
-  return { kind: 'json', label: spec, schema: await normalizeModel(model, spec, options) };
+  return { kind: 'json', label: spec, schema: restrict(await normalizeModel(model, spec, options), options.schemas) };
+}
+
+/** The part of a desired schema that lies in the managed namespaces. */
+function restrict(schema: Schema, schemas: string[] | undefined): Schema {
+  if (!schemas) return schema;
+  const keep = new Set(schemas);
+  return {
+    ...schema,
+    schemas: (schema.schemas ?? []).filter((n) => keep.has(n.name)),
+    tables: schema.tables.filter((t) => keep.has(t.schema ?? 'public')),
+  };
 }

@@ -23,8 +23,9 @@ export interface CliOptions {
 
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  delete env.DATABASE_URL;
-  delete env.SHADOW_DATABASE_URL;
+  for (const key of ['DATABASE_URL', 'SHADOW_DATABASE_URL', 'SHADOW_SCHEMA', 'POSTGRES_URL', 'POSTGRES_SHADOW_URL', 'SQLITE_DB_PATH', 'SQLITE_SHADOW_DB_PATH', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN']) {
+    delete env[key];
+  }
   delete env.LOCKPLANE_DEBUG;
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];

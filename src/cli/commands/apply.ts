@@ -68,8 +68,9 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
   const target = targetFor(opts.target, opts.targetEnvironment);
   const session = await connect(target.url);
   try {
-    const current = await introspect(session);
-    const plan = planPath ? loadPlanFor(planPath, current, lp) : await planFromSchema(opts.schema!, current, allowed, lp);
+    const scope = target.schemas ? { schemas: target.schemas } : {};
+    const current = await introspect(session, scope);
+    const plan = planPath ? loadPlanFor(planPath, current, lp) : await planFromSchema(opts.schema!, target.url, current, allowed, lp);
     if (!plan) return;
     gate(plan, allowed, lp);
     info(`Target: ${session.description}`);
@@ -79,7 +80,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow) {
-      const proof = await provePlan(current, plan, normalizeOptions());
+      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope });
       info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
       if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
       else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
@@ -87,6 +88,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     const started = Date.now();
     const result = await applyToTarget(session, plan, {
       expectedSourceHash: plan.source_hash ?? schemaHash(current),
+      ...scope,
       ...timing,
       onStep: (i, step) => info(`  [${i + 1}/${plan.steps.length}] ${step.description} (${elapsed(started)})`),
       onRetry: (attempt, of, waitMs, error) =>
@@ -134,11 +136,12 @@ function loadPlanFor(path: string, current: Schema, { loadPlanJson, schemaHash }
 
 async function planFromSchema(
   spec: string,
+  targetUrl: string,
   current: Schema,
   allowed: HazardAllowance,
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<Plan | null> {
-  const desired = await loadSourceFor(spec);
+  const desired = await loadSourceFor(spec, {}, [targetUrl]);
   const plan = buildPlan(current, desired.schema);
   if (plan.steps.length === 0) {
     out(`No changes: the database already matches ${desired.label}.`);

@@ -28,8 +28,8 @@ export function registerStatus(program: Command): void {
         const interrupted = last?.status === 'running' && (await applyLockFree(session));
         let pending: string[] | null = null;
         if (opts.schema) {
-          const desired = await loadSourceFor(opts.schema);
-          pending = buildPlan(await introspect(session), desired.schema).steps.map((s) => s.description);
+          const desired = await loadSourceFor(opts.schema, {}, [target.url]);
+          pending = buildPlan(await introspect(session, target.schemas ? { schemas: target.schemas } : {}), desired.schema).steps.map((s) => s.description);
         }
         if (format === 'json') {
           out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, interrupted }));
