@@ -41,6 +41,18 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     if (c.to === undefined) delete holder.comment;
     else holder.comment = c.to;
   },
+  create_enum: (m, c) => void m.types.set(tableKey(c.type), structuredClone(c.type)),
+  drop_enum: (m, c) => void m.types.delete(tableKey(c.type)),
+  add_enum_values: (m, c) => void m.types.set(tableKey(c.to), structuredClone(c.to)),
+  recreate_enum: (m, c) => {
+    m.types.set(tableKey(c.to), structuredClone(c.to));
+    for (const ec of c.columns) {
+      const col = m.table(ec.table).columns.find((x) => x.name === ec.column);
+      if (!col) throw new Error(`change refers to missing column ${qualifiedKey(ec.table)}.${ec.column}`);
+      if (ec.to_default === undefined) delete col.default;
+      else col.default = ec.to_default;
+    }
+  },
   create_table: (m, c) => void m.tables.set(tableKey(c.table), structuredClone(c.table)),
   drop_table: (m, c) => void m.tables.delete(tableKey(c.table)),
   add_column: (m, c) => void m.table(c.table).columns.push(structuredClone(c.column)),

@@ -7,6 +7,7 @@ import { canonicalize } from '../schema/canonical.js';
 import type { QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { commentChange } from './comment-target.js';
+import { diffEnums } from './enums.js';
 import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
@@ -54,6 +55,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
   out.push(...readded);
+  out.push(...diffEnums(a, b, out));
   return out;
 }
 

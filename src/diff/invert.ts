@@ -1,6 +1,6 @@
 // Every Change knows its inverse: applying a change and then its inverse is a
 // no-op on the schema. Rollback plans are built from these, never from SQL.
-import type { Change, ChangeKind } from './changes.js';
+import type { Change, ChangeKind, EnumColumn } from './changes.js';
 
 type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
@@ -13,11 +13,20 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
     if (c.from !== undefined) out.to = c.from;
     return out;
   },
+  create_enum: (c) => ({ kind: 'drop_enum', type: c.type }),
+  drop_enum: (c) => ({ kind: 'create_enum', type: c.type }),
+  // Postgres cannot drop an enum label: undoing an addition recreates the type.
+  add_enum_values: (c) => ({ kind: 'recreate_enum', from: c.to, to: c.from, columns: c.columns.map(swapDefaults) }),
+  recreate_enum: (c) => ({ kind: 'recreate_enum', from: c.to, to: c.from, columns: c.columns.map(swapDefaults) }),
   create_table: (c) => ({ kind: 'drop_table', table: c.table }),
   drop_table: (c) => ({ kind: 'create_table', table: c.table }),
   add_column: (c) => ({ kind: 'drop_column', table: c.table, column: c.column }),
   drop_column: (c) => ({ kind: 'add_column', table: c.table, column: c.column }),
-  alter_column: (c) => ({ kind: 'alter_column', table: c.table, from: c.to, to: c.from }),
+  alter_column: (c) => {
+    const out: Change = { kind: 'alter_column', table: c.table, from: c.to, to: c.from };
+    if (c.via_text) out.via_text = c.via_text === 'first' ? 'second' : 'first';
+    return out;
+  },
   add_primary_key: (c) => ({ kind: 'drop_primary_key', table: c.table, primary_key: c.primary_key }),
   drop_primary_key: (c) => ({ kind: 'add_primary_key', table: c.table, primary_key: c.primary_key }),
   add_unique: (c) => ({ kind: 'drop_unique', table: c.table, constraint: c.constraint }),
@@ -33,4 +42,11 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
 export function invertChange(change: Change): Change {
   const fn = inverses[change.kind] as (c: Change) => Change;
   return fn(change);
+}
+
+function swapDefaults(c: EnumColumn): EnumColumn {
+  const out: EnumColumn = { table: c.table, column: c.column, type: c.type };
+  if (c.to_default !== undefined) out.from_default = c.to_default;
+  if (c.from_default !== undefined) out.to_default = c.from_default;
+  return out;
 }

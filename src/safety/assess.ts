@@ -95,6 +95,19 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   create_schema: () => safe('Schema creation is always safe'),
   drop_schema: () => safe('The schema is empty when it is dropped'),
   set_comment: () => safe('A comment change touches no data'),
+  create_enum: () => safe('Type creation is always safe'),
+  drop_enum: () => safe('No column uses the type when it is dropped'),
+  add_enum_values: () => safe('Adding enum labels keeps every value'),
+  recreate_enum: (c) => {
+    const removed = c.from.values.filter((v) => !c.to.values.includes(v));
+    if (!removed.length) return safe('Reordering enum labels keeps every value (the columns are rewritten)');
+    if (!c.columns.length) return safe('No column uses the type');
+    const labels = removed.map((v) => `'${v}'`).join(', ');
+    return {
+      findings: [finding('LP207', `Removing ${labels} from enum type ${show({ schema: c.to.schema ?? DEFAULT_NAMESPACE, name: c.to.name })}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the conversion fail until they are changed`)],
+      reasons: [],
+    };
+  },
   create_table: (c, ctx) => {
     const out = safe('Table creation is always safe');
     if (ctx.rollback) {

@@ -84,6 +84,14 @@ const entries: HazardInfo[] = [
     alternative: 'add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate step',
   },
   {
+    code: 'LP207',
+    title: 'enum label removed',
+    severity: 'warning',
+    blocking: false,
+    data_loss: true,
+    alternative: 'update the rows holding the label to another one first, then remove it',
+  },
+  {
     code: 'LP301',
     title: 'foreign key references a missing table or column',
     severity: 'error',

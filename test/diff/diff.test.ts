@@ -170,3 +170,27 @@ test('comments: a created object brings its comment; no separate set_comment', (
   assertComplete(a, b);
   assertComplete(b, a);
 });
+
+test('enums: create, drop, add labels, recreate — complete and exactly invertible', () => {
+  const t = (type: string, def?: string): Table => ({
+    name: 't',
+    columns: [int('id'), { name: 'm', type, nullable: true, ...(def ? { default: def } : {}) }],
+  });
+  const a: Schema = { types: [{ name: 'mood', values: ['a', 'b'] }, { name: 'old', values: [] }], tables: [t('public.mood', "'b'::public.mood")] };
+  const added: Schema = { types: [{ name: 'mood', values: ['a', 'x', 'b'] }, { name: 'new', values: ['n'] }], tables: [t('public.mood', "'b'::public.mood")] };
+  assert.deepEqual(kinds(diffSchemas(a, added)).sort(), ['add_enum_values', 'create_enum', 'drop_enum']);
+  assertComplete(a, added);
+  const removed: Schema = { types: [{ name: 'mood', values: ['b', 'c'] }], tables: [t('public.mood', "'c'::public.mood")] };
+  const changes = diffSchemas(a, removed);
+  assert.deepEqual(kinds(changes), ['drop_enum', 'recreate_enum']);
+  const recreate = changes[1]!;
+  assert.ok(recreate.kind === 'recreate_enum');
+  assert.deepEqual(recreate.columns, [
+    { table: { schema: 'public', name: 't' }, column: 'm', type: 'public.mood', from_default: "'b'::public.mood", to_default: "'c'::public.mood" },
+  ]);
+  assertComplete(a, removed);
+  assertComplete(removed, a);
+  // Undoing an addition is a recreate (Postgres cannot drop a label).
+  const add = diffSchemas(a, added).find((c) => c.kind === 'add_enum_values')!;
+  assert.equal(invertChange(add).kind, 'recreate_enum');
+});

@@ -1,7 +1,7 @@
 // fast-check generators of pairs of valid schemas (A, B) that share most of
 // their tables, so that plans between them exercise every change kind.
 import fc from 'fast-check';
-import type { CheckConstraint, Column, ForeignKey, Index, Namespace, PrimaryKey, Schema, Table } from '../../src/schema/types.js';
+import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, PrimaryKey, Schema, Table } from '../../src/schema/types.js';
 
 export const NAMESPACES = ['public', 'Sales', 'app space', 'ns"q', 'élan'];
 const TABLE_NAMES = ['users', 'Order', 'select', 'my table', 'qu"ote', 'ünï', 'group', 'T2'];
@@ -56,7 +56,22 @@ const FAMILIES: Record<string, Family> = {
     checks: [(c) => `cardinality(${q(c)}) < 10`],
     expressions: [],
   },
+  // Enum columns: defaults name a label of the variant's type (see enumDefault).
+  enum: { types: [], defaults: [], checks: [(c) => `${q(c)} IS NOT NULL`], expressions: [] },
+  enumarr: { types: [], defaults: [], checks: [(c) => `cardinality(${q(c)}) < 10`], expressions: [] },
 };
+
+/** Enum types, with the spelling columns use; labels are drawn per variant (added, removed, reordered). */
+const ENUMS = [
+  { schema: 'public', name: 'mood', spelling: 'public.mood' },
+  { schema: 'app space', name: 'Mo"od', spelling: '"app space"."Mo""od"' },
+];
+const LABELS = ['a', 'b', "it's", 'Ünï', 'z z'];
+const ENUM_FAMILIES: Record<string, string[]> = {
+  enum: ENUMS.map((e) => e.spelling),
+  enumarr: ['public.mood[]'],
+};
+const ENUM_SPELLINGS = new Set(Object.values(ENUM_FAMILIES).flat());
 const FAMILY_NAMES = Object.keys(FAMILIES);
 
 /** The shape shared by A and B: tables with columns of fixed families. */
@@ -120,16 +135,29 @@ function shortName(table: string, suffix: string): string {
 /** One concrete schema drawn from the base: a random subset, with random details. */
 function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
   const tables: Table[] = [];
+  // Labels per type: a subset, in pool order (so one variant often extends another) or shuffled.
+  const labels = new Map(
+    ENUMS.map((e) => {
+      const subset = LABELS.filter(() => chance(rng, 0.6));
+      if (!subset.length) subset.push(pick(rng, LABELS));
+      return [e.spelling, chance(rng, 0.6) ? subset : shuffled(rng, subset)] as const;
+    }),
+  );
+  const usedTypes = new Set<string>();
   for (const bt of base) {
     if (chance(rng, 0.2)) continue;
     const columns: Column[] = [];
     for (const bc of bt.columns) {
       if (columns.length > 0 && chance(rng, 0.2)) continue;
       const family = FAMILIES[bc.family]!;
-      const type = pick(rng, family.types);
+      const enumTypes = ENUM_FAMILIES[bc.family];
+      const type = pick(rng, enumTypes ?? family.types);
       const col: Column = { name: bc.name, type, nullable: chance(rng, 0.6) };
       const r = rng.nextDouble();
-      if (bc.family === 'int' && ['smallint', 'integer', 'bigint'].includes(type) && r < 0.15) {
+      if (enumTypes) {
+        usedTypes.add(type.replace(/\[\]$/, ''));
+        if (r < 0.5) col.default = enumDefault(rng, type, labels.get(type.replace(/\[\]$/, ''))!);
+      } else if (bc.family === 'int' && ['smallint', 'integer', 'bigint'].includes(type) && r < 0.15) {
         col.nullable = false;
         col.identity = { generation: chance(rng, 0.5) ? 'ALWAYS' : 'BY DEFAULT' };
         if (chance(rng, 0.3)) col.identity.increment = '2';
@@ -182,8 +210,17 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     tables.push(table);
   }
   addForeignKeys(tables, rng);
-  const schemas = [...new Set(tables.map((t) => t.schema!))].sort().map((name) => withComment<Namespace>(rng, { name }, 0.2));
-  return { schemas, tables };
+  const types: EnumType[] = ENUMS.filter((e) => usedTypes.has(e.spelling) || chance(rng, 0.3)).map((e) =>
+    withComment<EnumType>(rng, { schema: e.schema, name: e.name, values: labels.get(e.spelling)! }, 0.2),
+  );
+  const names = new Set([...tables.map((t) => t.schema!), ...types.map((t) => t.schema!)]);
+  const schemas = [...names].sort().map((name) => withComment<Namespace>(rng, { name }, 0.2));
+  return { schemas, types, tables };
+}
+
+function enumDefault(rng: Rng, type: string, values: string[]): string {
+  const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+  return type.endsWith('[]') ? `'{}'::${type}` : `${literal(pick(rng, values))}::${type}`;
 }
 
 function shuffled<T>(rng: Rng, list: readonly T[]): T[] {
@@ -211,7 +248,13 @@ function addForeignKeys(tables: Table[], rng: Rng): void {
     for (const rc of refCols) {
       const ref = typeOf(target, rc)!;
       const candidates = t.columns.filter(
-        (c) => c.type === ref.type && (c.collation ?? '') === (ref.collation ?? '') && !used.has(c.name) && !c.generated,
+        (c) =>
+          c.type === ref.type &&
+          (c.collation ?? '') === (ref.collation ?? '') &&
+          !used.has(c.name) &&
+          !c.generated &&
+          // A recreated enum converts its columns one by one: a foreign key between two would break mid-way.
+          !ENUM_SPELLINGS.has(c.type),
       );
       if (!candidates.length) break;
       const c = pick(rng, candidates);

@@ -122,3 +122,74 @@ test('comments: described per object, rendered with quoteLiteral, after the obje
   });
   await appliesCleanly(a, b);
 });
+
+const mood = (values: string[]) => ({ schema: 'public', name: 'mood', values });
+
+test('enums: created before the table that uses them, dropped after it', async () => {
+  const withEnum: Schema = {
+    types: [mood(['a', 'b'])],
+    tables: [table('feelings', { columns: [col('id'), { ...col('m', 'public.mood', true), default: "'a'::public.mood" }, col('ms', 'public.mood[]', true)] })],
+  };
+  const empty: Schema = { tables: [] };
+  assert.deepEqual(descriptions(empty, withEnum), ['Create enum type mood', 'Create table feelings']);
+  assert.deepEqual(descriptions(withEnum, empty), ['Drop table feelings', 'Drop enum type mood']);
+  await appliesCleanly(empty, withEnum);
+  await appliesCleanly(withEnum, empty);
+});
+
+test('enums: a column leaving the type changes before the type is dropped; one joining it after it is created', async () => {
+  const a: Schema = { types: [mood(['a'])], tables: [table('t', { columns: [col('id'), col('m', 'public.mood', true)] })] };
+  const b: Schema = {
+    types: [{ schema: 'public', name: 'mood2', values: ['x'] }],
+    tables: [table('t', { columns: [col('id'), col('m', 'text', true)] }), table('u', { columns: [col('id'), col('m', 'public.mood2', true)] })],
+  };
+  assert.deepEqual(descriptions(a, b), [
+    'Create enum type mood2',
+    'Create table u',
+    'Alter column m in table t (change type from public.mood to text)',
+    'Drop enum type mood',
+  ]);
+  await appliesCleanly(a, b);
+});
+
+test('enums: labels added in place with BEFORE/AFTER; removed or reordered → recreate converting every column', async () => {
+  const cols = [col('id'), { ...col('m', 'public.mood', true), default: "'b'::public.mood" }, col('ms', 'public.mood[]', true)];
+  const a: Schema = { types: [mood(['b', 'd'])], tables: [table('t', { columns: cols })] };
+  const added: Schema = { types: [mood(['a', 'b', 'c', 'd', 'e'])], tables: [table('t', { columns: cols })] };
+  const plan = buildPlan(a, added);
+  assert.deepEqual(plan.steps.map((s) => s.sql), [
+    [
+      `ALTER TYPE "public"."mood" ADD VALUE 'a' BEFORE 'b'`,
+      `ALTER TYPE "public"."mood" ADD VALUE 'c' AFTER 'b'`,
+      `ALTER TYPE "public"."mood" ADD VALUE 'e' AFTER 'd'`,
+    ],
+  ]);
+  assert.equal(plan.steps[0]!.transactional, true);
+  await appliesCleanly(a, added);
+
+  const removed: Schema = { types: [mood(['d', 'b'].filter((v) => v !== 'd').concat(['z']))], tables: [table('t', { columns: cols })] };
+  const recreate = buildPlan(a, removed);
+  assert.deepEqual(recreate.steps.map((s) => s.description), ["Recreate enum type mood (remove 'd', add 'z', converting 2 columns)"]);
+  assert.deepEqual(recreate.steps[0]!.hazards, ['LP207']);
+  assert.deepEqual(recreate.steps[0]!.sql, [
+    'ALTER TYPE "public"."mood" RENAME TO "mood__lp_old"',
+    `CREATE TYPE "public"."mood" AS ENUM ('b', 'z')`,
+    'ALTER TABLE "public"."t" ALTER COLUMN "m" DROP DEFAULT',
+    'ALTER TABLE "public"."t" ALTER COLUMN "m" TYPE public.mood USING "m"::text::public.mood',
+    `ALTER TABLE "public"."t" ALTER COLUMN "m" SET DEFAULT 'b'::public.mood`,
+    'ALTER TABLE "public"."t" ALTER COLUMN "ms" TYPE public.mood[] USING "ms"::text[]::public.mood[]',
+    'DROP TYPE "public"."mood__lp_old"',
+  ]);
+  await appliesCleanly(a, removed);
+});
+
+test('enums: a label added and used as a default in the same plan recreates the type (ADD VALUE would be unusable until commit)', async () => {
+  const a: Schema = { types: [mood(['a'])], tables: [table('t', { columns: [col('id'), col('m', 'public.mood', true)] })] };
+  const b: Schema = {
+    types: [mood(['a', "it's new"])],
+    tables: [table('t', { columns: [col('id'), { ...col('m', 'public.mood', true), default: "'it''s new'::public.mood" }] })],
+  };
+  // The recreate leaves the column with its target default: no alter is left to do.
+  assert.deepEqual(descriptions(a, b), ["Recreate enum type mood (add 'it's new', converting 1 column)"]);
+  await appliesCleanly(a, b);
+});

@@ -5,6 +5,7 @@ import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
 import { readConstraints } from './introspect/constraints.js';
+import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
 
@@ -35,6 +36,7 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const columns = await readColumns(session, namespaces);
   const constraints = await readConstraints(session, namespaces);
   const indexes = await readIndexes(session, namespaces);
+  const types = await readEnums(session, namespaces);
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
     if (row.comment !== null) table.comment = row.comment;
@@ -48,5 +50,5 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     return table;
   });
   const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));
-  return canonicalize({ dialect: 'postgres', schemas, tables });
+  return canonicalize({ dialect: 'postgres', schemas, types, tables });
 }

@@ -27,3 +27,13 @@ export {
 export { createIndexSql, createIndexStatements, dropIndexSql } from './render/indexes.js';
 export { serialSequence, parseRegclassText } from './render/sequence.js';
 export { tableName } from './render/names.js';
+export {
+  enumName,
+  createEnumStatements,
+  dropEnumSql,
+  addEnumValueStatements,
+  recreateEnumStatements,
+  isAddition,
+  retiredName,
+} from './render/enums.js';
+export { typeReference, usesType } from './type-ref.js';

@@ -6,7 +6,7 @@ import {
   typeChanged,
 } from '../../dialects/postgres/render.js';
 import type { Column } from '../../schema/types.js';
-import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler } from './handler.js';
+import { display, key, noDeps, PHASE, tableSortKey, typeKeys, type ChangeHandler } from './handler.js';
 
 export const addColumn: ChangeHandler<'add_column'> = {
   phase: PHASE.add_column,
@@ -16,7 +16,7 @@ export const addColumn: ChangeHandler<'add_column'> = {
   sql: (c) => addColumnStatements(c.table, c.column),
   deps: (c) => ({
     ...noDeps(),
-    needs: [key.table(c.table)],
+    needs: [key.table(c.table), ...typeKeys(c.column.type)],
     produces: [key.column(c.table, c.column.name), key.columnType(c.table, c.column.name), key.columnsAdded(c.table)],
   }),
 };
@@ -29,7 +29,7 @@ export const dropColumn: ChangeHandler<'drop_column'> = {
   sql: (c) => [dropColumnSql(c.table, c.column)],
   deps: (c) => ({
     ...noDeps(),
-    releases: [key.table(c.table)],
+    releases: [key.table(c.table), ...typeKeys(c.column.type)],
     removes: [key.column(c.table, c.column.name), key.columnType(c.table, c.column.name), key.columnsRemoved(c.table)],
   }),
 };
@@ -58,10 +58,17 @@ export const alterColumn: ChangeHandler<'alter_column'> = {
     d.needs.push(key.table(c.table), key.column(c.table, c.to.name));
     d.produces.push(key.columnsAdded(c.table));
     if (typeChanged(c.from, c.to)) {
-      d.removes.push(key.columnType(c.table, c.to.name));
-      d.produces.push(key.columnType(c.table, c.to.name));
+      // The two halves of a move through text: the first hands over to the second.
+      if (c.via_text !== 'second') d.removes.push(key.columnType(c.table, c.to.name));
+      if (c.via_text === 'first') d.produces.push(key.viaText(c.table, c.to.name));
+      else d.produces.push(key.columnType(c.table, c.to.name));
+      if (c.via_text === 'second') d.needs.push(key.viaText(c.table, c.to.name));
     }
     if (!c.from.nullable && c.to.nullable) d.removes.push(key.notNull(c.table, c.to.name));
+    // A type the column starts using exists first; one it stops using is dropped (or recreated) after.
+    const uses = typeKeys(c.to.type);
+    d.needs.push(...uses);
+    d.releases.push(...typeKeys(c.from.type).filter((k) => !uses.includes(k)));
     return d;
   },
 };

@@ -4,6 +4,7 @@
 import type { Change, ChangeKind } from '../../diff/changes.js';
 import type { QualifiedName } from '../../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey } from '../../schema/types.js';
+import { typeReference } from '../../dialects/postgres/type-ref.js';
 
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
@@ -40,6 +41,7 @@ export interface ChangeHandler<K extends ChangeKind> {
 
 export const PHASE = {
   create_schema: 0,
+  create_enum: 0,
   drop_foreign_key: 1,
   drop_constraint: 2,
   drop_table: 3,
@@ -51,7 +53,8 @@ export const PHASE = {
   create_index: 9,
   add_foreign_key: 10,
   set_comment: 11,
-  drop_schema: 12,
+  drop_enum: 12,
+  drop_schema: 13,
 } as const;
 
 /** `users` in public, `sales.orders` elsewhere: for humans, not for SQL. */
@@ -71,6 +74,8 @@ export const key = {
   column: (q: QualifiedName, c: string) => `column${SEP}${qualifiedKey(q)}${SEP}${c}`,
   columnType: (q: QualifiedName, c: string) => `coltype${SEP}${qualifiedKey(q)}${SEP}${c}`,
   notNull: (q: QualifiedName, c: string) => `notnull${SEP}${qualifiedKey(q)}${SEP}${c}`,
+  /** A column between the two halves of a move from one enum type to another. */
+  viaText: (q: QualifiedName, c: string) => `viatext${SEP}${qualifiedKey(q)}${SEP}${c}`,
   /** Any column of the table added or altered (for checks and expression indexes). */
   columnsAdded: (q: QualifiedName) => `cols+${SEP}${qualifiedKey(q)}`,
   /** Any column of the table dropped. */
@@ -87,4 +92,10 @@ export function noDeps(): Deps {
 
 export function tableSortKey(table: QualifiedName, ...rest: string[]): string[] {
   return [table.schema, table.name, ...rest];
+}
+
+/** The user type a column type names (`public.mood`, `public.mood[]`), as resource keys. */
+export function typeKeys(type: string): string[] {
+  const ref = typeReference(type);
+  return ref ? [key.type(ref)] : [];
 }

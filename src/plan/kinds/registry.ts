@@ -3,6 +3,7 @@
 import type { Change, ChangeKind } from '../../diff/changes.js';
 import { addColumn, alterColumn, dropColumn } from './column.js';
 import { setComment } from './comment.js';
+import { addEnumValues, createEnum, dropEnum, recreateEnum } from './enums.js';
 import { addCheck, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
 import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
@@ -14,6 +15,10 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   create_schema: createSchema,
   drop_schema: dropSchema,
   set_comment: setComment,
+  create_enum: createEnum,
+  drop_enum: dropEnum,
+  add_enum_values: addEnumValues,
+  recreate_enum: recreateEnum,
   create_table: createTable,
   drop_table: dropTable,
   add_column: addColumn,

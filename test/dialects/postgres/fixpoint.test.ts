@@ -6,7 +6,7 @@ import { renderSchemaDdl } from '../../../src/dialects/postgres/render.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema } from '../../../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from '../../helpers/databases.js';
-import { COMMENTS_SQL, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
+import { COMMENTS_SQL, ENUMS_SQL, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
 
 /** Shapes beyond the rich schema whose IR must survive a render and reload. */
 const EXTRA_SQL = `
@@ -36,7 +36,7 @@ async function load(session: PgSession, statements: string[]): Promise<void> {
 
 async function source(session: PgSession, extra = ''): Promise<Schema> {
   await session.exec(PRELUDE_SQL);
-  await session.exec(RICH_SCHEMA_SQL + EXTRA_SQL + COMMENTS_SQL + extra);
+  await session.exec(RICH_SCHEMA_SQL + EXTRA_SQL + COMMENTS_SQL + ENUMS_SQL + extra);
   return introspect(session);
 }
 

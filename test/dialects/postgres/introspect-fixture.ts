@@ -102,3 +102,19 @@ COMMENT ON CONSTRAINT users_balance_check ON app.users IS 'never negative';
 COMMENT ON CONSTRAINT orders_user_fk ON app.orders IS 'owner';
 COMMENT ON CONSTRAINT "select orders fk" ON "My ""Odd"" Schema"."select" IS 'fk with spaces';
 `;
+
+/** Enum types: labels in sort order (not creation order), odd names, array and default uses, an empty enum. */
+export const ENUMS_SQL = `
+CREATE TYPE app.mood AS ENUM ('happy', 'sad');
+ALTER TYPE app.mood ADD VALUE 'ok' BEFORE 'sad';
+ALTER TYPE app.mood ADD VALUE 'it''s complicated';
+CREATE TYPE "My ""Odd"" Schema"."Odd Type" AS ENUM ('Ünï', 'a b');
+CREATE TYPE public.nothing AS ENUM ();
+COMMENT ON TYPE app.mood IS 'how it feels';
+CREATE TABLE app.feelings (
+  id integer PRIMARY KEY,
+  mood app.mood DEFAULT 'happy' NOT NULL,
+  history app.mood[],
+  odd "My ""Odd"" Schema"."Odd Type"
+);
+`;

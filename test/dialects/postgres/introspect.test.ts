@@ -5,7 +5,7 @@ import { quoteIdent } from '../../../src/dialects/postgres/quote.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema, Table } from '../../../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from '../../helpers/databases.js';
-import { COMMENTS_SQL, LONG_NAME, ODD_SCHEMA, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
+import { COMMENTS_SQL, ENUMS_SQL, LONG_NAME, ODD_SCHEMA, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
 
 /** Registers the same test on PGlite and on the server. */
 function onBoth(name: string, fn: (session: PgSession) => Promise<void>): void {
@@ -437,4 +437,33 @@ onBoth("public's default comment is not part of the model", async (session) => {
 
 serverTest('PGlite and the server read the same comments', async () => {
   assert.deepEqual(await withPglite(commentedModel), await withServerSession(commentedModel));
+});
+
+async function enumModel(session: PgSession): Promise<Schema> {
+  await session.exec(PRELUDE_SQL);
+  await session.exec(RICH_SCHEMA_SQL + ENUMS_SQL);
+  return introspect(session);
+}
+
+onBoth('reads enum types with labels in sort order, and columns by their catalog spelling', async (session) => {
+  const schema = await enumModel(session);
+  assert.deepEqual(schema.types, [
+    { schema: ODD_SCHEMA, name: 'Odd Type', values: ['Ünï', 'a b'] },
+    { schema: 'app', name: 'mood', values: ['happy', 'ok', 'sad', "it's complicated"], comment: 'how it feels' },
+    { schema: 'public', name: 'nothing', values: [] },
+  ]);
+  const feelings = table(schema, 'app', 'feelings');
+  assert.deepEqual(
+    feelings.columns.map((c) => [c.name, c.type, c.default]),
+    [
+      ['id', 'integer', undefined],
+      ['mood', 'app.mood', "'happy'::app.mood"],
+      ['history', 'app.mood[]', undefined],
+      ['odd', '"My ""Odd"" Schema"."Odd Type"', undefined],
+    ],
+  );
+});
+
+serverTest('PGlite and the server read the same enum types', async () => {
+  assert.deepEqual(await withPglite(enumModel), await withServerSession(enumModel));
 });

@@ -7,6 +7,7 @@
 import type { Column, Identity, QualifiedName } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
 import { identityClause } from './column.js';
+import { typeReference } from '../type-ref.js';
 import { integerLiteral, quoteCatalogName } from './names.js';
 import { serialDrop, serialPostlude, serialPrelude } from './sequence.js';
 
@@ -26,7 +27,7 @@ export function alterColumnStatements(table: QualifiedName, from: Column, to: Co
   if (from.default !== undefined && (defaultChanged || retype)) parts.push(`${col} DROP DEFAULT`);
   if (retype) {
     const collate = to.collation ? ` COLLATE ${quoteCatalogName(to.collation)}` : '';
-    const using = from.type !== to.type ? ` USING ${quoteIdent(to.name)}::${to.type}` : '';
+    const using = from.type !== to.type ? ` USING ${usingCast(quoteIdent(to.name), from.type, to.type)}` : '';
     parts.push(`${col} TYPE ${to.type}${collate}${using}`);
   }
   if (to.default !== undefined && (defaultChanged || retype)) parts.push(`${col} SET DEFAULT ${to.default}`);
@@ -91,4 +92,10 @@ function identityChanges(from: Identity, to: Identity, type: string): string[] {
   if (a.cache !== b.cache) out.push(`SET CACHE ${integerLiteral(b.cache, 'identity cache')}`);
   if (a.cycle !== b.cycle) out.push(b.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
   return out;
+}
+
+/** Between two user types (enums) there is no cast: go through text (text[] for arrays). */
+function usingCast(column: string, from: string, to: string): string {
+  if (typeReference(from) && typeReference(to)) return `${column}::${to.endsWith('[]') ? 'text[]' : 'text'}::${to}`;
+  return `${column}::${to}`;
 }

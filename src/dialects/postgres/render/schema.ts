@@ -5,6 +5,7 @@ import { DEFAULT_NAMESPACE } from '../../../schema/types.js';
 import { quoteIdent } from '../quote.js';
 import { commentStatements } from './comments.js';
 import { addForeignKeyStatements } from './constraints.js';
+import { createEnumStatements } from './enums.js';
 import { createIndexStatements } from './indexes.js';
 import { tableName } from './names.js';
 import { createTableStatements } from './table.js';
@@ -34,6 +35,7 @@ export function renderSchemaDdl(schema: Schema): string[] {
     if (ns.name !== DEFAULT_NAMESPACE) out.push(...createSchemaStatements(ns.name, ns.comment));
     else out.push(...commentStatements({ kind: 'schema', schema: ns.name }, ns.comment));
   }
+  for (const t of s.types ?? []) out.push(...createEnumStatements(t));
   for (const t of s.tables) out.push(...createTableStatements(t));
   for (const t of s.tables) for (const i of t.indexes ?? []) out.push(...createIndexStatements(tableName(t), i));
   for (const t of s.tables) for (const fk of t.foreign_keys ?? []) out.push(...addForeignKeyStatements(tableName(t), fk));

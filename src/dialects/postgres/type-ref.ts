@@ -1,0 +1,19 @@
+// Which user type a column's type names. The catalog spells a user type
+// schema-qualified (introspection runs with only pg_catalog on the path), with
+// each part quoted only when it must be: `public.mood`, `"My S"."Mood"[]`.
+import type { QualifiedName } from '../../schema/types.js';
+import { parseRegclassText } from './render/sequence.js';
+
+/** The qualified type a column type names, with or without `[]`; undefined for built-in (unqualified) types. */
+export function typeReference(type: string): QualifiedName | undefined {
+  const base = type.endsWith('[]') ? type.slice(0, -2) : type;
+  if (!base.includes('.')) return undefined;
+  const parts = parseRegclassText(base);
+  return parts?.length === 2 ? { schema: parts[0]!, name: parts[1]! } : undefined;
+}
+
+/** The column type names exactly this type (or an array of it). */
+export function usesType(type: string, q: QualifiedName): boolean {
+  const ref = typeReference(type);
+  return ref !== undefined && ref.schema === q.schema && ref.name === q.name;
+}

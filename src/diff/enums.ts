@@ -1,0 +1,128 @@
+// Enum types: created, dropped, labels added in place (ALTER TYPE … ADD VALUE),
+// or recreated when labels are removed or reordered. A recreate converts the
+// columns that use the type on both sides; it also moves their default to the
+// target's (so a default naming a removed label never outlives it), and the
+// column's own alter then starts from that default.
+import { isAddition, typeReference, usesType } from '../dialects/postgres/render.js';
+import type { EnumType, Schema, Table } from '../schema/types.js';
+import { qualifiedKey, tableKey } from '../schema/types.js';
+import type { Change, EnumColumn } from './changes.js';
+import { commentChange } from './comment-target.js';
+import { sameColumn } from './compare.js';
+
+const q = (t: EnumType) => ({ schema: t.schema!, name: t.name });
+
+export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[] {
+  splitEnumToEnum(tableChanges);
+  const before = new Map((a.types ?? []).map((t) => [tableKey(t), t]));
+  const after = new Map((b.types ?? []).map((t) => [tableKey(t), t]));
+  const out: Change[] = [];
+  for (const [key, t] of before) if (!after.has(key)) out.push({ kind: 'drop_enum', type: t });
+  for (const [key, t] of after) {
+    const old = before.get(key);
+    if (!old) {
+      out.push({ kind: 'create_enum', type: t });
+      continue;
+    }
+    if (old.values.join('\u0000') === t.values.join('\u0000') && old.values.length === t.values.length) {
+      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment));
+      continue;
+    }
+    const addition = isAddition(old.values, t.values) && !usesNewLabel(b, old, t);
+    const columns = convertedColumns(a, b, t, tableChanges, addition);
+    if (addition) {
+      out.push({ kind: 'add_enum_values', from: old, to: t, columns });
+      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment));
+    } else {
+      out.push({ kind: 'recreate_enum', from: old, to: t, columns });
+      startAltersFrom(columns, tableChanges);
+    }
+  }
+  return out;
+}
+
+/**
+ * A label added by ADD VALUE cannot be used in the same transaction. When any
+ * expression of the target mentions an added label, the type is recreated
+ * instead (a type created in the transaction may be used at once).
+ */
+function usesNewLabel(b: Schema, from: EnumType, to: EnumType): boolean {
+  const added = to.values.filter((v) => !from.values.includes(v));
+  const texts = b.tables.flatMap(expressions);
+  return added.some((label) => texts.some((t) => mentionsLabel(t, label)));
+}
+
+/** The label as a string literal (`'it''s'`) or an element of an array literal (`'{a,"b c"}'`). */
+function mentionsLabel(text: string, label: string): boolean {
+  const escaped = label.replace(/'/g, "''");
+  if (text.includes(`'${escaped}'`)) return true;
+  const element = escaped.replace(/[\\"]/g, (ch) => `\\${ch}`);
+  return [element, `"${element}"`].some((e) => [`{${e},`, `{${e}}`, `,${e},`, `,${e}}`].some((form) => text.includes(form)));
+}
+
+function expressions(t: Table): string[] {
+  const out: (string | undefined)[] = [];
+  for (const c of t.columns) out.push(c.default, c.generated?.expression);
+  for (const c of t.check_constraints ?? []) out.push(c.expression);
+  for (const i of t.indexes ?? []) out.push(i.where, ...(i.keys ?? []).map((k) => k.expression));
+  return out.filter((x): x is string => x !== undefined);
+}
+
+/** Columns that use the type on both sides and are neither dropped nor recreated by the plan. */
+function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[], addition: boolean): EnumColumn[] {
+  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop_column' ? [`${qualifiedKey(c.table)}\u0000${c.column.name}`] : [])));
+  const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
+  const out: EnumColumn[] = [];
+  for (const ta of a.tables) {
+    const tb = bTables.get(tableKey(ta));
+    if (!tb) continue;
+    const table = { schema: ta.schema!, name: ta.name };
+    for (const ca of ta.columns) {
+      const cb = tb.columns.find((c) => c.name === ca.name);
+      if (!cb || !usesType(ca.type, q(type)) || !usesType(cb.type, q(type))) continue;
+      if (dropped.has(`${qualifiedKey(table)}\u0000${ca.name}`)) continue;
+      const entry: EnumColumn = { table, column: ca.name, type: ca.type };
+      if (ca.default !== undefined) entry.from_default = ca.default;
+      const target = addition ? ca.default : ca.type === cb.type ? cb.default : undefined;
+      if (target !== undefined) entry.to_default = target;
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+/** A converted column's alter starts from the default the recreate left it with; dropped when nothing is left to do. */
+function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
+  for (const ec of columns) {
+    const i = changes.findIndex(
+      (c) => c.kind === 'alter_column' && qualifiedKey(c.table) === qualifiedKey(ec.table) && c.from.name === ec.column,
+    );
+    const change = changes[i];
+    if (change?.kind !== 'alter_column') continue;
+    const from = { ...change.from };
+    if (ec.to_default === undefined) delete from.default;
+    else from.default = ec.to_default;
+    if (sameColumn(from, change.to)) changes.splice(i, 1);
+    else changes[i] = { ...change, from };
+  }
+}
+
+/**
+ * A column moving from one enum type to another goes through text in two
+ * alters: the first runs before its old type is recreated or dropped, the
+ * second after its new type is ready — two columns swapping types would
+ * otherwise make a cycle.
+ */
+function splitEnumToEnum(changes: Change[]): void {
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.kind !== 'alter_column') continue;
+    const from = typeReference(c.from.type);
+    const to = typeReference(c.to.type);
+    if (!from || !to || qualifiedKey(from) === qualifiedKey(to)) continue;
+    const { default: _default, collation: _collation, ...rest } = c.from;
+    const middle = { ...rest, type: c.from.type.endsWith('[]') ? 'text[]' : 'text' };
+    changes.splice(i, 1, { ...c, to: middle, via_text: 'first' }, { ...c, from: middle, via_text: 'second' });
+    i++;
+  }
+}
