@@ -161,3 +161,14 @@ test('the registry: every code documented, blocking codes are errors', () => {
   }
   assert.equal(hazardInfo('LP999'), undefined);
 });
+
+test('LP207: removing an enum label that a column may hold is data loss; adding or reordering is not', () => {
+  const mood = (values: string[]) => ({ name: 'mood', values });
+  const table = t('feelings', [col('m', 'public.mood')]);
+  assert.deepEqual(codes({ types: [mood(['a', 'b'])], tables: [table] }, { types: [mood(['a'])], tables: [table] }), [['LP207']]);
+  assert.deepEqual(codes({ types: [mood(['a', 'b'])], tables: [table] }, { types: [mood(['b', 'a'])], tables: [table] }), [[]]);
+  assert.deepEqual(codes({ types: [mood(['a'])], tables: [table] }, { types: [mood(['a', 'b'])], tables: [table] }), [[]]);
+  // No column uses the type: nothing can be lost.
+  assert.deepEqual(codes({ types: [mood(['a', 'b'])], tables: [] }, { types: [mood(['a'])], tables: [] }), [[]]);
+  assert.equal(hazardInfo('LP207')?.data_loss, true);
+});
