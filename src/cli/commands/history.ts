@@ -7,13 +7,14 @@ export function registerHistory(program: Command): void {
   program
     .command('history')
     .description("list the applies recorded in the target's ledger, newest first")
-    .option('--db <url>', 'database URL (default: DATABASE_URL, else the embedded database)')
+    .option('--db <url>', 'database URL (default: the environment\'s DATABASE_URL, else the embedded database)')
+    .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
     .option('--limit <n>', 'how many to show', '20')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { db?: string; limit: string; format: string }) => {
+    .action(async (opts: { db?: string; targetEnvironment?: string; limit: string; format: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
-      const target = targetFor(opts.db);
+      const target = targetFor(opts.db, opts.targetEnvironment);
       const { connect, listApplies } = await lib();
       const session = await connect(target.url);
       try {

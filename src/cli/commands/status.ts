@@ -5,6 +5,7 @@ import { applyLine } from './history.js';
 
 interface StatusOptions {
   db?: string;
+  targetEnvironment?: string;
   schema?: string;
   format: string;
 }
@@ -13,12 +14,13 @@ export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show whether the target matches a desired schema, and its last and unfinished applies')
-    .option('--db <url>', 'database URL (default: DATABASE_URL, else the embedded database)')
+    .option('--db <url>', 'database URL (default: the environment\'s DATABASE_URL, else the embedded database)')
+    .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
     .option('--schema <source>', 'the desired schema to compare with')
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
-      const target = targetFor(opts.db);
+      const target = targetFor(opts.db, opts.targetEnvironment);
       const { connect, introspect, listApplies, buildPlan, applyLockFree } = await lib();
       const session = await connect(target.url);
       try {
