@@ -79,11 +79,12 @@ function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[
     const table = { schema: ta.schema!, name: ta.name };
     for (const ca of ta.columns) {
       const cb = tb.columns.find((c) => c.name === ca.name);
-      if (!cb || !usesType(ca.type, q(type)) || !usesType(cb.type, q(type))) continue;
+      // A column whose type spelling changes (mood → mood[]) moves through text instead (splitEnumToEnum).
+      if (!cb || !usesType(ca.type, q(type)) || cb.type !== ca.type) continue;
       if (dropped.has(`${qualifiedKey(table)}\u0000${ca.name}`)) continue;
       const entry: EnumColumn = { table, column: ca.name, type: ca.type };
       if (ca.default !== undefined) entry.from_default = ca.default;
-      const target = addition ? ca.default : ca.type === cb.type ? cb.default : undefined;
+      const target = addition ? ca.default : cb.default;
       if (target !== undefined) entry.to_default = target;
       out.push(entry);
     }
@@ -108,10 +109,10 @@ function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
 }
 
 /**
- * A column moving from one enum type to another goes through text in two
- * alters: the first runs before its old type is recreated or dropped, the
- * second after its new type is ready — two columns swapping types would
- * otherwise make a cycle.
+ * A column moving from one enum type to another (or between an enum and an
+ * array of it) goes through text in two alters: the first runs before its old
+ * type is recreated or dropped, the second after its new type is ready — two
+ * columns swapping types would otherwise make a cycle.
  */
 function splitEnumToEnum(changes: Change[]): void {
   for (let i = 0; i < changes.length; i++) {
@@ -119,9 +120,10 @@ function splitEnumToEnum(changes: Change[]): void {
     if (c.kind !== 'alter_column') continue;
     const from = typeReference(c.from.type);
     const to = typeReference(c.to.type);
-    if (!from || !to || qualifiedKey(from) === qualifiedKey(to)) continue;
+    if (!from || !to || c.from.type === c.to.type) continue;
     const { default: _default, collation: _collation, ...rest } = c.from;
-    const middle = { ...rest, type: c.from.type.endsWith('[]') ? 'text[]' : 'text' };
+    // Plain text, even for arrays: every type casts to and from text by its I/O functions.
+    const middle = { ...rest, type: 'text' };
     changes.splice(i, 1, { ...c, to: middle, via_text: 'first' }, { ...c, from: middle, via_text: 'second' });
     i++;
   }

@@ -48,14 +48,23 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
     changes.push(...d.changes);
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
+  // Columns a recreated enum converts change type too: foreign keys over them are re-added around it.
+  const enumChanges = diffEnums(a, b, changes);
+  for (const c of enumChanges) {
+    if (c.kind !== 'recreate_enum') continue;
+    for (const col of c.columns) {
+      const key = qualifiedKey(col.table);
+      const set = retyped.get(key) ?? new Set<string>();
+      retyped.set(key, set.add(col.column));
+    }
+  }
   const readded = readdDependentForeignKeys(aTables, bTables, changes, retyped);
   // A re-added foreign key brings its own comment.
   const readdedNames = new Set(readded.flatMap((c) => (c.kind === 'add_foreign_key' ? [`${qualifiedKey(c.table)}\u0000${c.foreign_key.name}`] : [])));
   const out = changes.filter(
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
-  out.push(...readded);
-  out.push(...diffEnums(a, b, out));
+  out.push(...readded, ...enumChanges);
   return out;
 }
 

@@ -71,7 +71,6 @@ const ENUM_FAMILIES: Record<string, string[]> = {
   enum: ENUMS.map((e) => e.spelling),
   enumarr: ['public.mood[]'],
 };
-const ENUM_SPELLINGS = new Set(Object.values(ENUM_FAMILIES).flat());
 const FAMILY_NAMES = Object.keys(FAMILIES);
 
 /** The shape shared by A and B: tables with columns of fixed families. */
@@ -248,13 +247,7 @@ function addForeignKeys(tables: Table[], rng: Rng): void {
     for (const rc of refCols) {
       const ref = typeOf(target, rc)!;
       const candidates = t.columns.filter(
-        (c) =>
-          c.type === ref.type &&
-          (c.collation ?? '') === (ref.collation ?? '') &&
-          !used.has(c.name) &&
-          !c.generated &&
-          // A recreated enum converts its columns one by one: a foreign key between two would break mid-way.
-          !ENUM_SPELLINGS.has(c.type),
+        (c) => c.type === ref.type && (c.collation ?? '') === (ref.collation ?? '') && !used.has(c.name) && !c.generated,
       );
       if (!candidates.length) break;
       const c = pick(rng, candidates);

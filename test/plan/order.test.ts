@@ -193,3 +193,38 @@ test('enums: a label added and used as a default in the same plan recreates the 
   assert.deepEqual(descriptions(a, b), ["Recreate enum type mood (add 'it's new', converting 1 column)"]);
   await appliesCleanly(a, b);
 });
+
+test('enums: foreign keys over the columns a recreate converts are dropped before it and re-added after', async () => {
+  const key = (values: string[]): Schema => ({
+    types: [mood(values)],
+    tables: [
+      table('parent', { columns: [col('id', 'public.mood')] }),
+      table('child', { columns: [col('id'), col('ref', 'public.mood', true)], foreign_keys: [fk('child_ref_fk', 'parent')] }),
+    ],
+  });
+  assert.deepEqual(descriptions(key(['a', 'b']), key(['b', 'a'])), [
+    'Drop foreign key child_ref_fk from table child',
+    'Recreate enum type mood (reorder labels, converting 2 columns)',
+    'Add foreign key child_ref_fk to table child',
+  ]);
+  await appliesCleanly(key(['a', 'b']), key(['b', 'a']));
+});
+
+test('enums: a column moving between enum types, or to an array of its type, goes through text around the recreates', async () => {
+  const two = (a: string[], m: string, n: string): Schema => ({
+    types: [mood(a), { schema: 'public', name: 'other', values: ['x'] }],
+    tables: [table('t', { columns: [col('id'), col('m', m, true), col('n', n, true)] })],
+  });
+  const from = two(['a', 'b'], 'public.mood', 'public.other');
+  const to = two(['b', 'a'], 'public.other', 'public.mood[]');
+  const plan = buildPlan(from, to);
+  assert.deepEqual(plan.steps.map((s) => s.description), [
+    'Alter column m in table t (change type from public.mood to text)',
+    'Recreate enum type mood (reorder labels)',
+    'Alter column m in table t (change type from text to public.other)',
+    'Alter column n in table t (change type from public.other to text)',
+    'Alter column n in table t (change type from text to public.mood[])',
+  ]);
+  await appliesCleanly(from, to);
+  await appliesCleanly(to, from);
+});

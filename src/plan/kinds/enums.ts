@@ -69,7 +69,11 @@ export const recreateEnum: ChangeHandler<'recreate_enum'> = {
     // Columns that stop using the type change first; columns that start using it, after.
     d.removes.push(k);
     d.produces.push(k);
-    for (const col of c.columns) d.needs.push(key.column(col.table, col.column));
+    // Its columns change type: foreign keys over them are dropped before and re-added after.
+    for (const col of c.columns) {
+      d.removes.push(key.columnType(col.table, col.column));
+      d.produces.push(key.columnType(col.table, col.column));
+    }
     return d;
   },
 };
