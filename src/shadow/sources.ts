@@ -56,9 +56,11 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
 function restrict(schema: Schema, schemas: string[] | undefined): Schema {
   if (!schemas) return schema;
   const keep = new Set(schemas);
-  return {
+  const out: Schema = {
     ...schema,
     schemas: (schema.schemas ?? []).filter((n) => keep.has(n.name)),
     tables: schema.tables.filter((t) => keep.has(t.schema ?? 'public')),
   };
+  if (schema.types) out.types = schema.types.filter((t) => keep.has(t.schema ?? 'public'));
+  return out;
 }
