@@ -3,7 +3,7 @@
 // columns that use the type on both sides; it also moves their default to the
 // target's (so a default naming a removed label never outlives it), and the
 // column's own alter then starts from that default.
-import { isAddition, typeReference, usesType } from '../dialects/postgres/render.js';
+import { expressionTypes, isAddition, typeReference, usesType } from '../dialects/postgres/render.js';
 import type { EnumType, Schema, Table } from '../schema/types.js';
 import { qualifiedKey, tableKey } from '../schema/types.js';
 import type { Change, EnumColumn } from './changes.js';
@@ -36,6 +36,7 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
     } else {
       out.push({ kind: 'recreate_enum', from: old, to: t, columns });
       startAltersFrom(columns, tableChanges);
+      rebuildExpressionsUsing(a, b, t, tableChanges);
     }
   }
   return out;
@@ -127,4 +128,52 @@ function splitEnumToEnum(changes: Change[]): void {
     changes.splice(i, 1, { ...c, to: middle, via_text: 'first' }, { ...c, from: middle, via_text: 'second' });
     i++;
   }
+}
+
+/**
+ * Checks and indexes whose expressions cast to the type (`s <> 'c'::public.st`)
+ * would be re-parsed against the renamed old type while a column is
+ * converted: they are dropped before the recreate and added back after it.
+ */
+function rebuildExpressionsUsing(a: Schema, b: Schema, type: EnumType, changes: Change[]): void {
+  const mentions = (...texts: (string | undefined)[]): boolean =>
+    texts.some((t) => t !== undefined && expressionTypes(t).some((r) => r.schema === type.schema && r.name === type.name));
+  const has = (kind: Change['kind'], table: string, name: string): boolean =>
+    changes.some((c) => c.kind === kind && changedName(c) === `${table}\u0000${name}`);
+  const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
+  for (const ta of a.tables) {
+    const tb = bTables.get(tableKey(ta));
+    if (!tb) continue;
+    const key = tableKey(ta);
+    const table = { schema: ta.schema!, name: ta.name };
+    for (const check of ta.check_constraints ?? []) {
+      if (!mentions(check.expression) || has('drop_check', key, check.name)) continue;
+      const next = tb.check_constraints?.find((c) => c.name === check.name);
+      changes.push({ kind: 'drop_check', table, constraint: check });
+      if (next && !has('add_check', key, next.name)) changes.push({ kind: 'add_check', table, constraint: next });
+      dropCommentChange(changes, key, 'constraint', check.name);
+    }
+    for (const index of ta.indexes ?? []) {
+      if (!mentions(index.where, ...(index.keys ?? []).map((k) => k.expression)) || has('drop_index', key, index.name)) continue;
+      const next = tb.indexes?.find((i) => i.name === index.name);
+      changes.push({ kind: 'drop_index', table, index });
+      if (next && !has('create_index', key, next.name)) changes.push({ kind: 'create_index', table, index: next });
+      dropCommentChange(changes, key, 'index', index.name);
+    }
+  }
+}
+
+/** `table\0name` of a check or index change. */
+function changedName(c: Change): string | undefined {
+  if (c.kind === 'drop_check' || c.kind === 'add_check') return `${qualifiedKey(c.table)}\u0000${c.constraint.name}`;
+  if (c.kind === 'drop_index' || c.kind === 'create_index') return `${qualifiedKey(c.table)}\u0000${c.index.name}`;
+  return undefined;
+}
+
+/** A re-added object brings its own comment. */
+function dropCommentChange(changes: Change[], table: string, kind: 'constraint' | 'index', name: string): void {
+  const i = changes.findIndex(
+    (c) => c.kind === 'set_comment' && c.target.kind === kind && qualifiedKey(c.target.table) === table && c.target.name === name,
+  );
+  if (i >= 0) changes.splice(i, 1);
 }

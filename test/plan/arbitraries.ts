@@ -190,13 +190,19 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     }
     if (chance(rng, 0.4) && keyable.length) {
       const c = pick(rng, bt.columns.filter((b) => indexable.has(b.name)));
-      table.check_constraints = [withComment<CheckConstraint>(rng, { name: shortName(bt.name, 'c1'), expression: pick(rng, FAMILIES[c.family]!.checks)(c.name) })];
+      let expression = pick(rng, FAMILIES[c.family]!.checks)(c.name);
+      const enumColumn = columns.find((x) => x.name === c.name && c.family === 'enum');
+      // A check naming a label: rebuilt around a recreate of its type.
+      if (enumColumn && chance(rng, 0.5)) expression = `${q(c.name)} <> ${enumDefault(rng, enumColumn.type, labels.get(enumColumn.type)!)}`;
+      table.check_constraints = [withComment<CheckConstraint>(rng, { name: shortName(bt.name, 'c1'), expression })];
     }
     const indexes: Index[] = [];
     if (chance(rng, 0.5) && keyable.length) {
       const cols = shuffled(rng, keyable).slice(0, chance(rng, 0.6) ? 1 : 2).map((c) => c.name);
       const idx: Index = withComment<Index>(rng, { name: shortName(bt.name, 'i1'), columns: cols, unique: chance(rng, 0.3) });
       if (chance(rng, 0.3)) idx.where = `${q(cols[0]!)} IS NOT NULL`;
+      const first = columns.find((x) => x.name === cols[0] && labels.has(x.type));
+      if (first && chance(rng, 0.4)) idx.where = `${q(first.name)} = ${enumDefault(rng, first.type, labels.get(first.type)!)}`;
       if (chance(rng, 0.2)) idx.keys = cols.map((column, i) => ({ column, order: i === 0 ? 'DESC' : 'ASC' }));
       indexes.push(idx);
     }

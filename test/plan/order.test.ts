@@ -228,3 +228,27 @@ test('enums: a column moving between enum types, or to an array of its type, goe
   await appliesCleanly(from, to);
   await appliesCleanly(to, from);
 });
+
+test('enums: checks and partial indexes that name a label are dropped before a recreate and added back after', async () => {
+  const s = (values: string[], check: string): Schema => ({
+    types: [mood(values)],
+    tables: [
+      table('t', {
+        columns: [col('id'), col('m', 'public.mood', true)],
+        check_constraints: [{ name: 't_m_check', expression: check }],
+        indexes: [{ name: 't_a_idx', columns: ['id'], unique: false, where: "(m = 'a'::public.mood)" }],
+      }),
+    ],
+  });
+  const from = s(['a', 'b', 'c'], "(m <> 'c'::public.mood)");
+  const to = s(['b', 'a'], "(m <> 'b'::public.mood)");
+  assert.deepEqual(descriptions(from, to), [
+    'Drop index t_a_idx',
+    'Drop check constraint t_m_check from table t',
+    "Recreate enum type mood (remove 'c', reorder labels, converting 1 column)",
+    'Add check constraint t_m_check to table t',
+    'Create index t_a_idx',
+  ]);
+  await appliesCleanly(from, to);
+  await appliesCleanly(to, from);
+});

@@ -36,4 +36,4 @@ export {
   isAddition,
   retiredName,
 } from './render/enums.js';
-export { typeReference, usesType } from './type-ref.js';
+export { expressionTypes, typeReference, usesType } from './type-ref.js';

@@ -17,3 +17,16 @@ export function usesType(type: string, q: QualifiedName): boolean {
   const ref = typeReference(type);
   return ref !== undefined && ref.schema === q.schema && ref.name === q.name;
 }
+
+const PART = '(?:"(?:[^"]|"")*"|[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_$\\u0080-\\uffff]*)';
+const CAST = new RegExp(`::(${PART}\\.${PART})`, 'g');
+
+/** The qualified types an expression casts to (`'a'::public.mood`), as the catalog spells them. */
+export function expressionTypes(text: string): QualifiedName[] {
+  const out: QualifiedName[] = [];
+  for (const m of text.matchAll(CAST)) {
+    const ref = typeReference(m[1]!);
+    if (ref) out.push(ref);
+  }
+  return out;
+}

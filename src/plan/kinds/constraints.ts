@@ -8,7 +8,7 @@ import {
   primaryKeyName,
 } from '../../dialects/postgres/render.js';
 import type { QualifiedName } from '../../schema/types.js';
-import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+import { display, expressionTypeKeys, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
 
 /** A key constraint (PK or unique): its columns must exist; it provides a unique key and an index name. */
 function keyDeps(q: QualifiedName, name: string, columns: string[], adding: boolean, notNull: boolean): Deps {
@@ -70,7 +70,7 @@ export const addCheck: ChangeHandler<'add_check'> = {
   sql: (c) => addCheckStatements(c.table, c.constraint),
   deps: (c) => ({
     ...noDeps(),
-    needs: [key.table(c.table), key.columnsAdded(c.table)],
+    needs: [key.table(c.table), key.columnsAdded(c.table), ...expressionTypeKeys(c.constraint.expression)],
     produces: [key.constraint(c.table, c.constraint.name)],
   }),
 };
@@ -83,7 +83,7 @@ export const dropCheck: ChangeHandler<'drop_check'> = {
   sql: (c) => [dropConstraintSql(c.table, c.constraint.name)],
   deps: (c) => ({
     ...noDeps(),
-    releases: [key.table(c.table), key.columnsRemoved(c.table)],
+    releases: [key.table(c.table), key.columnsRemoved(c.table), ...expressionTypeKeys(c.constraint.expression)],
     removes: [key.constraint(c.table, c.constraint.name)],
   }),
 };

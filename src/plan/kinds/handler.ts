@@ -4,7 +4,7 @@
 import type { Change, ChangeKind } from '../../diff/changes.js';
 import type { QualifiedName } from '../../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey } from '../../schema/types.js';
-import { typeReference } from '../../dialects/postgres/type-ref.js';
+import { expressionTypes, typeReference } from '../../dialects/postgres/type-ref.js';
 
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
@@ -98,4 +98,9 @@ export function tableSortKey(table: QualifiedName, ...rest: string[]): string[] 
 export function typeKeys(type: string): string[] {
   const ref = typeReference(type);
   return ref ? [key.type(ref)] : [];
+}
+
+/** The user types an expression casts to, as resource keys (a check or predicate naming an enum label). */
+export function expressionTypeKeys(...texts: (string | undefined)[]): string[] {
+  return texts.flatMap((t) => (t === undefined ? [] : expressionTypes(t).map((q) => key.type(q))));
 }
