@@ -8,22 +8,13 @@ import {
   primaryKeyName,
 } from '../../dialects/postgres/render.js';
 import type { QualifiedName } from '../../schema/types.js';
-import { display, expressionTypeKeys, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+import { display, expressionTypeKeys, key, noDeps, PHASE, tableSortKey, tableObjectDeps, type ChangeHandler, type Deps } from './handler.js';
 
 /** A key constraint (PK or unique): its columns must exist; it provides a unique key and an index name. */
 function keyDeps(q: QualifiedName, name: string, columns: string[], adding: boolean, notNull: boolean): Deps {
-  const d = noDeps();
   const own = [key.uniqueKey(q, columns), key.constraint(q, name), key.relation(q.schema, name)];
   const uses = [key.table(q), ...columns.flatMap((c) => [key.column(q, c), key.columnType(q, c)])];
-  if (adding) {
-    d.produces.push(...own);
-    d.needs.push(...uses, key.columnsAdded(q));
-  } else {
-    d.removes.push(...own);
-    d.releases.push(...uses, key.columnsRemoved(q));
-    if (notNull) d.releases.push(...columns.map((c) => key.notNull(q, c)));
-  }
-  return d;
+  return tableObjectDeps(q, adding, own, uses, notNull ? columns.map((c) => key.notNull(q, c)) : []);
 }
 
 export const addPrimaryKey: ChangeHandler<'add_primary_key'> = {

@@ -2,14 +2,13 @@
 // dropped first.
 import { addForeignKeyStatements, dropConstraintSql } from '../../dialects/postgres/render.js';
 import type { ForeignKey, QualifiedName } from '../../schema/types.js';
-import { display, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+import { display, key, PHASE, tableObjectDeps, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
 
 export function referencedTable(q: QualifiedName, fk: ForeignKey): QualifiedName {
   return { schema: fk.referenced_schema ?? q.schema, name: fk.referenced_table };
 }
 
 function fkDeps(q: QualifiedName, fk: ForeignKey, adding: boolean): Deps {
-  const d = noDeps();
   const ref = referencedTable(q, fk);
   const uses = [
     key.table(q),
@@ -19,14 +18,7 @@ function fkDeps(q: QualifiedName, fk: ForeignKey, adding: boolean): Deps {
     ...fk.referenced_columns.flatMap((c) => [key.column(ref, c), key.columnType(ref, c)]),
   ];
   const own = [key.constraint(q, fk.name)];
-  if (adding) {
-    d.produces.push(...own);
-    d.needs.push(...uses, key.columnsAdded(q));
-  } else {
-    d.removes.push(...own);
-    d.releases.push(...uses, key.columnsRemoved(q), key.columnsRemoved(ref));
-  }
-  return d;
+  return tableObjectDeps(q, adding, own, uses, [key.columnsRemoved(ref)]);
 }
 
 export const addForeignKey: ChangeHandler<'add_foreign_key'> = {

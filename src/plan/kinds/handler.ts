@@ -90,6 +90,29 @@ export function noDeps(): Deps {
   return { produces: [], needs: [], removes: [], releases: [] };
 }
 
+/**
+ * The dependencies of an object on one table: created, it produces `own` and
+ * needs `uses` (after the table's columns are added); dropped, it removes
+ * `own` and releases `uses` (before the table's columns are dropped).
+ */
+export function tableObjectDeps(
+  table: QualifiedName,
+  adding: boolean,
+  own: readonly string[],
+  uses: readonly string[],
+  releasedAlso: readonly string[] = [],
+): Deps {
+  const d = noDeps();
+  if (adding) {
+    d.produces.push(...own);
+    d.needs.push(...uses, key.columnsAdded(table));
+  } else {
+    d.removes.push(...own);
+    d.releases.push(...uses, key.columnsRemoved(table), ...releasedAlso);
+  }
+  return d;
+}
+
 export function tableSortKey(table: QualifiedName, ...rest: string[]): string[] {
   return [table.schema, table.name, ...rest];
 }

@@ -2,23 +2,15 @@
 import { createIndexStatements, dropIndexSql } from '../../dialects/postgres/render.js';
 import { indexKeys } from '../../schema/canonical.js';
 import type { Index, QualifiedName } from '../../schema/types.js';
-import { expressionTypeKeys, key, noDeps, PHASE, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
+import { expressionTypeKeys, key, PHASE, tableObjectDeps, tableSortKey, type ChangeHandler, type Deps } from './handler.js';
 
 function indexDeps(q: QualifiedName, index: Index, adding: boolean): Deps {
-  const d = noDeps();
   const keys = indexKeys(index);
   const columns = [...keys.flatMap((k) => (k.column !== undefined ? [k.column] : [])), ...(index.include ?? [])];
   const own = [key.relation(q.schema, index.name)];
   if (index.unique && !index.where && keys.every((k) => k.column !== undefined)) own.push(key.uniqueKey(q, columns));
   const uses = [key.table(q), ...columns.map((c) => key.column(q, c)), ...expressionTypeKeys(index.where, ...keys.map((k) => k.expression))];
-  if (adding) {
-    d.produces.push(...own);
-    d.needs.push(...uses, key.columnsAdded(q));
-  } else {
-    d.removes.push(...own);
-    d.releases.push(...uses, key.columnsRemoved(q));
-  }
-  return d;
+  return tableObjectDeps(q, adding, own, uses);
 }
 
 export const createIndex: ChangeHandler<'create_index'> = {
