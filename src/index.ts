@@ -10,7 +10,7 @@ export { loadSchemaJson, saveSchemaJson, loadPlanJson } from './schema/json.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/postgres/quote.js';
 export { connect, type PgSession } from './dialects/postgres/session.js';
 export { introspect } from './dialects/postgres/introspect.js';
-export { renderSchemaDdl } from './dialects/postgres/render.js';
+export { renderSchemaDdl } from './plan/ddl.js';
 export { diffSchemas } from './diff/index.js';
 export { buildPlan, rollbackPlan } from './plan/index.js';
 export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';

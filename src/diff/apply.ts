@@ -2,7 +2,8 @@
 // after running them. Used to know the state between steps (safety checks,
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
-import type { EnumType, Namespace, QualifiedName, Schema, Table } from '../schema/types.js';
+import { routineKey } from '../schema/canonical.js';
+import type { EnumType, Extension, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { commentHolder } from './comment-target.js';
@@ -13,19 +14,36 @@ export class Model {
   readonly schemas: Map<string, Namespace>;
   readonly tables: Map<string, Table>;
   readonly types: Map<string, EnumType>;
+  readonly extensions: Map<string, Extension>;
+  readonly sequences: Map<string, Sequence>;
+  readonly views: Map<string, View>;
+  readonly functions: Map<string, Routine>;
   constructor(schema: Schema) {
     const c = structuredClone(canonicalize(schema));
     this.schemas = new Map((c.schemas ?? []).map((s) => [s.name, s]));
     this.tables = new Map(c.tables.map((t) => [tableKey(t), t]));
     this.types = new Map((c.types ?? []).map((t) => [tableKey(t), t]));
+    this.extensions = new Map((c.extensions ?? []).map((e) => [e.name, e]));
+    this.sequences = new Map((c.sequences ?? []).map((q) => [tableKey(q), q]));
+    this.views = new Map((c.views ?? []).map((v) => [tableKey(v), v]));
+    this.functions = new Map((c.functions ?? []).map((f) => [routineKey(f), f]));
   }
+  /** A table, or a materialized view (which has indexes too). */
   table(q: QualifiedName): Table {
-    const t = this.tables.get(qualifiedKey(q));
+    const t = this.tables.get(qualifiedKey(q)) ?? this.views.get(qualifiedKey(q));
     if (!t) throw new Error(`change refers to missing table ${qualifiedKey(q)}`);
-    return t;
+    return t as Table;
   }
   toSchema(): Schema {
-    return canonicalize({ schemas: [...this.schemas.values()], types: [...this.types.values()], tables: [...this.tables.values()] });
+    return canonicalize({
+      schemas: [...this.schemas.values()],
+      types: [...this.types.values()],
+      tables: [...this.tables.values()],
+      extensions: [...this.extensions.values()],
+      sequences: [...this.sequences.values()],
+      views: [...this.views.values()],
+      functions: [...this.functions.values()],
+    });
   }
 }
 
@@ -106,6 +124,49 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   drop_foreign_key: (m, c) => {
     const t = m.table(c.table);
     t.foreign_keys = without(t.foreign_keys, c.foreign_key.name);
+  },
+  create_extension: (m, c) => void m.extensions.set(c.extension.name, structuredClone(c.extension)),
+  drop_extension: (m, c) => void m.extensions.delete(c.extension.name),
+  alter_extension: (m, c) => void m.extensions.set(c.to.name, structuredClone(c.to)),
+  create_sequence: (m, c) => void m.sequences.set(tableKey(c.sequence), structuredClone(c.sequence)),
+  drop_sequence: (m, c) => void m.sequences.delete(tableKey(c.sequence)),
+  alter_sequence: (m, c) => void m.sequences.set(tableKey(c.to), structuredClone(c.to)),
+  create_view: (m, c) => void m.views.set(tableKey(c.view), structuredClone(c.view)),
+  drop_view: (m, c) => void m.views.delete(tableKey(c.view)),
+  replace_view: (m, c) => {
+    const indexes = m.views.get(tableKey(c.from))?.indexes;
+    const next = structuredClone(c.to);
+    if (indexes) next.indexes = indexes;
+    else delete next.indexes;
+    m.views.set(tableKey(c.to), next);
+  },
+  create_function: (m, c) => void m.functions.set(routineKey(c.function), structuredClone(c.function)),
+  drop_function: (m, c) => void m.functions.delete(routineKey(c.function)),
+  replace_function: (m, c) => void m.functions.set(routineKey(c.to), structuredClone(c.to)),
+  create_trigger: (m, c) => {
+    const t = m.table(c.table);
+    t.triggers = [...(t.triggers ?? []), structuredClone(c.trigger)];
+  },
+  drop_trigger: (m, c) => {
+    const t = m.table(c.table);
+    t.triggers = without(t.triggers, c.trigger.name);
+  },
+  create_policy: (m, c) => {
+    const t = m.table(c.table);
+    t.policies = [...(t.policies ?? []), structuredClone(c.policy)];
+  },
+  drop_policy: (m, c) => {
+    const t = m.table(c.table);
+    t.policies = without(t.policies, c.policy.name);
+  },
+  alter_policy: (m, c) => {
+    const t = m.table(c.table);
+    t.policies = [...without(t.policies, c.from.name), structuredClone(c.to)];
+  },
+  set_row_security: (m, c) => {
+    const t = m.table(c.table);
+    t.row_security = c.to.enabled;
+    t.force_row_security = c.to.forced;
   },
 };
 

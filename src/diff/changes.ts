@@ -8,11 +8,22 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  Extension,
+  Policy,
   PrimaryKey,
   QualifiedName,
+  Routine,
+  Sequence,
   Table,
+  Trigger,
   UniqueConstraint,
+  View,
 } from '../schema/types.js';
+
+export interface RowSecurity {
+  enabled: boolean;
+  forced: boolean;
+}
 
 /** A column whose type names an enum (`public.mood` or `public.mood[]`), converted when the enum is recreated. */
 export interface EnumColumn {
@@ -61,6 +72,29 @@ export type Change =
   | { kind: 'create_index'; table: QualifiedName; index: Index }
   | { kind: 'drop_index'; table: QualifiedName; index: Index }
   | { kind: 'add_foreign_key'; table: QualifiedName; foreign_key: ForeignKey }
-  | { kind: 'drop_foreign_key'; table: QualifiedName; foreign_key: ForeignKey };
+  | { kind: 'drop_foreign_key'; table: QualifiedName; foreign_key: ForeignKey }
+  | { kind: 'create_extension'; extension: Extension }
+  | { kind: 'drop_extension'; extension: Extension }
+  /** Version or schema changed. */
+  | { kind: 'alter_extension'; from: Extension; to: Extension }
+  | { kind: 'create_sequence'; sequence: Sequence }
+  | { kind: 'drop_sequence'; sequence: Sequence }
+  | { kind: 'alter_sequence'; from: Sequence; to: Sequence }
+  /** The view without its indexes (those are create_index changes on it). */
+  | { kind: 'create_view'; view: View }
+  | { kind: 'drop_view'; view: View }
+  /** CREATE OR REPLACE VIEW: the old output columns are a prefix of the new. */
+  | { kind: 'replace_view'; from: View; to: View }
+  | { kind: 'create_function'; function: Routine }
+  | { kind: 'drop_function'; function: Routine }
+  /** CREATE OR REPLACE: same arguments (names, defaults) and result. */
+  | { kind: 'replace_function'; from: Routine; to: Routine }
+  | { kind: 'create_trigger'; table: QualifiedName; trigger: Trigger }
+  | { kind: 'drop_trigger'; table: QualifiedName; trigger: Trigger }
+  | { kind: 'create_policy'; table: QualifiedName; policy: Policy }
+  | { kind: 'drop_policy'; table: QualifiedName; policy: Policy }
+  /** ALTER POLICY: roles, USING or WITH CHECK changed, no clause removed. */
+  | { kind: 'alter_policy'; table: QualifiedName; from: Policy; to: Policy }
+  | { kind: 'set_row_security'; table: QualifiedName; from: RowSecurity; to: RowSecurity };
 
 export type ChangeKind = Change['kind'];

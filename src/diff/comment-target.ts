@@ -1,7 +1,8 @@
 // Comments: which IR object a CommentTarget names, and the set_comment changes
 // between two versions of objects that exist on both sides.
 import { primaryKeyOf } from '../schema/canonical.js';
-import type { CommentTarget, EnumType, Namespace, QualifiedName, Table } from '../schema/types.js';
+import { routineKey } from '../schema/canonical.js';
+import type { CommentTarget, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { Change } from './changes.js';
 
@@ -9,6 +10,10 @@ interface CommentModel {
   schemas: Map<string, Namespace>;
   tables: Map<string, Table>;
   types: Map<string, EnumType>;
+  sequences: Map<string, Sequence>;
+  views: Map<string, View>;
+  functions: Map<string, Routine>;
+  extensions: Map<string, Extension>;
 }
 
 type Holder = { comment?: string };
@@ -22,6 +27,13 @@ function found<T>(value: T | undefined, what: string): T {
 export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
   if (target.kind === 'schema') return found(m.schemas.get(target.schema), `schema ${target.schema}`);
   if (target.kind === 'type') return found(m.types.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+  if (target.kind === 'sequence') return found(m.sequences.get(qualifiedKey(target.sequence)), `sequence ${qualifiedKey(target.sequence)}`);
+  if (target.kind === 'view') return found(m.views.get(qualifiedKey(target.view)), `view ${qualifiedKey(target.view)}`);
+  if (target.kind === 'extension') return found(m.extensions.get(target.extension), `extension ${target.extension}`);
+  if (target.kind === 'function') {
+    const k = routineKey({ ...target.function, signature: target.signature });
+    return found(m.functions.get(k), `function ${k}`);
+  }
   const t = found(m.tables.get(qualifiedKey(target.table)), `table ${qualifiedKey(target.table)}`);
   switch (target.kind) {
     case 'table':
@@ -39,6 +51,10 @@ export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
       if (pk && (pk.name === undefined || pk.name === target.name)) return pk;
       return found<Holder>(undefined, `constraint ${target.name}`);
     }
+    case 'trigger':
+      return found(t.triggers?.find((x) => x.name === target.name), `trigger ${target.name}`);
+    case 'policy':
+      return found(t.policies?.find((x) => x.name === target.name), `policy ${target.name}`);
   }
 }
 
@@ -67,5 +83,17 @@ export function describeTarget(target: CommentTarget): string {
       return `constraint ${target.name} on ${show(target.table)}`;
     case 'type':
       return `type ${show(target.type)}`;
+    case 'sequence':
+      return `sequence ${show(target.sequence)}`;
+    case 'view':
+      return `${target.materialized ? 'materialized view' : 'view'} ${show(target.view)}`;
+    case 'function':
+      return `${target.procedure ? 'procedure' : 'function'} ${show(target.function)}(${target.signature})`;
+    case 'trigger':
+      return `trigger ${target.name} on ${show(target.table)}`;
+    case 'policy':
+      return `policy ${target.name} on ${show(target.table)}`;
+    case 'extension':
+      return `extension ${target.extension}`;
   }
 }

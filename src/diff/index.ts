@@ -11,6 +11,8 @@ import { diffEnums } from './enums.js';
 import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
+import { rebuildDependents } from './dependents.js';
+import { diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
 
 export type { Change, ChangeKind } from './changes.js';
 export { invertChange } from './invert.js';
@@ -45,7 +47,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
       continue;
     }
     const d = diffTable(old, t);
-    changes.push(...d.changes);
+    changes.push(...d.changes, ...diffTableExtras(old, t));
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
   // Columns a recreated enum converts change type too: foreign keys over them are re-added around it.
@@ -64,8 +66,8 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   const out = changes.filter(
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
-  out.push(...readded, ...enumChanges);
-  return out;
+  out.push(...readded, ...enumChanges, ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b));
+  return rebuildDependents(a, b, out);
 }
 
 function withComment<T extends Change>(change: T, comment: string | undefined): T {
@@ -79,7 +81,7 @@ function nameOf(t: Table): QualifiedName {
 
 /** The table alone (columns, primary key, unique and check constraints). */
 export function bareTable(t: Table): Table {
-  const { indexes: _i, foreign_keys: _f, ...rest } = t;
+  const { indexes: _i, foreign_keys: _f, triggers: _t, policies: _p, row_security: _r, force_row_security: _fr, ...rest } = t;
   return rest;
 }
 
@@ -89,12 +91,14 @@ export function createTableChanges(t: Table): Change[] {
     { kind: 'create_table', table: bareTable(t) },
     ...(t.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index })),
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'add_foreign_key', table: q, foreign_key })),
+    ...tableExtrasCreated(t),
   ];
 }
 
 export function dropTableChanges(t: Table): Change[] {
   const q = nameOf(t);
   return [
+    ...tableExtrasDropped(t),
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'drop_foreign_key', table: q, foreign_key })),
     ...(t.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })),
     { kind: 'drop_table', table: bareTable(t) },

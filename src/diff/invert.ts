@@ -37,6 +37,25 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   drop_index: (c) => ({ kind: 'create_index', table: c.table, index: c.index }),
   add_foreign_key: (c) => ({ kind: 'drop_foreign_key', table: c.table, foreign_key: c.foreign_key }),
   drop_foreign_key: (c) => ({ kind: 'add_foreign_key', table: c.table, foreign_key: c.foreign_key }),
+  create_extension: (c) => ({ kind: 'drop_extension', extension: c.extension }),
+  drop_extension: (c) => ({ kind: 'create_extension', extension: c.extension }),
+  alter_extension: (c) => ({ kind: 'alter_extension', from: c.to, to: c.from }),
+  create_sequence: (c) => ({ kind: 'drop_sequence', sequence: c.sequence }),
+  drop_sequence: (c) => ({ kind: 'create_sequence', sequence: c.sequence }),
+  alter_sequence: (c) => ({ kind: 'alter_sequence', from: c.to, to: c.from }),
+  create_view: (c) => ({ kind: 'drop_view', view: c.view }),
+  drop_view: (c) => ({ kind: 'create_view', view: c.view }),
+  // The inverse drops columns a replace added: only a recreate can do that.
+  replace_view: (c) => ({ kind: 'replace_view', from: c.to, to: c.from }),
+  create_function: (c) => ({ kind: 'drop_function', function: c.function }),
+  drop_function: (c) => ({ kind: 'create_function', function: c.function }),
+  replace_function: (c) => ({ kind: 'replace_function', from: c.to, to: c.from }),
+  create_trigger: (c) => ({ kind: 'drop_trigger', table: c.table, trigger: c.trigger }),
+  drop_trigger: (c) => ({ kind: 'create_trigger', table: c.table, trigger: c.trigger }),
+  create_policy: (c) => ({ kind: 'drop_policy', table: c.table, policy: c.policy }),
+  drop_policy: (c) => ({ kind: 'create_policy', table: c.table, policy: c.policy }),
+  alter_policy: (c) => ({ kind: 'alter_policy', table: c.table, from: c.to, to: c.from }),
+  set_row_security: (c) => ({ kind: 'set_row_security', table: c.table, from: c.to, to: c.from }),
 };
 
 export function invertChange(change: Change): Change {

@@ -152,6 +152,27 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
     return out;
   },
   drop_foreign_key: () => safe('Dropping a foreign key deletes no data'),
+  create_extension: () => safe('Extension creation deletes no data'),
+  drop_extension: () => safe('No modelled object uses the extension when it is dropped'),
+  alter_extension: () => safe('An extension update keeps its data'),
+  create_sequence: () => safe('Sequence creation is always safe'),
+  drop_sequence: (c) => ({
+    findings: [finding('LP208', `Dropping sequence ${show({ schema: c.sequence.schema ?? DEFAULT_NAMESPACE, name: c.sequence.name })} loses its current value`)],
+    reasons: ['The rollback recreates the sequence at its start value'],
+  }),
+  alter_sequence: () => safe('Sequence options change only values drawn later'),
+  create_view: () => safe('A view holds no data'),
+  drop_view: (c) => safe(c.view.materialized ? 'A materialized view is recomputed from its query' : 'A view holds no data'),
+  replace_view: () => safe('A view holds no data'),
+  create_function: () => safe('Function creation deletes no data'),
+  drop_function: () => safe('Dropping a function deletes no data'),
+  replace_function: () => safe('Replacing a function body deletes no data'),
+  create_trigger: () => safe('A trigger acts only on rows written later'),
+  drop_trigger: () => safe('Dropping a trigger deletes no data'),
+  create_policy: () => safe('A policy changes which rows are visible, not the rows'),
+  drop_policy: () => safe('A policy changes which rows are visible, not the rows'),
+  alter_policy: () => safe('A policy changes which rows are visible, not the rows'),
+  set_row_security: () => safe('Row-level security changes which rows are visible, not the rows'),
 };
 
 export function assessChange(change: Change, ctx: AssessContext): Assessment {

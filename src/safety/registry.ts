@@ -92,6 +92,14 @@ const entries: HazardInfo[] = [
     alternative: 'update the rows holding the label to another one first, then remove it',
   },
   {
+    code: 'LP208',
+    title: 'sequence dropped',
+    severity: 'warning',
+    blocking: false,
+    data_loss: true,
+    alternative: 'keep the sequence while anything may still draw from it; a recreated sequence starts over and can reissue values',
+  },
+  {
     code: 'LP301',
     title: 'foreign key references a missing table or column',
     severity: 'error',

@@ -11,12 +11,20 @@ import type {
   Index,
   IndexKey,
   Namespace,
+  ObjectRef,
+  Policy,
   PrimaryKey,
+  Routine,
+  Sequence,
+  Trigger,
+  View,
+  Extension,
   Schema,
   Table,
   UniqueConstraint,
 } from './types.js';
 import { DEFAULT_NAMESPACE, tableKey } from './types.js';
+import { nextvalSequence } from './nextval.js';
 
 const byName = <T extends { name: string }>(a: T, b: T): number => compareText(a.name, b.name);
 
@@ -41,7 +49,136 @@ export function canonicalize(schema: Schema): Schema {
   const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => withComment({ name }, comments.get(name)));
   const out: Schema = { dialect: schema.dialect ?? 'postgres', schemas, tables };
   if (types.length) out.types = types;
+  const extensions = (schema.extensions ?? []).map(canonicalExtension).sort(byName);
+  if (extensions.length) out.extensions = extensions;
+  const sequences = (schema.sequences ?? []).map(canonicalSequence).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  if (sequences.length) out.sequences = sequences;
+  markStandaloneSequences(tables, new Set(sequences.map(tableKey)));
+  const views = (schema.views ?? []).map(canonicalView).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  if (views.length) out.views = views;
+  const functions = (schema.functions ?? []).map(canonicalRoutine).sort((a, b) => compareText(routineKey(a), routineKey(b)));
+  if (functions.length) out.functions = functions;
+  for (const o of [...sequences, ...views, ...functions]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
   return out;
+}
+
+/** Columns whose `nextval` default draws from a listed sequence (not a serial's own). */
+function markStandaloneSequences(tables: Table[], listed: ReadonlySet<string>): void {
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const parts = c.default === undefined ? undefined : nextvalSequence(c.default);
+      const key = parts && (parts.length === 2 ? `${parts[0]}.${parts[1]}` : `${DEFAULT_NAMESPACE}.${parts[0]}`);
+      if (key && listed.has(key)) c.standalone_sequence = true;
+      else delete c.standalone_sequence;
+    }
+  }
+}
+
+/** A namespace only a sequence, view or function lives in. */
+function addNamespace(out: Schema, name: string): void {
+  if ((out.schemas ?? []).some((s) => s.name === name)) return;
+  out.schemas = [...(out.schemas ?? []), { name }].sort(byName);
+}
+
+/** `schema.name(signature)`: a function's identity. */
+export function routineKey(f: Pick<Routine, 'schema' | 'name' | 'signature'>): string {
+  return `${f.schema ?? DEFAULT_NAMESPACE}.${f.name}(${f.signature})`;
+}
+
+function canonicalExtension(e: Extension): Extension {
+  const out: Extension = { name: e.name };
+  if (e.schema) out.schema = e.schema;
+  if (e.version) out.version = e.version;
+  return withComment(out, e.comment);
+}
+
+const TYPE_BOUNDS: Record<string, [string, string]> = {
+  smallint: ['-32768', '32767'],
+  integer: ['-2147483648', '2147483647'],
+  bigint: ['-9223372036854775808', '9223372036854775807'],
+};
+
+/** Sequence options with Postgres's defaults for the type and direction stripped. */
+export function canonicalSequence(q: Sequence): Sequence {
+  const type = q.data_type ?? 'bigint';
+  const [typeMin, typeMax] = TYPE_BOUNDS[type] ?? TYPE_BOUNDS.bigint!;
+  const increment = String(q.increment ?? '1');
+  const ascending = !increment.startsWith('-');
+  const min = String(q.min_value ?? (ascending ? '1' : typeMin));
+  const max = String(q.max_value ?? (ascending ? typeMax : '-1'));
+  const start = String(q.start ?? (ascending ? min : max));
+  const out: Sequence = { schema: q.schema ?? DEFAULT_NAMESPACE, name: q.name };
+  if (type !== 'bigint') out.data_type = type;
+  if (start !== (ascending ? min : max)) out.start = start;
+  if (increment !== '1') out.increment = increment;
+  if (min !== (ascending ? '1' : typeMin)) out.min_value = min;
+  if (max !== (ascending ? typeMax : '-1')) out.max_value = max;
+  if (q.cache !== undefined && String(q.cache) !== '1') out.cache = String(q.cache);
+  if (q.cycle) out.cycle = true;
+  if (q.owned_by) {
+    out.owned_by = { schema: q.owned_by.schema ?? out.schema!, table: q.owned_by.table, column: q.owned_by.column };
+  }
+  return withComment(out, q.comment);
+}
+
+function canonicalRefs(refs: ObjectRef[] | undefined): ObjectRef[] | undefined {
+  if (!refs?.length) return undefined;
+  const seen = new Map<string, ObjectRef>();
+  for (const r of refs) {
+    const ref: ObjectRef = { kind: r.kind, schema: r.schema, name: r.name };
+    if (r.column !== undefined) ref.column = r.column;
+    if (r.signature !== undefined) ref.signature = r.signature;
+    seen.set(`${r.kind}\u0000${r.schema}\u0000${r.name}\u0000${r.column ?? ''}\u0000${r.signature ?? ''}`, ref);
+  }
+  return [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, r]) => r);
+}
+
+function withRefs<T extends { depends_on?: ObjectRef[] }>(out: T, refs: ObjectRef[] | undefined): T {
+  const r = canonicalRefs(refs);
+  if (r) out.depends_on = r;
+  return out;
+}
+
+function canonicalView(v: View): View {
+  const out: View = { schema: v.schema ?? DEFAULT_NAMESPACE, name: v.name, definition: v.definition };
+  if (v.materialized) out.materialized = true;
+  if (v.options?.length) out.options = [...v.options].sort(compareText);
+  if (v.columns?.length) out.columns = v.columns.map((c) => ({ name: c.name, type: c.type }));
+  const indexes = (v.indexes ?? []).map(canonicalIndex).sort(byName);
+  if (indexes.length) out.indexes = indexes;
+  withComment(out, v.comment);
+  return withRefs(out, v.depends_on);
+}
+
+function canonicalRoutine(f: Routine): Routine {
+  const out = { schema: f.schema ?? DEFAULT_NAMESPACE, name: f.name } as Routine;
+  if (f.kind === 'procedure') out.kind = 'procedure';
+  out.signature = f.signature;
+  if (f.arguments !== undefined && f.arguments !== f.signature) out.arguments = f.arguments;
+  if (f.argument_list !== undefined && f.argument_list !== (f.arguments ?? f.signature)) out.argument_list = f.argument_list;
+  if (f.returns !== undefined && f.returns !== null) out.returns = f.returns;
+  out.definition = f.definition;
+  withComment(out, f.comment);
+  return withRefs(out, f.depends_on);
+}
+
+function canonicalTrigger(t: Trigger): Trigger {
+  const out: Trigger = { name: t.name, definition: t.definition };
+  if (t.enabled) out.enabled = t.enabled;
+  withComment(out, t.comment);
+  return withRefs(out, t.depends_on);
+}
+
+function canonicalPolicy(p: Policy): Policy {
+  const out: Policy = { name: p.name };
+  if (p.restrictive) out.restrictive = true;
+  if (p.command && p.command !== 'ALL') out.command = p.command;
+  const roles = [...(p.roles ?? ['public'])].sort(compareText);
+  if (!(roles.length === 1 && roles[0] === 'public')) out.roles = roles;
+  if (p.using) out.using = p.using;
+  if (p.with_check) out.with_check = p.with_check;
+  withComment(out, p.comment);
+  return withRefs(out, p.depends_on);
 }
 
 function canonicalEnum(t: EnumType): EnumType {
@@ -68,6 +205,12 @@ function canonicalTable(table: Table): Table {
   if (indexes.length) out.indexes = indexes;
   const fks = (table.foreign_keys ?? []).map((fk) => canonicalForeignKey(fk, out.schema!)).sort(byName);
   if (fks.length) out.foreign_keys = fks;
+  const triggers = (table.triggers ?? []).map(canonicalTrigger).sort(byName);
+  if (triggers.length) out.triggers = triggers;
+  if (table.row_security) out.row_security = true;
+  if (table.force_row_security) out.force_row_security = true;
+  const policies = (table.policies ?? []).map(canonicalPolicy).sort(byName);
+  if (policies.length) out.policies = policies;
   return out;
 }
 

@@ -5,13 +5,16 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from './canonical.js';
 import type { Schema } from './types.js';
 
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+/** Keys that hold derived data (see ObjectRef): never part of a hash or a comparison. */
+export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence']);
+
+export function stableStringify(value: unknown, omit: ReadonlySet<string> = DERIVED_KEYS): string {
+  if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v, omit)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+      .filter(([k, v]) => v !== undefined && !omit.has(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v, omit)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }

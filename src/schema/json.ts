@@ -128,10 +128,28 @@ function pick<T extends object>(from: T, keys: readonly (keyof T)[]): T {
 }
 
 function orderSchema(schema: Schema): Schema {
-  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'types', 'tables']);
+  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'extensions', 'types', 'sequences', 'tables', 'views', 'functions']);
   if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name', 'comment']));
+  if (out.extensions) out.extensions = out.extensions.map((e) => pick(e, ['name', 'schema', 'version', 'comment']));
   if (out.types) out.types = out.types.map((t) => pick(t, ['schema', 'name', 'values', 'comment']));
+  if (out.sequences) {
+    out.sequences = out.sequences.map((q) =>
+      pick(q, ['schema', 'name', 'data_type', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle', 'owned_by', 'comment']),
+    );
+  }
   out.tables = schema.tables.map(orderTable);
+  if (out.views) {
+    out.views = out.views.map((v) => {
+      const o = pick(v, ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'comment', 'depends_on']);
+      if (o.indexes) o.indexes = o.indexes.map(orderIndex);
+      return o;
+    });
+  }
+  if (out.functions) {
+    out.functions = out.functions.map((f) =>
+      pick(f, ['schema', 'name', 'kind', 'signature', 'arguments', 'argument_list', 'returns', 'definition', 'comment', 'depends_on']),
+    );
+  }
   return out;
 }
 
@@ -146,7 +164,15 @@ function orderTable(table: Table): Table {
     'check_constraints',
     'indexes',
     'foreign_keys',
+    'triggers',
+    'row_security',
+    'force_row_security',
+    'policies',
   ]);
+  if (out.triggers) out.triggers = out.triggers.map((t) => pick(t, ['name', 'definition', 'enabled', 'comment', 'depends_on']));
+  if (out.policies) {
+    out.policies = out.policies.map((p) => pick(p, ['name', 'restrictive', 'command', 'roles', 'using', 'with_check', 'comment', 'depends_on']));
+  }
   out.columns = table.columns.map(orderColumn);
   if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'columns', 'comment']);
   if (out.unique_constraints) {

@@ -17,6 +17,108 @@ export interface Schema {
   /** Enum types (`CREATE TYPE … AS ENUM`). */
   types?: EnumType[];
   tables: Table[];
+  /** Extensions (`CREATE EXTENSION`); the objects they own are not listed elsewhere. */
+  extensions?: Extension[];
+  /** Sequences other than the ones serial and identity columns own implicitly. */
+  sequences?: Sequence[];
+  /** Views and materialized views. */
+  views?: View[];
+  /** Functions and procedures. */
+  functions?: Routine[];
+}
+
+/**
+ * Something an object uses, as the catalog's dependency graph (pg_depend)
+ * records it. Derived: ignored by the hash and the differ, used to order
+ * plans and to rebuild dependents of what a plan drops or changes.
+ */
+export interface ObjectRef {
+  kind: 'relation' | 'column' | 'function' | 'type';
+  schema: string;
+  name: string;
+  column?: string;
+  /** A function's argument types. */
+  signature?: string;
+}
+
+export interface Extension {
+  name: string;
+  /** Namespace the extension's objects live in. */
+  schema?: string;
+  version?: string;
+  comment?: string;
+}
+
+export interface Sequence extends SequenceOptions {
+  schema?: string;
+  name: string;
+  /** `bigint` when omitted. */
+  data_type?: string;
+  /** `ALTER SEQUENCE … OWNED BY table.column`. */
+  owned_by?: { schema?: string; table: string; column: string };
+  comment?: string;
+}
+
+export interface View {
+  schema?: string;
+  name: string;
+  /** The query as pg_get_viewdef prints it (every name qualified). */
+  definition: string;
+  materialized?: boolean;
+  /** Storage/view options, catalog spelling, e.g. `security_barrier=true`, `check_option=local`. */
+  options?: string[];
+  /** Output columns (derived); a change that keeps them as a prefix can use CREATE OR REPLACE. */
+  columns?: { name: string; type: string }[];
+  /** Indexes of a materialized view. */
+  indexes?: Index[];
+  comment?: string;
+  depends_on?: ObjectRef[];
+}
+
+/** A function or procedure. Identity: schema, name and argument types (`signature`). */
+export interface Routine {
+  schema?: string;
+  name: string;
+  /** `procedure`, else a function. */
+  kind?: 'function' | 'procedure';
+  /** Argument types only, as the catalog prints them: `integer, text` (what identifies an overload). */
+  signature: string;
+  /** Identity arguments with names and modes: `a integer, b text`. */
+  arguments?: string;
+  /** Full argument list with defaults (derived); a change keeps CREATE OR REPLACE only while it is equal. */
+  argument_list?: string;
+  /** Result type (functions): `integer`, `SETOF t`, `TABLE(id integer)`. */
+  returns?: string;
+  /** The whole `CREATE OR REPLACE FUNCTION …` statement as pg_get_functiondef prints it. */
+  definition: string;
+  comment?: string;
+  depends_on?: ObjectRef[];
+}
+
+export interface Trigger {
+  name: string;
+  /** The `CREATE [CONSTRAINT] TRIGGER …` statement as pg_get_triggerdef prints it. */
+  definition: string;
+  /** Firing state when not the default `origin` (ALTER TABLE … ENABLE/DISABLE TRIGGER). */
+  enabled?: 'disabled' | 'replica' | 'always';
+  comment?: string;
+  depends_on?: ObjectRef[];
+}
+
+export type PolicyCommand = 'ALL' | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+export interface Policy {
+  name: string;
+  /** RESTRICTIVE, else permissive. */
+  restrictive?: boolean;
+  /** `ALL` when omitted. */
+  command?: PolicyCommand;
+  /** Role names; `public` (everyone) when omitted. */
+  roles?: string[];
+  using?: string;
+  with_check?: string;
+  comment?: string;
+  depends_on?: ObjectRef[];
 }
 
 export interface Namespace {
@@ -44,6 +146,12 @@ export interface Table {
   check_constraints?: CheckConstraint[];
   indexes?: Index[];
   foreign_keys?: ForeignKey[];
+  triggers?: Trigger[];
+  /** ALTER TABLE … ENABLE ROW LEVEL SECURITY. */
+  row_security?: boolean;
+  /** ALTER TABLE … FORCE ROW LEVEL SECURITY (applies to the owner too). */
+  force_row_security?: boolean;
+  policies?: Policy[];
 }
 
 export interface Column {
@@ -60,19 +168,27 @@ export interface Column {
   /** Collation when it differs from the type's default. */
   collation?: string;
   comment?: string;
+  /**
+   * Derived (set by canonicalize): the `nextval` default draws from a sequence
+   * listed in `sequences`, which the column does not own as a serial would.
+   */
+  standalone_sequence?: boolean;
 }
 
 export type IdentityGeneration = 'ALWAYS' | 'BY DEFAULT';
 
-export interface Identity {
-  generation: IdentityGeneration;
-  /** Sequence options; omitted when they hold Postgres's default for the type. */
+/** Sequence options; omitted when they hold Postgres's default for the type and direction. */
+export interface SequenceOptions {
   start?: string;
   increment?: string;
   min_value?: string;
   max_value?: string;
   cache?: string;
   cycle?: boolean;
+}
+
+export interface Identity extends SequenceOptions {
+  generation: IdentityGeneration;
 }
 
 export interface Generated {
@@ -160,7 +276,13 @@ export type CommentTarget =
   | { kind: 'column'; table: QualifiedName; column: string }
   | { kind: 'index'; table: QualifiedName; name: string }
   | { kind: 'constraint'; table: QualifiedName; name: string }
-  | { kind: 'type'; type: QualifiedName };
+  | { kind: 'type'; type: QualifiedName }
+  | { kind: 'sequence'; sequence: QualifiedName }
+  | { kind: 'view'; view: QualifiedName; materialized?: boolean }
+  | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
+  | { kind: 'trigger'; table: QualifiedName; name: string }
+  | { kind: 'policy'; table: QualifiedName; name: string }
+  | { kind: 'extension'; extension: string };
 
 export const DEFAULT_NAMESPACE = 'public';
 

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../dialects/postgres/render.js';
+import { renderSchemaDdl } from '../plan/ddl.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { canonicalize } from '../schema/canonical.js';
 import { sha256, stableStringify } from '../schema/hash.js';

@@ -5,7 +5,7 @@
 // warning that names the step.
 import { LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../dialects/postgres/render.js';
+import { renderSchemaDdl } from '../plan/ddl.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { executePlan, StepFailedError } from '../apply/execute.js';
 import { schemaHash } from '../schema/hash.js';

@@ -5,7 +5,7 @@
 // still no SQL parsing, and still exact.
 import { LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../dialects/postgres/render.js';
+import { renderSchemaDdl } from '../plan/ddl.js';
 import { executePlan, StepFailedError } from '../apply/execute.js';
 import { schemaHash } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
-import { alterColumnStatements, parseRegclassText, renderSchemaDdl } from '../../src/dialects/postgres/render.js';
+import { alterColumnStatements, parseRegclassText } from '../../src/dialects/postgres/render.js';
+import { renderSchemaDdl } from '../../src/plan/ddl.js';
 import { buildPlan, rollbackPlan } from '../../src/plan/index.js';
 import { schemaHash } from '../../src/schema/hash.js';
 import type { Schema } from '../../src/schema/types.js';

@@ -1,6 +1,6 @@
 // Shared by the plan tests: load a schema, apply a plan, reset a database.
 import { introspect } from '../../src/dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../../src/dialects/postgres/render.js';
+import { renderSchemaDdl } from '../../src/plan/ddl.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { stepStatements, type Plan } from '../../src/plan/types.js';
 import type { Schema } from '../../src/schema/types.js';

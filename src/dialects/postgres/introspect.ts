@@ -8,6 +8,8 @@ import { readConstraints } from './introspect/constraints.js';
 import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
+import { readDepends } from './introspect/depends.js';
+import { readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
 export interface IntrospectOptions {
   /** Only these namespaces; default: all user namespaces. */
@@ -37,6 +39,9 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const constraints = await readConstraints(session, namespaces);
   const indexes = await readIndexes(session, namespaces);
   const types = await readEnums(session, namespaces);
+  const depends = await readDepends(session, namespaces);
+  const triggers = await readTriggers(session, namespaces, depends);
+  const policies = await readPolicies(session, namespaces, depends);
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
     if (row.comment !== null) table.comment = row.comment;
@@ -47,8 +52,18 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (c?.foreign_keys.length) table.foreign_keys = c.foreign_keys;
     const idx = indexes.get(row.oid);
     if (idx?.length) table.indexes = idx;
+    const trg = triggers.get(row.oid);
+    if (trg?.length) table.triggers = trg;
+    if (row.row_security) table.row_security = true;
+    if (row.force_row_security) table.force_row_security = true;
+    const pol = policies.get(row.oid);
+    if (pol?.length) table.policies = pol;
     return table;
   });
   const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));
-  return canonicalize({ dialect: 'postgres', schemas, types, tables });
+  const extensions = await readExtensions(session, namespaces);
+  const sequences = await readSequences(session, namespaces);
+  const views = await readViews(session, namespaces, depends);
+  const functions = await readRoutines(session, namespaces, depends);
+  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions });
 }

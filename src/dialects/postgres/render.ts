@@ -2,7 +2,7 @@
 // quoteQualified, literals through quoteLiteral; IR expressions (defaults,
 // checks, index expressions and predicates, generation expressions) are
 // catalog-spelled SQL and are inserted verbatim.
-export { renderSchemaDdl, createSchemaSql, createSchemaStatements, dropSchemaSql } from './render/schema.js';
+export { createSchemaSql, createSchemaStatements, dropSchemaSql } from './render/schema.js';
 export { commentSql, commentStatements } from './render/comments.js';
 export { createTableStatements, dropTableSql, addColumnStatements, dropColumnSql, tableCommentStatements } from './render/table.js';
 export { columnDefinition, identityClause } from './render/column.js';
@@ -37,3 +37,25 @@ export {
   retiredName,
 } from './render/enums.js';
 export { expressionTypes, typeReference, usesType } from './type-ref.js';
+export {
+  createExtensionStatements,
+  dropExtensionSql,
+  alterExtensionStatements,
+  createSequenceStatements,
+  dropSequenceSql,
+  alterSequenceStatements,
+  createViewStatements,
+  dropViewSql,
+  viewCommentTarget,
+  createRoutineStatements,
+  replaceRoutineStatements,
+  dropRoutineSql,
+  routineCommentTarget,
+  createTriggerStatements,
+  dropTriggerSql,
+  createPolicyStatements,
+  alterPolicySql,
+  dropPolicySql,
+  rowSecurityStatements,
+  SKIP_BODY_CHECK,
+} from './render/objects.js';

@@ -6,7 +6,7 @@ import {
   typeChanged,
 } from '../../dialects/postgres/render.js';
 import type { Column } from '../../schema/types.js';
-import { display, key, noDeps, PHASE, tableSortKey, typeKeys, type ChangeHandler } from './handler.js';
+import { columnKeys, display, key, noDeps, PHASE, tableSortKey, type ChangeHandler } from './handler.js';
 
 export const addColumn: ChangeHandler<'add_column'> = {
   phase: PHASE.add_column,
@@ -16,7 +16,7 @@ export const addColumn: ChangeHandler<'add_column'> = {
   sql: (c) => addColumnStatements(c.table, c.column),
   deps: (c) => ({
     ...noDeps(),
-    needs: [key.table(c.table), ...typeKeys(c.column.type)],
+    needs: [key.table(c.table), ...columnKeys(c.column)],
     produces: [key.column(c.table, c.column.name), key.columnType(c.table, c.column.name), key.columnsAdded(c.table)],
   }),
 };
@@ -29,7 +29,7 @@ export const dropColumn: ChangeHandler<'drop_column'> = {
   sql: (c) => [dropColumnSql(c.table, c.column)],
   deps: (c) => ({
     ...noDeps(),
-    releases: [key.table(c.table), ...typeKeys(c.column.type)],
+    releases: [key.table(c.table), ...columnKeys(c.column)],
     removes: [key.column(c.table, c.column.name), key.columnType(c.table, c.column.name), key.columnsRemoved(c.table)],
   }),
 };
@@ -66,9 +66,9 @@ export const alterColumn: ChangeHandler<'alter_column'> = {
     }
     if (!c.from.nullable && c.to.nullable) d.removes.push(key.notNull(c.table, c.to.name));
     // A type the column starts using exists first; one it stops using is dropped (or recreated) after.
-    const uses = typeKeys(c.to.type);
+    const uses = columnKeys(c.to);
     d.needs.push(...uses);
-    d.releases.push(...typeKeys(c.from.type).filter((k) => !uses.includes(k)));
+    d.releases.push(...columnKeys(c.from).filter((k) => !uses.includes(k)));
     return d;
   },
 };

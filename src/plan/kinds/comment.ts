@@ -18,6 +18,18 @@ function targetKey(target: CommentTarget): string {
       return key.constraint(target.table, target.name);
     case 'type':
       return key.type(target.type);
+    case 'sequence':
+      return key.table(target.sequence);
+    case 'view':
+      return key.table(target.view);
+    case 'function':
+      return key.routine(target.function, target.signature);
+    case 'trigger':
+      return key.trigger(target.table, target.name);
+    case 'policy':
+      return key.policy(target.table, target.name);
+    case 'extension':
+      return key.extension(target.extension);
   }
 }
 
@@ -34,6 +46,17 @@ function sortKey(target: CommentTarget): string[] {
       return [target.table.schema, target.table.name, target.name];
     case 'type':
       return [target.type.schema, target.type.name];
+    case 'sequence':
+      return [target.sequence.schema, target.sequence.name];
+    case 'view':
+      return [target.view.schema, target.view.name];
+    case 'function':
+      return [target.function.schema, target.function.name, target.signature];
+    case 'trigger':
+    case 'policy':
+      return [target.table.schema, target.table.name, target.name];
+    case 'extension':
+      return [target.extension];
   }
 }
 

@@ -2,7 +2,8 @@
 // describe it, its SQL, where it sorts, and the resources it produces, needs,
 // removes and releases (from which the dependency graph is built).
 import type { Change, ChangeKind } from '../../diff/changes.js';
-import type { QualifiedName } from '../../schema/types.js';
+import type { Column, QualifiedName } from '../../schema/types.js';
+import { nextvalSequence } from '../../schema/nextval.js';
 import { DEFAULT_NAMESPACE, qualifiedKey } from '../../schema/types.js';
 import { expressionTypes, typeReference } from '../../dialects/postgres/type-ref.js';
 
@@ -84,6 +85,11 @@ export const key = {
   uniqueKey: (q: QualifiedName, columns: readonly string[]) =>
     `key${SEP}${qualifiedKey(q)}${SEP}${[...columns].sort().join(SEP)}`,
   constraint: (q: QualifiedName, name: string) => `con${SEP}${qualifiedKey(q)}${SEP}${name}`,
+  /** A function or procedure by its identity (argument types). */
+  routine: (q: QualifiedName, signature: string) => `fn${SEP}${qualifiedKey(q)}${SEP}${signature}`,
+  trigger: (q: QualifiedName, name: string) => `trg${SEP}${qualifiedKey(q)}${SEP}${name}`,
+  policy: (q: QualifiedName, name: string) => `pol${SEP}${qualifiedKey(q)}${SEP}${name}`,
+  extension: (name: string) => `ext${SEP}${name}`,
 };
 
 export function noDeps(): Deps {
@@ -121,6 +127,14 @@ export function tableSortKey(table: QualifiedName, ...rest: string[]): string[] 
 export function typeKeys(type: string): string[] {
   const ref = typeReference(type);
   return ref ? [key.type(ref)] : [];
+}
+
+/** What a column uses: its user type, and a listed sequence its default draws from. */
+export function columnKeys(column: Column): string[] {
+  const out = typeKeys(column.type);
+  const parts = column.standalone_sequence ? nextvalSequence(column.default) : undefined;
+  if (parts) out.push(key.table(parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: DEFAULT_NAMESPACE, name: parts[0]! }));
+  return out;
 }
 
 /** The user types an expression casts to, as resource keys (a check or predicate naming an enum label). */

@@ -10,6 +10,26 @@ import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable } from './table.js';
+import {
+  alterExtension,
+  alterPolicy,
+  alterSequence,
+  createExtension,
+  createPolicy,
+  createRoutine,
+  createSequence,
+  createTrigger,
+  createView,
+  dropExtension,
+  dropPolicy,
+  dropRoutine,
+  dropSequence,
+  dropTrigger,
+  dropView,
+  replaceRoutine,
+  replaceView,
+  setRowSecurity,
+} from './objects.js';
 
 const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   create_schema: createSchema,
@@ -34,6 +54,24 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_index: dropIndex,
   add_foreign_key: addForeignKey,
   drop_foreign_key: dropForeignKey,
+  create_extension: createExtension,
+  drop_extension: dropExtension,
+  alter_extension: alterExtension,
+  create_sequence: createSequence,
+  drop_sequence: dropSequence,
+  alter_sequence: alterSequence,
+  create_view: createView,
+  drop_view: dropView,
+  replace_view: replaceView,
+  create_function: createRoutine,
+  drop_function: dropRoutine,
+  replace_function: replaceRoutine,
+  create_trigger: createTrigger,
+  drop_trigger: dropTrigger,
+  create_policy: createPolicy,
+  drop_policy: dropPolicy,
+  alter_policy: alterPolicy,
+  set_row_security: setRowSecurity,
 };
 
 /** The handler of a change, typed for that change. */

@@ -3,7 +3,7 @@
 import { createTableStatements, dropTableSql, primaryKeyName, tableName } from '../../dialects/postgres/render.js';
 import { primaryKeyOf } from '../../schema/canonical.js';
 import type { Table } from '../../schema/types.js';
-import { display, key, noDeps, PHASE, tableSortKey, typeKeys, type ChangeHandler } from './handler.js';
+import { columnKeys, display, key, noDeps, PHASE, tableSortKey, type ChangeHandler } from './handler.js';
 
 /** Everything a table brings into existence (or takes away when dropped). */
 function tableResources(t: Table): string[] {
@@ -30,7 +30,7 @@ export const createTable: ChangeHandler<'create_table'> = {
   sql: (c) => createTableStatements(c.table),
   deps: (c) => ({
     ...noDeps(),
-    needs: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap((col) => typeKeys(col.type))],
+    needs: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys)],
     produces: [...tableResources(c.table), key.columnsAdded(tableName(c.table))],
   }),
 };
@@ -43,7 +43,7 @@ export const dropTable: ChangeHandler<'drop_table'> = {
   sql: (c) => [dropTableSql(tableName(c.table))],
   deps: (c) => ({
     ...noDeps(),
-    releases: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap((col) => typeKeys(col.type))],
+    releases: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys)],
     removes: [...tableResources(c.table), key.columnsRemoved(tableName(c.table))],
   }),
 };

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { introspect } from '../../../src/dialects/postgres/introspect.js';
-import { renderSchemaDdl } from '../../../src/dialects/postgres/render.js';
+import { renderSchemaDdl } from '../../../src/plan/ddl.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema } from '../../../src/schema/types.js';
 import { serverTest, withPglite, withServerSession } from '../../helpers/databases.js';

@@ -397,7 +397,7 @@ onBoth('a fixed number of round trips whatever the schema size', async (session)
   const schema = await introspect(large.session);
   assert.equal(schema.tables.length, 61);
   assert.equal(large.count(), small.count());
-  assert.ok(small.count() <= 8, `expected at most 8 round trips, got ${small.count()}`);
+  assert.ok(small.count() <= 16, `expected at most 16 round trips, got ${small.count()}`);
 });
 
 async function commentedModel(session: PgSession): Promise<Schema> {

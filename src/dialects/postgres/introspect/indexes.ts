@@ -11,7 +11,7 @@ import { TABLES_CTE } from './scope.js';
 // Key collation is reported when it differs from the column's own, or, for
 // an expression key, from its type's default: that is a function of the
 // catalog alone, so rendering it back reproduces the same catalog state.
-const INDEXES_SQL = `${TABLES_CTE}
+const indexesSql = (cte: string): string => `${cte}
 SELECT i.indrelid::text AS table_oid,
        i.indexrelid::text AS index_oid,
        ic.relname::text AS name,
@@ -75,8 +75,9 @@ interface IndexColumnRow {
   collation_name: string | null;
 }
 
-export async function readIndexes(session: PgSession, namespaces: string[]): Promise<Map<string, Index[]>> {
-  const rows = await session.query<IndexColumnRow>(INDEXES_SQL, [namespaces]);
+/** Indexes by the oid of their table (or, with `relationsCte("'m'")`, materialized view). */
+export async function readIndexes(session: PgSession, namespaces: string[], cte: string = TABLES_CTE): Promise<Map<string, Index[]>> {
+  const rows = await session.query<IndexColumnRow>(indexesSql(cte), [namespaces]);
   const out = new Map<string, Index[]>();
   // Rows come ordered by index, then column position.
   let current: { oid: string; index: Index; keys: IndexKey[]; include: string[] } | undefined;

@@ -34,13 +34,14 @@ export async function readNamespaces(session: PgSession, only: string[] | undefi
  * namespace list. Each per-kind query starts with it so that every query is
  * one round trip whatever the schema size.
  */
-export const TABLES_CTE = `
+/** The same CTE over relations of the given kinds (`'m'` for materialized views). */
+export const relationsCte = (relkinds: string): string => `
 WITH t AS (
   SELECT c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY ($1::text[])
-    AND c.relkind IN ('r', 'p')
+    AND c.relkind IN (${relkinds})
     AND NOT c.relispartition
     AND c.relpersistence <> 't'
     AND NOT EXISTS (
@@ -49,17 +50,23 @@ WITH t AS (
         AND d.objid = c.oid AND d.deptype = 'e')
 )`;
 
+export const TABLES_CTE = relationsCte("'r', 'p'");
+
 export interface TableRow {
   oid: string;
   schema_name: string;
   table_name: string;
   comment: string | null;
+  row_security: boolean;
+  force_row_security: boolean;
 }
 
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
-SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment FROM t`,
+SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
+       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
+FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid`,
     [namespaces],
   );
 }

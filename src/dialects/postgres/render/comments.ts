@@ -17,6 +17,18 @@ function objectSql(target: CommentTarget): string {
       return `CONSTRAINT ${quoteIdent(target.name)} ON ${quoteQualified(target.table)}`;
     case 'type':
       return `TYPE ${quoteQualified(target.type)}`;
+    case 'sequence':
+      return `SEQUENCE ${quoteQualified(target.sequence)}`;
+    case 'view':
+      return `${target.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(target.view)}`;
+    case 'function':
+      return `${target.procedure ? 'PROCEDURE' : 'FUNCTION'} ${quoteQualified(target.function)}(${target.signature})`;
+    case 'trigger':
+      return `TRIGGER ${quoteIdent(target.name)} ON ${quoteQualified(target.table)}`;
+    case 'policy':
+      return `POLICY ${quoteIdent(target.name)} ON ${quoteQualified(target.table)}`;
+    case 'extension':
+      return `EXTENSION ${quoteIdent(target.extension)}`;
   }
 }
 
