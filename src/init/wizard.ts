@@ -3,7 +3,6 @@
 // Cancelling any prompt (Ctrl-C, Esc) throws WizardCancelled: nothing is written.
 import type { Readable, Writable } from 'node:stream';
 import * as p from '@clack/prompts';
-import { redact } from '../errors.js';
 import {
   DB_TYPE_LABELS,
   DB_TYPES,
@@ -61,7 +60,9 @@ export async function runWizard(options: WizardOptions): Promise<WizardResult> {
   const setups: EnvironmentSetup[] = [];
   do {
     const taken = new Set([...setups.map((setup) => setup.name), ...(options.force ? [] : options.existing)]);
-    setups.push(await askEnvironment(options, taken, setups.length === 0 ? options.suggestedName : undefined));
+    const previous = setups[setups.length - 1];
+    const defaults = { ...options, defaultSchemaPath: previous?.schemaPath ?? options.defaultSchemaPath };
+    setups.push(await askEnvironment(defaults, taken, previous ? undefined : options.suggestedName));
   } while (await ask(p.confirm({ ...io, message: 'Set up another environment?', initialValue: false })));
   const plan = options.plan(setups);
   p.note(summaryText(setups, plan), 'Summary', io);
@@ -178,7 +179,7 @@ async function askPostgres(io: WizardIo, previousUrl: string | undefined): Promi
   }
   const before: Partial<PostgresFields> = (previousUrl && fieldsOfUrl(previousUrl)) || {};
   const host = await askText(io, 'Host', before.host ?? 'localhost');
-  const port = Number(await askText(io, 'Port', String(before.port ?? 5432), (value) => (/^\d+$/.test(value) && Number(value) > 0 && Number(value) < 65536 ? undefined : 'A port number, 1-65535')));
+  const port = Number(await askText(io, 'Port', String(before.port ?? 5432), portProblem));
   const database = await askText(io, 'Database', before.database ?? 'postgres');
   const user = await askText(io, 'User', before.user ?? 'postgres');
   const typed = await ask(p.password({ ...io, message: before.password ? 'Password (Enter keeps the current one)' : 'Password (Enter for none)' }));
@@ -200,28 +201,27 @@ async function askShadow(io: WizardIo, dbType: DbType, databaseUrl: string): Pro
     const fallback = dbType === 'sqlite' ? sqliteShadowPath(databaseUrl.replace(/^sqlite:/, '')) : 'lockplane_shadow.db';
     return { strategy: 'file', path: await askText(io, 'Shadow database file', fallback) };
   }
-  const strategy = await ask(
-    p.select<'embedded' | 'database' | 'schema'>({
-      ...io,
-      message: 'Shadow database (where plans are proven before they touch this database)',
-      options: [
-        { value: 'embedded', label: 'Embedded', hint: 'an in-memory PGlite: nothing to set up' },
-        { value: 'database', label: 'A separate Postgres database', hint: 'SHADOW_DATABASE_URL' },
-        { value: 'schema', label: 'A schema in the same database', hint: 'SHADOW_SCHEMA' },
-      ],
-    }),
-  );
-  if (strategy === 'schema') return { strategy, schema: await askText(io, 'Shadow schema', DEFAULT_SHADOW_SCHEMA) };
+  const options: { value: 'embedded' | 'port' | 'url' | 'schema'; label: string; hint: string }[] = [
+    { value: 'embedded', label: 'Embedded', hint: 'an in-memory PGlite: nothing to set up' },
+    ...(dbType === 'postgres'
+      ? [{ value: 'port' as const, label: 'A separate database on the same server', hint: 'another port, database <name>_shadow' }]
+      : []),
+    { value: 'url', label: 'A separate Postgres database at a URL', hint: 'SHADOW_DATABASE_URL' },
+    { value: 'schema', label: 'A schema in the same database', hint: 'SHADOW_SCHEMA' },
+  ];
+  const strategy = await ask(p.select({ ...io, message: 'Shadow database (where plans are proven before they touch this database)', options }));
   if (strategy === 'embedded') return { strategy };
-  const suggested = dbType === 'postgres' ? shadowDatabaseUrl(databaseUrl, 5433) : undefined;
+  if (strategy === 'schema') return { strategy, schema: await askText(io, 'Shadow schema', DEFAULT_SHADOW_SCHEMA) };
+  if (strategy === 'port') {
+    const port = await askText(io, 'Shadow database port (same host and credentials)', '5433', portProblem);
+    return { strategy: 'database', url: shadowDatabaseUrl(databaseUrl, Number(port)) };
+  }
   const url = await ask(
-    p.text({
-      ...io,
-      message: 'Shadow database URL',
-      // The suggestion holds the password: show it redacted, use it whole.
-      ...(suggested ? { placeholder: redact(suggested), defaultValue: suggested } : {}),
-      validate: (value) => postgresUrlProblem((value ?? '').trim() || suggested || ''),
-    }),
+    p.password({ ...io, message: 'Shadow database URL (hidden: it may hold a password)', validate: (value) => postgresUrlProblem((value ?? '').trim()) }),
   );
-  return { strategy, url: url.trim() || suggested || '' };
+  return { strategy: 'database', url: url.trim() };
+}
+
+function portProblem(value: string): string | undefined {
+  return /^\d+$/.test(value) && Number(value) > 0 && Number(value) < 65536 ? undefined : 'A port number, 1-65535';
 }
