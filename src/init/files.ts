@@ -28,6 +28,14 @@ export interface InitFilesPlan {
 
 const SECRET_MODE = 0o600;
 
+/** An existing .env.NAME sets Lockplane's keys to other values: the wizard asks, --yes needs --force. */
+export class EnvFileConflict extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvFileConflict';
+  }
+}
+
 export function planInitFiles(configDir: string, setups: readonly EnvironmentSetup[], force: boolean, cwd = process.cwd()): InitFilesPlan {
   const names = new Set<string>();
   for (const setup of setups) {
@@ -59,7 +67,7 @@ export function planInitFiles(configDir: string, setups: readonly EnvironmentSet
     const path = join(configDir, envFileName(setup.name));
     const update = updateEnvText(read(path), envEntries(setup), label(path), force);
     if (update.conflicts.length > 0) {
-      throw new InputError(
+      throw new EnvFileConflict(
         `${label(path)} already sets ${update.conflicts.join(', ')} to something else; pass --force to replace Lockplane's keys in it (its other lines are kept)`,
       );
     }

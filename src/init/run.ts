@@ -28,7 +28,7 @@ export async function runInit(request: InitRequest): Promise<InitOutcome> {
   const configDir = configPath ? dirname(configPath) : request.cwd;
   const existing = configPath ? loadConfigFile(configPath, request.cwd) : undefined;
   const force = request.flags.force === true;
-  const plan = (setups: readonly EnvironmentSetup[]): InitFilesPlan => planInitFiles(configDir, setups, force, request.cwd);
+  const plan = (setups: readonly EnvironmentSetup[], forced = force): InitFilesPlan => planInitFiles(configDir, setups, forced, request.cwd);
   return request.flags.yes || request.flags.supabase
     ? initFromFlags(request, configDir, plan)
     : initWithWizard(request, configDir, existing, plan);
@@ -59,7 +59,7 @@ async function initWithWizard(
   request: InitRequest,
   configDir: string,
   existing: ProjectConfig | undefined,
-  plan: (setups: readonly EnvironmentSetup[]) => InitFilesPlan,
+  plan: (setups: readonly EnvironmentSetup[], force: boolean) => InitFilesPlan,
 ): Promise<InitOutcome> {
   const flag = (Object.keys(SETUP_FLAGS) as (keyof typeof SETUP_FLAGS)[]).find((key) => request.flags[key] !== undefined);
   if (flag) throw new InputError(`${SETUP_FLAGS[flag]} needs --yes (without it the wizard asks for every setting)`);

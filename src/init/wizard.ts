@@ -17,7 +17,7 @@ import {
 } from './model.js';
 import { defaultSslMode, fieldsOfUrl, postgresUrl, postgresUrlProblem, shadowDatabaseUrl, SSL_MODES, type PostgresFields, type SslMode } from './postgres-url.js';
 import type { ConnectionCheck } from './connection.js';
-import type { InitFilesPlan } from './files.js';
+import { EnvFileConflict, type InitFilesPlan } from './files.js';
 import { summaryText } from './summary.js';
 
 export interface WizardIo {
@@ -34,7 +34,7 @@ export interface WizardOptions {
   defaultSchemaPath: string;
   suggestedName?: string;
   test: (setup: EnvironmentSetup) => Promise<ConnectionCheck>;
-  plan: (setups: readonly EnvironmentSetup[]) => InitFilesPlan;
+  plan: (setups: readonly EnvironmentSetup[], force: boolean) => InitFilesPlan;
 }
 
 export class WizardCancelled extends Error {
@@ -64,10 +64,25 @@ export async function runWizard(options: WizardOptions): Promise<WizardResult> {
     const defaults = { ...options, defaultSchemaPath: previous?.schemaPath ?? options.defaultSchemaPath };
     setups.push(await askEnvironment(defaults, taken, previous ? undefined : options.suggestedName));
   } while (await ask(p.confirm({ ...io, message: 'Set up another environment?', initialValue: false })));
-  const plan = options.plan(setups);
+  const plan = await planWithConsent(options, setups);
   p.note(summaryText(setups, plan), 'Summary', io);
   if (!(await ask(p.confirm({ ...io, message: 'Write these files?', initialValue: true })))) throw new WizardCancelled();
   return { setups, plan };
+}
+
+/** A .env.NAME that already sets Lockplane's keys (an app's .env.local, say): replace them only when the user agrees. */
+async function planWithConsent(options: WizardOptions, setups: readonly EnvironmentSetup[]): Promise<InitFilesPlan> {
+  try {
+    return options.plan(setups, options.force);
+  } catch (error) {
+    if (!(error instanceof EnvFileConflict)) throw error;
+    p.log.warn(error.message.replace(/; pass --force.*$/, ''), options.io);
+    const replace = await ask(
+      p.confirm({ ...options.io, message: "Replace Lockplane's keys in it? (its other lines are kept)", initialValue: false }),
+    );
+    if (!replace) throw new WizardCancelled();
+    return options.plan(setups, true);
+  }
 }
 
 async function ask<T>(answer: Promise<T>): Promise<Exclude<T, symbol>> {

@@ -180,3 +180,25 @@ test('libSQL: the token is asked hidden, the connection test is skipped and says
     done();
   }
 });
+
+test('an app\'s .env.local that sets DATABASE_URL: the wizard asks before replacing Lockplane\'s keys, and keeps the rest', async () => {
+  const { dir, done } = project({ '.env.local': 'SESSION_SECRET=xyz\nDATABASE_URL="postgres://app@db/app"\n' });
+  try {
+    const { terminal: t, outcome } = start(dir);
+    await t.answer('Environment name', KEY.enter);
+    await t.answer('Description (optional)', KEY.enter);
+    await t.answer('Database type', KEY.down, KEY.enter);
+    await t.answer('PGlite data directory', KEY.enter);
+    await t.answer('Shadow database', KEY.enter);
+    await t.answer('Where does the desired schema live', KEY.enter);
+    await t.answer('Set up another environment?', KEY.enter);
+    await t.waitFor('.env.local already sets DATABASE_URL to something else');
+    await t.answer("Replace Lockplane's keys in it?", KEY.left, KEY.enter);
+    await t.answer('Write these files?', KEY.enter);
+    assert.equal((await outcome).status, 'written');
+    assert.equal(readFileSync(join(dir, '.env.local'), 'utf8'), 'SESSION_SECRET=xyz\nDATABASE_URL="pglite://.lockplane/pglite"\n');
+    assert.equal(statSync(join(dir, '.env.local')).mode & 0o777, 0o600);
+  } finally {
+    done();
+  }
+});
