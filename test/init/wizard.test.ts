@@ -25,6 +25,17 @@ function start(dir: string, force = false): { terminal: FakeTerminal; outcome: P
 
 const databaseName = (url: string): string => new URL(url).pathname.slice(1);
 
+/** One environment, `local`, an embedded PGlite directory with every default. */
+async function answerPgliteDefaults(t: FakeTerminal): Promise<void> {
+  await t.answer('Environment name', KEY.enter);
+  await t.answer('Description (optional)', KEY.enter);
+  await t.answer('Database type', KEY.down, KEY.enter);
+  await t.answer('PGlite data directory', KEY.enter);
+  await t.answer('Shadow database', KEY.enter);
+  await t.answer('Where does the desired schema live', KEY.enter);
+  await t.answer('Set up another environment?', KEY.enter);
+}
+
 serverTest('Postgres by fields: special-character password escaped, connection tested, separate shadow database, files written', async () => {
   await withServerDatabase(async (url) => {
     const { dir, done } = project();
@@ -139,13 +150,7 @@ test('Ctrl-C at any prompt, or "no" at the summary, writes nothing', async () =>
 
     const second = start(dir);
     const t = second.terminal;
-    await t.answer('Environment name', KEY.enter);
-    await t.answer('Description (optional)', KEY.enter);
-    await t.answer('Database type', KEY.down, KEY.enter);
-    await t.answer('PGlite data directory', KEY.enter);
-    await t.answer('Shadow database', KEY.enter);
-    await t.answer('Where does the desired schema live', KEY.enter);
-    await t.answer('Set up another environment?', KEY.enter);
+    await answerPgliteDefaults(t);
     await t.answer('Write these files?', KEY.left, KEY.enter);
     assert.deepEqual(await second.outcome, { status: 'cancelled' });
     assert.deepEqual(readdirSync(dir), ['package.json']);
@@ -185,13 +190,7 @@ test('an app\'s .env.local that sets DATABASE_URL: the wizard asks before replac
   const { dir, done } = project({ '.env.local': 'SESSION_SECRET=xyz\nDATABASE_URL="postgres://app@db/app"\n' });
   try {
     const { terminal: t, outcome } = start(dir);
-    await t.answer('Environment name', KEY.enter);
-    await t.answer('Description (optional)', KEY.enter);
-    await t.answer('Database type', KEY.down, KEY.enter);
-    await t.answer('PGlite data directory', KEY.enter);
-    await t.answer('Shadow database', KEY.enter);
-    await t.answer('Where does the desired schema live', KEY.enter);
-    await t.answer('Set up another environment?', KEY.enter);
+    await answerPgliteDefaults(t);
     await t.waitFor('.env.local already sets DATABASE_URL to something else');
     await t.answer("Replace Lockplane's keys in it?", KEY.left, KEY.enter);
     await t.answer('Write these files?', KEY.enter);
