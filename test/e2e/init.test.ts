@@ -173,19 +173,19 @@ test('init docker-compose: adds the shadow service once, keeps the comments, pri
 
 // The wizard in a real terminal: tmux runs the CLI in a pseudo-terminal, keys go in with send-keys.
 class Tmux {
-  private readonly socket = `lockplane-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly seen = new Map<string, number>();
-  readonly exitFile: string;
+  /** Our own tmux server's socket and the CLI's exit code live here, removed by close(). */
+  private readonly dir = mkdtempSync(join(tmpdir(), 'lockplane-tmux-'));
+  private readonly exitFile = join(this.dir, 'exit');
 
   constructor(cwd: string) {
-    this.exitFile = join(mkdtempSync(join(tmpdir(), 'lockplane-tmux-')), 'exit');
     const clean = ['DATABASE_URL', 'SHADOW_DATABASE_URL', 'SHADOW_SCHEMA', 'POSTGRES_URL'].map((key) => `-u ${key}`).join(' ');
     const command = `env ${clean} NO_COLOR=1 ${process.execPath} ${BIN} init; echo $? > ${this.exitFile}`;
     this.tmux('new-session', '-d', '-s', 'init', '-x', '120', '-y', '60', '-c', cwd, command);
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-S', join(this.dir, 'socket'), ...args], { encoding: 'utf8' });
   }
 
   /** Waits until `text` is on the screen once more than before. */
@@ -235,7 +235,7 @@ class Tmux {
     } catch {
       // already gone
     }
-    rmSync(join(this.exitFile, '..'), { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
