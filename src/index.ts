@@ -28,3 +28,4 @@ export { closeIdleScratch } from './shadow/scratch.js';
 export { applyToTarget, type TargetApplyOptions } from './apply/target.js';
 export { listApplies, LEDGER_SCHEMA, type ApplyRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
+export { runInit, addShadowToComposeFile, type InitFlags, type InitOutcome, type InitRequest, type ComposeResult } from './init/index.js';
