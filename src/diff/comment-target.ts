@@ -34,7 +34,8 @@ export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
     const k = routineKey({ ...target.function, signature: target.signature });
     return found(m.functions.get(k), `function ${k}`);
   }
-  const t = found(m.tables.get(qualifiedKey(target.table)), `table ${qualifiedKey(target.table)}`);
+  // A materialized view has indexes too.
+  const t = found<Table>(m.tables.get(qualifiedKey(target.table)) ?? (m.views.get(qualifiedKey(target.table)) as Table | undefined), `table ${qualifiedKey(target.table)}`);
   switch (target.kind) {
     case 'table':
       return t;

@@ -98,8 +98,8 @@ const TYPE_BOUNDS: Record<string, [string, string]> = {
   bigint: ['-9223372036854775808', '9223372036854775807'],
 };
 
-/** Sequence options with Postgres's defaults for the type and direction stripped. */
-export function canonicalSequence(q: Sequence): Sequence {
+/** Every option of a sequence, defaults filled in for its type and direction. */
+export function sequenceSettings(q: Sequence): Required<Omit<Sequence, 'schema' | 'name' | 'owned_by' | 'comment'>> {
   const type = q.data_type ?? 'bigint';
   const [typeMin, typeMax] = TYPE_BOUNDS[type] ?? TYPE_BOUNDS.bigint!;
   const increment = String(q.increment ?? '1');
@@ -107,6 +107,14 @@ export function canonicalSequence(q: Sequence): Sequence {
   const min = String(q.min_value ?? (ascending ? '1' : typeMin));
   const max = String(q.max_value ?? (ascending ? typeMax : '-1'));
   const start = String(q.start ?? (ascending ? min : max));
+  return { data_type: type, start, increment, min_value: min, max_value: max, cache: String(q.cache ?? '1'), cycle: Boolean(q.cycle) };
+}
+
+/** Sequence options with Postgres's defaults for the type and direction stripped. */
+export function canonicalSequence(q: Sequence): Sequence {
+  const { data_type: type, start, increment, min_value: min, max_value: max } = sequenceSettings(q);
+  const [typeMin, typeMax] = TYPE_BOUNDS[type] ?? TYPE_BOUNDS.bigint!;
+  const ascending = !increment.startsWith('-');
   const out: Sequence = { schema: q.schema ?? DEFAULT_NAMESPACE, name: q.name };
   if (type !== 'bigint') out.data_type = type;
   if (start !== (ascending ? min : max)) out.start = start;
@@ -211,7 +219,7 @@ function canonicalTable(table: Table): Table {
   if (table.force_row_security) out.force_row_security = true;
   const policies = (table.policies ?? []).map(canonicalPolicy).sort(byName);
   if (policies.length) out.policies = policies;
-  return out;
+  return withRefs(out, table.depends_on);
 }
 
 /** The table's primary key: the explicit one, else the original format's `is_primary_key` flags. */

@@ -168,6 +168,7 @@ function orderTable(table: Table): Table {
     'row_security',
     'force_row_security',
     'policies',
+    'depends_on',
   ]);
   if (out.triggers) out.triggers = out.triggers.map((t) => pick(t, ['name', 'definition', 'enabled', 'comment', 'depends_on']));
   if (out.policies) {

@@ -152,6 +152,8 @@ export interface Table {
   /** ALTER TABLE … FORCE ROW LEVEL SECURITY (applies to the owner too). */
   force_row_security?: boolean;
   policies?: Policy[];
+  /** Derived: functions its defaults, generation expressions and checks call. */
+  depends_on?: ObjectRef[];
 }
 
 export interface Column {

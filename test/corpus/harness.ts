@@ -2,8 +2,9 @@
 // new.sql into B, plan A→B, apply to A; then A must equal B and a second plan
 // must be empty. The rollback must take A back to old.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { executePlan } from '../../src/apply/execute.js';
@@ -31,15 +32,44 @@ export function corpusCases(categories: string[]): CorpusCase[] {
 }
 
 async function load(session: PgSession, dir: string, file: string): Promise<void> {
+  await createRoles(session, dir);
   // setup.sql is test scaffolding (it may DROP), not a declarative schema file.
   const setup = join(dir, 'setup.sql');
   if (existsSync(setup)) await session.exec(readFileSync(setup, 'utf8'));
   for (const statement of await loadSqlSourceOrEmpty(join(dir, file))) await session.exec(statement);
 }
 
+/**
+ * Roles are cluster objects, outside a schema: the test creates the ones a
+ * case names (CREATE ROLE in its DO blocks, TO lists of its policies and grants).
+ */
+async function createRoles(session: PgSession, dir: string): Promise<void> {
+  const text = ['old.sql', 'new.sql', 'setup.sql'].map((f) => join(dir, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const roles = new Set<string>();
+  for (const m of text.matchAll(/CREATE ROLE\s+([a-z_][a-z0-9_]*)/gi)) roles.add(m[1]!.toLowerCase());
+  for (const m of text.matchAll(/\bTO\s+([a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*)\s*(?:USING|WITH|;)/gi)) {
+    for (const r of m[1]!.split(',')) roles.add(r.trim().toLowerCase());
+  }
+  for (const r of ['public', 'current_user', 'session_user', 'current_role']) roles.delete(r);
+  for (const r of roles) {
+    await session.exec(`DO $$ BEGIN CREATE ROLE "${r}"; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+  }
+}
+
+/** DO blocks in the cases only create roles, which createRoles has done: a copy without them. */
+function withoutDoBlocks(path: string): string {
+  if (!existsSync(path)) return path;
+  const text = readFileSync(path, 'utf8');
+  const stripped = text.replace(/^DO\s+\$\$[\s\S]*?\$\$\s*;/gm, '');
+  if (stripped === text) return path;
+  const copy = join(mkdtempSync(join(tmpdir(), 'lockplane-corpus-')), basename(path));
+  writeFileSync(copy, stripped);
+  return copy;
+}
+
 async function loadSqlSourceOrEmpty(path: string): Promise<string[]> {
   try {
-    return (await loadSqlSource(path)).map((s) => s.sql);
+    return (await loadSqlSource(withoutDoBlocks(path))).map((s) => s.sql);
   } catch (error) {
     // A file of comments only (an empty starting state) has no statements.
     if (error instanceof Error && /no statements|contains no/.test(error.message)) return [];

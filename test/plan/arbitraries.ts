@@ -1,7 +1,7 @@
 // fast-check generators of pairs of valid schemas (A, B) that share most of
 // their tables, so that plans between them exercise every change kind.
 import fc from 'fast-check';
-import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, PrimaryKey, Schema, Table } from '../../src/schema/types.js';
+import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, Policy, PrimaryKey, Routine, Schema, Sequence, Table, View } from '../../src/schema/types.js';
 
 export const NAMESPACES = ['public', 'Sales', 'app space', 'ns"q', 'élan'];
 const TABLE_NAMES = ['users', 'Order', 'select', 'my table', 'qu"ote', 'ünï', 'group', 'T2'];
@@ -215,12 +215,80 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     tables.push(table);
   }
   addForeignKeys(tables, rng);
+  const objects = addObjects(tables, rng);
   const types: EnumType[] = ENUMS.filter((e) => usedTypes.has(e.spelling) || chance(rng, 0.3)).map((e) =>
     withComment<EnumType>(rng, { schema: e.schema, name: e.name, values: labels.get(e.spelling)! }, 0.2),
   );
-  const names = new Set([...tables.map((t) => t.schema!), ...types.map((t) => t.schema!)]);
+  const names = new Set([...tables.map((t) => t.schema!), ...types.map((t) => t.schema!), 'public']);
   const schemas = [...names].sort().map((name) => withComment<Namespace>(rng, { name }, 0.2));
-  return { schemas, types, tables };
+  return { schemas, types, tables, ...objects };
+}
+
+/**
+ * Sequences, functions, views over the generated tables, triggers and
+ * policies: each drawn independently per variant, so a pair exercises
+ * create, drop, replace, alter and the rebuild of dependents (a view over a
+ * column whose type changes, a trigger on a recreated function).
+ */
+function addObjects(tables: Table[], rng: Rng): Pick<Schema, 'sequences' | 'functions' | 'views'> {
+  const sequences: Sequence[] = [];
+  for (const name of ['seq a', 'Counter']) {
+    if (!chance(rng, 0.4)) continue;
+    const seq: Sequence = { schema: 'public', name };
+    if (chance(rng, 0.4)) seq.increment = pick(rng, ['2', '-1']);
+    if (chance(rng, 0.3)) seq.data_type = 'integer';
+    if (chance(rng, 0.3)) seq.cycle = true;
+    if (chance(rng, 0.3)) seq.cache = '10';
+    sequences.push(withComment(rng, seq, 0.2));
+  }
+  const functions: Routine[] = [];
+  const wide = chance(rng, 0.3);
+  const addOne: Routine = {
+    schema: 'public',
+    name: 'add one',
+    signature: 'integer',
+    definition: `CREATE FUNCTION public."add one"(x integer) RETURNS ${wide ? 'bigint' : 'integer'} LANGUAGE sql IMMUTABLE AS $$ SELECT x + ${pick(rng, ['1', '2'])} $$`,
+  };
+  const touch: Routine = {
+    schema: 'public',
+    name: 'touch',
+    signature: '',
+    definition: `CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN ${pick(rng, ['NEW', 'NULL'])}; END $$`,
+  };
+  if (chance(rng, 0.5)) functions.push(withComment(rng, addOne, 0.2));
+  const usesTouch = chance(rng, 0.5);
+  if (usesTouch) functions.push(touch);
+  const views: View[] = [];
+  for (const t of tables) {
+    const cols = t.columns.filter((c) => !c.generated || c.generated.kind !== 'virtual');
+    if (cols.length && chance(rng, 0.3)) {
+      const picked = chance(rng, 0.5) ? cols.slice(0, 1) : cols.slice(0, 2);
+      const extra = functions.includes(addOne) && chance(rng, 0.3) ? ', public."add one"(1) AS one' : '';
+      const where = chance(rng, 0.4) ? ` WHERE ${q(pick(rng, cols).name)} IS NOT NULL` : '';
+      const view: View = {
+        schema: t.schema!,
+        name: `v ${t.name}`,
+        definition: `SELECT ${picked.map((c) => q(c.name)).join(', ')}${extra} FROM ${q(t.schema!)}.${q(t.name)}${where}`,
+      };
+      if (chance(rng, 0.25)) view.materialized = true;
+      views.push(withComment(rng, view, 0.2));
+    }
+    if (usesTouch && chance(rng, 0.3)) {
+      const timing = pick(rng, ['BEFORE INSERT', 'BEFORE INSERT OR UPDATE']);
+      t.triggers = [{ name: 'touch it', definition: `CREATE TRIGGER "touch it" ${timing} ON ${q(t.schema!)}.${q(t.name)} FOR EACH ROW EXECUTE FUNCTION public.touch()` }];
+    }
+    if (chance(rng, 0.3)) {
+      t.row_security = true;
+      if (chance(rng, 0.3)) t.force_row_security = true;
+    }
+    if (cols.length && chance(rng, 0.3)) {
+      const col = pick(rng, cols);
+      const policy: Policy = { name: 'see own', command: pick(rng, ['ALL', 'SELECT'] as const), using: chance(rng, 0.5) ? 'true' : `${q(col.name)} IS NOT NULL` };
+      if (policy.command === 'ALL' && chance(rng, 0.3)) policy.with_check = 'true';
+      t.policies = [withComment(rng, policy, 0.2)];
+    }
+  }
+  return { sequences, functions, views };
 }
 
 function enumDefault(rng: Rng, type: string, values: string[]): string {

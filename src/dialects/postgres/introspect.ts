@@ -8,7 +8,7 @@ import { readConstraints } from './introspect/constraints.js';
 import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
-import { readDepends } from './introspect/depends.js';
+import { ownerKey, readDepends } from './introspect/depends.js';
 import { readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
 export interface IntrospectOptions {
@@ -58,6 +58,8 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (row.force_row_security) table.force_row_security = true;
     const pol = policies.get(row.oid);
     if (pol?.length) table.policies = pol;
+    const refs = depends.get(ownerKey('table', row.oid));
+    if (refs) table.depends_on = refs;
     return table;
   });
   const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));

@@ -263,5 +263,6 @@ export const setRowSecurity: ChangeHandler<'set_row_security'> = {
   },
   summary: (c) => `ALTER TABLE ${display(c.table)} ROW LEVEL SECURITY`,
   sql: (c) => rowSecurityStatements(c.table, c.from, c.to),
-  deps: (c) => ({ ...noDeps(), needs: [key.table(c.table)] }),
+  // After the table is created, before it is dropped.
+  deps: (c) => ({ ...noDeps(), needs: [key.table(c.table)], releases: [key.table(c.table)] }),
 };

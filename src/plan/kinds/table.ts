@@ -3,6 +3,7 @@
 import { createTableStatements, dropTableSql, primaryKeyName, tableName } from '../../dialects/postgres/render.js';
 import { primaryKeyOf } from '../../schema/canonical.js';
 import type { Table } from '../../schema/types.js';
+import { refKeys } from './objects.js';
 import { columnKeys, display, key, noDeps, PHASE, tableSortKey, type ChangeHandler } from './handler.js';
 
 /** Everything a table brings into existence (or takes away when dropped). */
@@ -30,7 +31,7 @@ export const createTable: ChangeHandler<'create_table'> = {
   sql: (c) => createTableStatements(c.table),
   deps: (c) => ({
     ...noDeps(),
-    needs: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys)],
+    needs: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys), ...refKeys(c.table.depends_on)],
     produces: [...tableResources(c.table), key.columnsAdded(tableName(c.table))],
   }),
 };
@@ -43,7 +44,7 @@ export const dropTable: ChangeHandler<'drop_table'> = {
   sql: (c) => [dropTableSql(tableName(c.table))],
   deps: (c) => ({
     ...noDeps(),
-    releases: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys)],
+    releases: [key.schema(tableName(c.table).schema), ...c.table.columns.flatMap(columnKeys), ...refKeys(c.table.depends_on)],
     removes: [...tableResources(c.table), key.columnsRemoved(tableName(c.table))],
   }),
 };

@@ -5,6 +5,7 @@
 import type { RowSecurity } from '../../../diff/changes.js';
 import type { Extension, Policy, QualifiedName, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import { DEFAULT_NAMESPACE } from '../../../schema/types.js';
+import { sequenceSettings } from '../../../schema/canonical.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../quote.js';
 import { commentStatements } from './comments.js';
 import { integerLiteral } from './names.js';
@@ -35,19 +36,20 @@ export function alterExtensionStatements(from: Extension, to: Extension): string
 
 const SEQUENCE_TYPES = new Set(['smallint', 'integer', 'bigint']);
 
-function sequenceOptions(q: Sequence, altering: boolean): string {
-  const parts: string[] = [];
-  const type = q.data_type ?? 'bigint';
-  if (!SEQUENCE_TYPES.has(type)) throw new Error(`sequence ${q.name}: data_type must be smallint, integer or bigint, got ${JSON.stringify(type)}`);
-  parts.push(`AS ${type}`);
-  parts.push(`INCREMENT BY ${integerLiteral(q.increment ?? '1', `sequence ${q.name} increment`)}`);
-  parts.push(q.min_value === undefined ? 'NO MINVALUE' : `MINVALUE ${integerLiteral(q.min_value, `sequence ${q.name} min_value`)}`);
-  parts.push(q.max_value === undefined ? 'NO MAXVALUE' : `MAXVALUE ${integerLiteral(q.max_value, `sequence ${q.name} max_value`)}`);
-  if (q.start !== undefined) parts.push(`START WITH ${integerLiteral(q.start, `sequence ${q.name} start`)}`);
-  else if (altering) parts.push(`START WITH ${(q.increment ?? '1').startsWith('-') ? (q.max_value ?? '-1') : (q.min_value ?? '1')}`);
-  parts.push(`CACHE ${integerLiteral(q.cache ?? '1', `sequence ${q.name} cache`)}`);
-  parts.push(q.cycle ? 'CYCLE' : 'NO CYCLE');
-  return parts.join(' ');
+/** Every option spelled out: an ALTER must not keep a bound of the old direction or type. */
+function sequenceOptions(q: Sequence): string {
+  const o = sequenceSettings(q);
+  if (!SEQUENCE_TYPES.has(o.data_type)) throw new Error(`sequence ${q.name}: data_type must be smallint, integer or bigint, got ${JSON.stringify(o.data_type)}`);
+  const n = (value: string, what: string): string => integerLiteral(value, `sequence ${q.name} ${what}`);
+  return [
+    `AS ${o.data_type}`,
+    `INCREMENT BY ${n(o.increment, 'increment')}`,
+    `MINVALUE ${n(o.min_value, 'min_value')}`,
+    `MAXVALUE ${n(o.max_value, 'max_value')}`,
+    `START WITH ${n(o.start, 'start')}`,
+    `CACHE ${n(o.cache, 'cache')}`,
+    o.cycle ? 'CYCLE' : 'NO CYCLE',
+  ].join(' ');
 }
 
 function ownedBy(q: Sequence): string {
@@ -58,7 +60,7 @@ function ownedBy(q: Sequence): string {
 
 export function createSequenceStatements(q: Sequence): string[] {
   const name = qualified(q);
-  const out = [`CREATE SEQUENCE ${quoteQualified(name)} ${sequenceOptions(q, false)}`];
+  const out = [`CREATE SEQUENCE ${quoteQualified(name)} ${sequenceOptions(q)}`];
   if (q.owned_by) out.push(`ALTER SEQUENCE ${quoteQualified(name)} ${ownedBy(q)}`);
   return [...out, ...commentStatements({ kind: 'sequence', sequence: name }, q.comment)];
 }
@@ -69,7 +71,7 @@ export function dropSequenceSql(q: Sequence): string {
 
 export function alterSequenceStatements(from: Sequence, to: Sequence): string[] {
   const name = quoteQualified(qualified(to));
-  const out = [`ALTER SEQUENCE ${name} ${sequenceOptions(to, true)}`];
+  const out = [`ALTER SEQUENCE ${name} ${sequenceOptions(to)}`];
   if (JSON.stringify(from.owned_by ?? null) !== JSON.stringify(to.owned_by ?? null)) out.push(`ALTER SEQUENCE ${name} ${ownedBy(to)}`);
   return out;
 }
