@@ -8,6 +8,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerValidate } from './commands/validate.js';
 import { registerHistory } from './commands/history.js';
 import { registerStatus } from './commands/status.js';
+import { registerShadow } from './commands/shadow.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerHistory(program);
+  registerShadow(program);
   program
     .command('version')
     .description('print the version')
