@@ -3,10 +3,9 @@
 // commands run in a shell with `lockplane` (the built CLI) and `python`
 // (/usr/bin/python3, with Debian's SQLAlchemy and psycopg2) on PATH.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, REPO_ROOT, type CliResult } from './cli.js';
+import { BIN, DATABASE_KEYS, REPO_ROOT, runProcess, type CliResult } from './cli.js';
 
 export const GUIDE_PATH = join(REPO_ROOT, 'docs', 'sqlalchemy.md');
 export const PYTHON = '/usr/bin/python3';
@@ -63,22 +62,12 @@ export function toolDir(projectDir: string): string {
   return bin;
 }
 
-const DATABASE_KEYS = ['DATABASE_URL', 'SHADOW_DATABASE_URL', 'SHADOW_SCHEMA', 'POSTGRES_URL', 'POSTGRES_SHADOW_URL', 'SQLITE_DB_PATH', 'SQLITE_SHADOW_DB_PATH', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN', 'LOCKPLANE_DEBUG'];
-
 /** Runs a program in the project with the tool directory first on PATH. */
 export function runIn(dir: string, program: string, args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', PATH: `${join(dir, '.bin')}:${process.env.PATH ?? ''}` };
-  for (const key of DATABASE_KEYS) delete env[key];
+  for (const key of [...DATABASE_KEYS, 'LOCKPLANE_DEBUG']) delete env[key];
   delete env.MAKEFLAGS;
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(program, args, { cwd: dir, env });
 }
 
 /** Runs one of the guide's shell commands; it must succeed. */
