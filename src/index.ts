@@ -28,5 +28,5 @@ export { closeIdleScratch } from './shadow/scratch.js';
 export { applyToTarget, type TargetApplyOptions } from './apply/target.js';
 export { listApplies, LEDGER_SCHEMA, type ApplyRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
-export { prepareShadow, reservedShadow, releaseShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
+export { prepareShadow, reservedShadow, releaseShadow, loadReservedShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
 export { handleOf, RESERVATION_FILE, type Reservation, type ShadowHandle } from './shadow/reservation.js';

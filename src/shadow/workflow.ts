@@ -5,10 +5,14 @@
 // server-shadow.ts, or the embedded PGlite served by a background process.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, LockplaneError } from '../errors.js';
+import { InputError, LockplaneError, redact } from '../errors.js';
+import { connect } from '../dialects/postgres/session.js';
+import type { Schema } from '../schema/types.js';
 import { checkPgliteServer, pgliteServerUrl, startPgliteServer, stopPgliteServer, type PgliteServer } from './pglite-server.js';
 import { readReservation, removeReservation, reservationPath, writeReservation, type Reservation } from './reservation.js';
 import { openServerShadow } from './server-shadow.js';
+import { checkShadowSchemaName, rehomeSchema, resetShadowSchema, shadowSchemaUrl } from './shadow-schema.js';
+import { loadSource } from './sources.js';
 
 export interface PrepareOptions {
   /** The directory holding `.lockplane/` (lockplane.toml's, else the current one). */
@@ -16,8 +20,12 @@ export interface PrepareOptions {
   environment: string;
   /** The environment's database: the shadow must never be it. */
   databaseUrl: string;
-  /** SHADOW_DATABASE_URL; the embedded shadow when absent. */
+  /** SHADOW_DATABASE_URL; the embedded shadow when absent (and no shadowSchema). */
   shadowUrl?: string;
+  /** SHADOW_SCHEMA: the shadow is this schema in shadowUrl's database, else in the environment's. */
+  shadowSchema?: string;
+  /** The schemas the environment manages (lockplane.toml `schemas`). */
+  managedSchemas?: string[];
   /** Replace an existing reservation. */
   force?: boolean;
 }
@@ -42,7 +50,9 @@ export async function prepareShadow(options: PrepareOptions): Promise<Reservatio
   const created_at = new Date().toISOString();
   const base = { environment: options.environment, created_at };
   let reservation: Reservation;
-  if (options.shadowUrl) {
+  if (options.shadowSchema) {
+    reservation = { ...(await prepareSchemaShadow(options, options.shadowSchema)), ...base };
+  } else if (options.shadowUrl) {
     const session = await openServerShadow(options.shadowUrl, [options.databaseUrl]);
     await session.close();
     reservation = { shadow_url: options.shadowUrl, ...base };
@@ -52,6 +62,36 @@ export async function prepareShadow(options: PrepareOptions): Promise<Reservatio
   }
   writeReservation(options.projectDir, reservation);
   return reservation;
+}
+
+async function prepareSchemaShadow(options: PrepareOptions, name: string): Promise<Pick<Reservation, 'shadow_url' | 'shadow_schema'>> {
+  const databaseUrl = options.shadowUrl ?? options.databaseUrl;
+  if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new InputError(`SHADOW_SCHEMA ${name}: a shadow schema needs a Postgres server database an ORM can reach, not ${redact(databaseUrl)}`);
+  }
+  const managed = options.managedSchemas ?? [];
+  checkShadowSchemaName(name, managed);
+  if (!options.shadowUrl && managed.length === 0) {
+    throw new InputError(
+      `SHADOW_SCHEMA ${name} lives in the environment's own database: list the schemas it manages in lockplane.toml ` +
+        '(schemas = ["public"]) so the shadow schema is never read as part of it',
+    );
+  }
+  const session = await connect(databaseUrl);
+  try {
+    await resetShadowSchema(session, name);
+  } finally {
+    await session.close();
+  }
+  return { shadow_url: shadowSchemaUrl(databaseUrl, name), shadow_schema: name };
+}
+
+/** The reserved shadow's schema as `shadow diff` compares it: a shadow schema is read as the managed one. */
+export async function loadReservedShadow(reservation: Reservation, targetSide: Schema, schemas?: string[]): Promise<Schema> {
+  const name = reservation.shadow_schema;
+  if (!name) return (await loadSource(reservation.shadow_url, schemas ? { schemas } : {})).schema;
+  const shadow = (await loadSource(reservation.shadow_url, { schemas: [name] })).schema;
+  return rehomeSchema(shadow, name, schemas?.length === 1 ? schemas[0]! : 'public', targetSide);
 }
 
 /** The reservation `shadow diff` works on; fails clearly when there is none or its server died. */

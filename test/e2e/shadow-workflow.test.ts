@@ -3,7 +3,7 @@
 // it dies), and the reset safety of a separate shadow database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runCli, tempProject, type CliResult } from './cli.js';
@@ -166,5 +166,57 @@ serverTest('separate shadow database: never the target, never an unmarked one wi
         cleanup();
       }
     });
+  });
+});
+
+serverTest('shadow schema (SHADOW_SCHEMA) in the environment\'s database: reset only when empty or marked, read back as public', async () => {
+  await withServerDatabase(async (targetUrl) => {
+    const toml = TOML.replace('default_environment = "local"\n', 'default_environment = "local"\nschemas = ["public"]\n');
+    const files = (schema: string, withSchemas = true) => ({
+      'package.json': '{}',
+      'lockplane.toml': withSchemas ? toml : TOML,
+      '.env.local': `DATABASE_URL="${targetUrl}"\nSHADOW_SCHEMA=${schema}\n`,
+    });
+    const refusals: [ReturnType<typeof files>, RegExp][] = [
+      [files('public'), /SHADOW_SCHEMA public is a schema the environment uses/],
+      [files('lockplane_shadow', false), /list the schemas it manages in lockplane\.toml/],
+      [files('theirs'), /shadow schema theirs .* not marked as Lockplane's/],
+    ];
+    await sql(targetUrl, 'CREATE SCHEMA theirs; CREATE TABLE theirs.keep (id int)');
+    for (const [projectFiles, message] of refusals) {
+      const refused = tempProject(projectFiles);
+      try {
+        const result = await runCli(['shadow', 'prepare'], { cwd: refused.dir });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, message);
+      } finally {
+        refused.cleanup();
+      }
+    }
+    assert.equal((await sql(targetUrl, 'SELECT count(*)::int AS n FROM theirs.keep')).rows[0].n, 0, 'an unmarked schema is untouched');
+
+    const { dir, cleanup } = tempProject(files('lockplane_shadow'));
+    try {
+      const handle = JSON.parse(ok(await runCli(['shadow', 'prepare'], { cwd: dir })).stdout) as { shadow_url: string; shadow_schema: string };
+      assert.equal(handle.shadow_schema, 'lockplane_shadow');
+      assert.match(handle.shadow_url, /options=-csearch_path%3Dlockplane_shadow$/);
+      // Unqualified DDL over the handed-out URL lands in the shadow schema.
+      await sql(handle.shadow_url, 'CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL)');
+      assert.equal((await sql(targetUrl, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'lockplane_shadow'")).rows[0].n, 1);
+      const diff = ok(await runCli(['shadow', 'diff'], { cwd: dir }));
+      const plan = JSON.parse(diff.stdout) as { steps: { description: string }[] };
+      assert.deepEqual(plan.steps.map((s) => s.description), ['Create table users']);
+      assert.match(diff.stdout, /nextval\('public\.users_id_seq'::regclass\)/);
+      assert.ok(!diff.stdout.includes('lockplane_shadow'), 'the plan speaks of public, not of the shadow schema');
+      writeFileSync(join(dir, 'plan.json'), diff.stdout);
+      ok(await runCli(['apply', 'plan.json', '--auto-approve'], { cwd: dir }));
+      const after = JSON.parse(ok(await runCli(['shadow', 'diff'], { cwd: dir })).stdout) as { steps: unknown[] };
+      assert.deepEqual(after.steps, [], 'the database matches the shadow schema');
+      const introspected = JSON.parse(ok(await runCli(['introspect'], { cwd: dir })).stdout) as { tables: { name: string; schema?: string }[] };
+      assert.deepEqual(introspected.tables.map((t) => `${t.schema ?? 'public'}.${t.name}`), ['public.users'], 'the shadow schema is not part of the database\'s schema');
+    } finally {
+      await runCli(['shadow', 'release'], { cwd: dir });
+      cleanup();
+    }
   });
 });

@@ -36,9 +36,6 @@ export function registerShadow(program: Command): void {
     .action(async (opts: PrepareOptions) => {
       const database = targetFor(undefined, opts.targetEnvironment);
       const settings = database.shadow;
-      if (settings.schema) {
-        throw new InputError(`SHADOW_SCHEMA (${settings.schema}): a shadow schema is not supported by \`shadow prepare\` yet; use SHADOW_DATABASE_URL or the embedded shadow`);
-      }
       if (settings.url && !/^postgres(ql)?:\/\//i.test(settings.url)) {
         throw new InputError(`${redact(settings.url)} (from ${settings.source ?? 'SHADOW_DATABASE_URL'}): the shadow workflow needs a postgres:// shadow an ORM can reach, or none for the embedded shadow`);
       }
@@ -48,11 +45,15 @@ export function registerShadow(program: Command): void {
         environment: database.environment?.name ?? NO_ENVIRONMENT,
         databaseUrl: database.url,
         ...(settings.url ? { shadowUrl: settings.url } : {}),
+        ...(settings.schema ? { shadowSchema: settings.schema } : {}),
+        ...(database.schemas ? { managedSchemas: database.schemas } : {}),
         force: opts.force === true,
       });
       const where = reservation.server
         ? `embedded PGlite served on 127.0.0.1:${reservation.server.port} (pid ${reservation.server.pid})`
-        : `${redact(reservation.shadow_url)} from ${settings.source ?? 'SHADOW_DATABASE_URL'}`;
+        : reservation.shadow_schema
+          ? `schema ${reservation.shadow_schema} in ${redact(settings.url ?? database.url)}`
+          : `${redact(reservation.shadow_url)} from ${settings.source ?? 'SHADOW_DATABASE_URL'}`;
       info(`✓ Shadow ready: ${where}; reserved in ${RESERVATION_FILE} until \`lockplane shadow release\``);
       out(json(handleOf(reservation)));
     });
@@ -64,17 +65,16 @@ export function registerShadow(program: Command): void {
     .option('--output <format>', 'json, sql or text', 'json')
     .action(async (opts: DiffOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
-      const { reservedShadow, buildPlan } = await lib();
+      const { reservedShadow, loadReservedShadow, buildPlan } = await lib();
       const reservation = await reservedShadow(projectDir());
       const environment = opts.targetEnvironment ?? (configContext().config ? reservation.environment : undefined);
       const database = targetFor(undefined, environment);
       if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
         warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
       }
-      const scope = database.schemas ? { schemas: database.schemas } : {};
-      const before = await loadSourceFor(database.url, scope);
-      const after = await loadSourceFor(reservation.shadow_url, scope);
-      const plan = buildPlan(before.schema, after.schema);
+      const before = await loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
+      const after = await loadReservedShadow(reservation, before.schema, database.schemas);
+      const plan = buildPlan(before.schema, after);
       info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);
       out(formatPlan(plan, format));
     });
