@@ -3,9 +3,9 @@
 // `lockplane shadow prepare`, so an ORM in another process can reach it.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { connect as connectTcp } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import pg from 'pg';
 import { LockplaneError } from '../errors.js';
 import { processAlive } from '../dialects/postgres/pglite-lock.js';
 import type { ServerReady } from './pglite-server-process.js';
@@ -24,6 +24,7 @@ export type ServerHealth = { ok: true } | { ok: false; reason: string };
 const SERVER_SCRIPT = fileURLToPath(new URL('./pglite-server-process.js', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
+const ANSWER_TIMEOUT_MS = 5_000;
 
 export function pgliteServerUrl(port: number): string {
   return `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
@@ -68,9 +69,9 @@ export async function startPgliteServer(stateDir: string): Promise<PgliteServer>
 
 /** Whether the recorded server is still ours and answering. */
 export async function checkPgliteServer(server: PgliteServer): Promise<ServerHealth> {
-  if (!isOurProcess(server.pid)) return { ok: false, reason: `process ${server.pid} is not running` };
-  if (!(await portAnswers(server.port))) {
-    return { ok: false, reason: `process ${server.pid} does not answer on 127.0.0.1:${server.port}` };
+  if (!isOurProcess(server.pid)) return { ok: false, reason: `died (process ${server.pid} is not running)` };
+  if (!(await answersQuery(server.port))) {
+    return { ok: false, reason: `(process ${server.pid}) does not answer a query on 127.0.0.1:${server.port} within ${ANSWER_TIMEOUT_MS / 1000} s` };
   }
   return { ok: true };
 }
@@ -96,10 +97,10 @@ function signal(pid: number, name: NodeJS.Signals): void {
 async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!processAlive(pid)) return true;
+    if (!isOurProcess(pid)) return true; // a zombie no longer runs our script either
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return !processAlive(pid);
+  return !isOurProcess(pid);
 }
 
 /** Alive, and — where /proc tells — still running our server script, so a reused pid is never signalled. */
@@ -114,17 +115,19 @@ function isOurProcess(pid: number): boolean {
   }
 }
 
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connectTcp({ host: '127.0.0.1', port, timeout: 3000 });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
+/** Whether the server answers a query, within a few seconds (a client holding a transaction open also delays it). */
+async function answersQuery(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: pgliteServerUrl(port), connectionTimeoutMillis: ANSWER_TIMEOUT_MS, query_timeout: ANSWER_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function logTail(logFile: string): string {

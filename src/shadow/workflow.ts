@@ -103,7 +103,7 @@ export async function reservedShadow(projectDir: string): Promise<Reservation> {
   const hung = reservation.server ? await hungReason(reservation.server) : undefined;
   if (hung) {
     throw new LockplaneError(
-      `the embedded shadow reserved for environment "${reservation.environment}" at ${reservation.created_at} is gone: ${hung}; ` +
+      `the embedded shadow reserved for environment "${reservation.environment}" at ${reservation.created_at} cannot be used: ${hung}; ` +
         'run `lockplane shadow release`, then `lockplane shadow prepare` again',
     );
   }
@@ -133,7 +133,7 @@ export async function releaseShadow(projectDir: string): Promise<ReleaseResult> 
 /** Why the reservation's background server cannot be used, or undefined when it can. */
 export async function hungReason(server: PgliteServer): Promise<string | undefined> {
   const health = await checkPgliteServer(server);
-  return health.ok ? undefined : `its background server died (${health.reason})`;
+  return health.ok ? undefined : `its background server ${health.reason}`;
 }
 
 function stateDir(projectDir: string): string {

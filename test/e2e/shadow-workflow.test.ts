@@ -112,14 +112,24 @@ test('a hung embedded shadow: every shadow command says its server died; release
 
     const diff = await runCli(['shadow', 'diff'], { cwd: dir });
     assert.equal(diff.code, 1);
-    assert.match(diff.stderr, /the embedded shadow reserved for environment "local" .* is gone: its background server died \(process \d+ is not running\); run `lockplane shadow release`/);
+    assert.match(diff.stderr, /the embedded shadow reserved for environment "local" .* cannot be used: its background server died \(process \d+ is not running\); run `lockplane shadow release`/);
     const prepare = await runCli(['shadow', 'prepare'], { cwd: dir });
     assert.equal(prepare.code, 1);
     assert.match(prepare.stderr, /already reserved .*its background server died/);
     const release = ok(await runCli(['shadow', 'release'], { cwd: dir }));
     assert.match(release.stderr, /was no longer running/);
     assert.ok(!existsSync(join(dir, '.lockplane', 'shadow.json')));
+
+    // Alive but not answering (stopped): said so; release falls back to SIGKILL.
     ok(await runCli(['shadow', 'prepare'], { cwd: dir }));
+    const stopped = reservation(dir).server;
+    assert.ok(stopped);
+    process.kill(stopped.pid, 'SIGSTOP');
+    const silent = await runCli(['shadow', 'diff'], { cwd: dir });
+    assert.equal(silent.code, 1);
+    assert.match(silent.stderr, /its background server \(process \d+\) does not answer a query on 127\.0\.0\.1:\d+ within 5 s/);
+    ok(await runCli(['shadow', 'release'], { cwd: dir }));
+    assert.ok(!running(stopped.pid), 'release stopped the silent server');
   } finally {
     await runCli(['shadow', 'release'], { cwd: dir });
     cleanup();
