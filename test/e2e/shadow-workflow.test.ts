@@ -34,10 +34,15 @@ function reservation(dir: string): Reservation {
   return JSON.parse(readFileSync(join(dir, '.lockplane', 'shadow.json'), 'utf8')) as Reservation;
 }
 
+/** Alive and not a zombie (an exited child of ours waits for its reaper). */
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
