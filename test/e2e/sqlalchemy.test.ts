@@ -181,6 +181,9 @@ serverTest('the SQLAlchemy guide with a separate shadow database; then the Makef
           }
           assertOnlyTheChange(readJson<PlanJson>(dir, 'migration.json'));
           assert.deepEqual(await introspect(dir, 'production'), await introspect(dir, 'local'), 'production matches the models');
+          const unallowed = await runIn(dir, 'lockplane', ['apply', 'rollback.json', '--target-environment', 'production', '--auto-approve']);
+          assert.equal(unallowed.code, 3, 'the rollback drops a column: LP202 must be allowed, as the guide says');
+          assert.match(unallowed.stderr, /LP202/);
           await shell(dir, guideCommand('lockplane apply rollback.json --target-environment production --auto-approve --allow-hazards LP202'));
           assert.deepEqual(await introspect(dir, 'production'), before, 'the rollback restores production');
         } finally {
