@@ -1,7 +1,8 @@
 // Acceptance: docs/sqlalchemy.md end to end, with real SQLAlchemy (Debian's
 // python3-sqlalchemy 1.4 + python3-psycopg2) and the local Postgres server.
 // Once with a separate shadow database, once with the embedded shadow
-// (PGlite served in the background, psycopg2 connecting to it).
+// (PGlite served in the background, psycopg2 connecting to it), and once with
+// a shadow schema inside the database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -207,6 +208,30 @@ serverTest('the SQLAlchemy guide with the embedded shadow: psycopg2 creates the 
       const shadow = readJson<{ shadow_url: string; environment: string }>(dir, 'shadow.json');
       assert.match(shadow.shadow_url, /^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/);
       assert.equal(shadow.environment, 'local');
+      assertFirstSchema(await introspect(dir, 'local'));
+      await assertMatchesModels(dir);
+
+      writeFileSync(join(dir, 'models.py'), changedModels());
+      assertOnlyTheChange(await developmentLoop(dir));
+      await assertMatchesModels(dir);
+    } finally {
+      await runIn(dir, 'lockplane', ['shadow', 'release']);
+      cleanup();
+    }
+  });
+}, { timeout: 600_000 });
+
+serverTest('the SQLAlchemy guide with a shadow schema in the database itself: create_all lands there through search_path', async (t) => {
+  if (!needsPython(t)) return;
+  await withServerDatabase(async (localUrl) => {
+    const { dir, cleanup } = guideProject();
+    try {
+      initEnvironment(dir, 'local', localUrl);
+      appendFileSync(join(dir, '.env.local'), `${guideCommand('SHADOW_SCHEMA=lockplane_shadow')}\n`);
+
+      const first = await developmentLoop(dir);
+      assert.equal(readJson<{ shadow_schema?: string }>(dir, 'shadow.json').shadow_schema, 'lockplane_shadow');
+      assert.ok(!JSON.stringify(first).includes('lockplane_shadow'), 'the plan speaks of public only');
       assertFirstSchema(await introspect(dir, 'local'));
       await assertMatchesModels(dir);
 
