@@ -196,51 +196,49 @@ serverTest('the SQLAlchemy guide with a separate shadow database; then the Makef
   });
 }, { timeout: 600_000 });
 
-serverTest('the SQLAlchemy guide with the embedded shadow: psycopg2 creates the models in the served PGlite', async (t) => {
-  if (!needsPython(t)) return;
+/** A local project set up by `configure`, with its shadow released and removed at the end. */
+async function withLocalProject(configure: (dir: string) => void, fn: (dir: string) => Promise<void>): Promise<void> {
   await withServerDatabase(async (localUrl) => {
     const { dir, cleanup } = guideProject();
     try {
       initEnvironment(dir, 'local', localUrl);
-
-      const make = await runIn(dir, 'make', ['migrate']);
-      assert.equal(make.code, 0, `${make.stdout}\n${make.stderr}`);
-      const shadow = readJson<{ shadow_url: string; environment: string }>(dir, 'shadow.json');
-      assert.match(shadow.shadow_url, /^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/);
-      assert.equal(shadow.environment, 'local');
-      assertFirstSchema(await introspect(dir, 'local'));
-      await assertMatchesModels(dir);
-
-      writeFileSync(join(dir, 'models.py'), changedModels());
-      assertOnlyTheChange(await developmentLoop(dir));
-      await assertMatchesModels(dir);
+      configure(dir);
+      await fn(dir);
     } finally {
       await runIn(dir, 'lockplane', ['shadow', 'release']);
       cleanup();
     }
   });
+}
+
+/** The first round has run: the models are in the database; change them, run the loop again. */
+async function assertFirstRoundThenChange(dir: string): Promise<void> {
+  assertFirstSchema(await introspect(dir, 'local'));
+  await assertMatchesModels(dir);
+  writeFileSync(join(dir, 'models.py'), changedModels());
+  assertOnlyTheChange(await developmentLoop(dir));
+  await assertMatchesModels(dir);
+}
+
+serverTest('the SQLAlchemy guide with the embedded shadow: psycopg2 creates the models in the served PGlite', async (t) => {
+  if (!needsPython(t)) return;
+  await withLocalProject(() => undefined, async (dir) => {
+    const make = await runIn(dir, 'make', ['migrate']);
+    assert.equal(make.code, 0, `${make.stdout}\n${make.stderr}`);
+    const shadow = readJson<{ shadow_url: string; environment: string }>(dir, 'shadow.json');
+    assert.match(shadow.shadow_url, /^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/);
+    assert.equal(shadow.environment, 'local');
+    await assertFirstRoundThenChange(dir);
+  });
 }, { timeout: 600_000 });
 
 serverTest('the SQLAlchemy guide with a shadow schema in the database itself: create_all lands there through search_path', async (t) => {
   if (!needsPython(t)) return;
-  await withServerDatabase(async (localUrl) => {
-    const { dir, cleanup } = guideProject();
-    try {
-      initEnvironment(dir, 'local', localUrl);
-      appendFileSync(join(dir, '.env.local'), `${guideCommand('SHADOW_SCHEMA=lockplane_shadow')}\n`);
-
-      const first = await developmentLoop(dir);
-      assert.equal(readJson<{ shadow_schema?: string }>(dir, 'shadow.json').shadow_schema, 'lockplane_shadow');
-      assert.ok(!JSON.stringify(first).includes('lockplane_shadow'), 'the plan speaks of public only');
-      assertFirstSchema(await introspect(dir, 'local'));
-      await assertMatchesModels(dir);
-
-      writeFileSync(join(dir, 'models.py'), changedModels());
-      assertOnlyTheChange(await developmentLoop(dir));
-      await assertMatchesModels(dir);
-    } finally {
-      await runIn(dir, 'lockplane', ['shadow', 'release']);
-      cleanup();
-    }
+  const configure = (dir: string) => appendFileSync(join(dir, '.env.local'), `${guideCommand('SHADOW_SCHEMA=lockplane_shadow')}\n`);
+  await withLocalProject(configure, async (dir) => {
+    const first = await developmentLoop(dir);
+    assert.equal(readJson<{ shadow_schema?: string }>(dir, 'shadow.json').shadow_schema, 'lockplane_shadow');
+    assert.ok(!JSON.stringify(first).includes('lockplane_shadow'), 'the plan speaks of public only');
+    await assertFirstRoundThenChange(dir);
   });
 }, { timeout: 600_000 });
