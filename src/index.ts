@@ -29,3 +29,5 @@ export { applyToTarget, type TargetApplyOptions } from './apply/target.js';
 export { listApplies, LEDGER_SCHEMA, type ApplyRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
 export { runInit, addShadowToComposeFile, type InitFlags, type InitOutcome, type InitRequest, type ComposeResult } from './init/index.js';
+export { prepareShadow, reservedShadow, releaseShadow, loadReservedShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
+export { handleOf, RESERVATION_FILE, type Reservation, type ShadowHandle } from './shadow/reservation.js';

@@ -9,6 +9,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerHistory } from './commands/history.js';
 import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
+import { registerShadow } from './commands/shadow.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerHistory(program);
   registerInit(program);
+  registerShadow(program);
   program
     .command('version')
     .description('print the version')

@@ -21,18 +21,24 @@ export interface CliOptions {
   input?: string;
 }
 
+/** Variables of the test runner's environment that would change which databases a command uses. */
+export const DATABASE_KEYS = ['DATABASE_URL', 'SHADOW_DATABASE_URL', 'SHADOW_SCHEMA', 'POSTGRES_URL', 'POSTGRES_SHADOW_URL', 'SQLITE_DB_PATH', 'SQLITE_SHADOW_DB_PATH', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN'];
+
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const key of ['DATABASE_URL', 'SHADOW_DATABASE_URL', 'SHADOW_SCHEMA', 'POSTGRES_URL', 'POSTGRES_SHADOW_URL', 'SQLITE_DB_PATH', 'SQLITE_SHADOW_DB_PATH', 'LIBSQL_URL', 'LIBSQL_AUTH_TOKEN']) {
-    delete env[key];
-  }
+  for (const key of DATABASE_KEYS) delete env[key];
   delete env.LOCKPLANE_DEBUG;
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
+  return runProcess(process.execPath, [BIN, ...args], { cwd: options.cwd, env, input: options.input });
+}
+
+/** Runs a program to its end, collecting stdout, stderr and the exit code. */
+export function runProcess(program: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -15,7 +15,7 @@ export function lockPgliteDirectory(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
         throw new LockplaneError(`the embedded database ${dir} is in use by another lockplane process (pid ${owner}); wait for it to finish`);
       }
       rmSync(file, { force: true });
@@ -24,7 +24,8 @@ export function lockPgliteDirectory(dir: string): () => void {
   throw new LockplaneError(`cannot lock the embedded database ${dir}`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

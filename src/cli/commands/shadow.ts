@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { InputError, redact } from '../../errors.js';
+import { choice, configContext, lib, loadSourceFor, targetFor } from '../common.js';
+import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
+import { info, json, out, warn } from '../output.js';
+
+/** The environment name a reservation records when there is no lockplane.toml. */
+const NO_ENVIRONMENT = 'default';
+
+interface PrepareOptions {
+  targetEnvironment?: string;
+  force?: boolean;
+}
+
+interface DiffOptions {
+  targetEnvironment?: string;
+  output: string;
+}
+
+/** Where `.lockplane/shadow.json` lives: beside lockplane.toml, else the current directory. */
+function projectDir(): string {
+  const ctx = configContext();
+  return ctx.config?.dir ?? ctx.cwd;
+}
+
+export function registerShadow(program: Command): void {
+  const shadow = program
+    .command('shadow')
+    .description('a clean shadow database for ORMs: prepare it, let the ORM create its tables there, diff, release');
+
+  shadow
+    .command('prepare')
+    .description('reset the environment\'s shadow, reserve it (.lockplane/shadow.json) and print its URL as JSON')
+    .option('--target-environment <name>', 'lockplane.toml environment whose shadow to prepare (default: default_environment)')
+    .option('--force', 'replace an existing reservation (stopping its embedded server)')
+    .action(async (opts: PrepareOptions) => {
+      const database = targetFor(undefined, opts.targetEnvironment);
+      const settings = database.shadow;
+      if (settings.url && !/^postgres(ql)?:\/\//i.test(settings.url)) {
+        throw new InputError(`${redact(settings.url)} (from ${settings.source ?? 'SHADOW_DATABASE_URL'}): the shadow workflow needs a postgres:// shadow an ORM can reach, or none for the embedded shadow`);
+      }
+      const { prepareShadow, handleOf, RESERVATION_FILE } = await lib();
+      const reservation = await prepareShadow({
+        projectDir: projectDir(),
+        environment: database.environment?.name ?? NO_ENVIRONMENT,
+        databaseUrl: database.url,
+        ...(settings.url ? { shadowUrl: settings.url } : {}),
+        ...(settings.schema ? { shadowSchema: settings.schema } : {}),
+        ...(database.schemas ? { managedSchemas: database.schemas } : {}),
+        force: opts.force === true,
+      });
+      const where = reservation.server
+        ? `embedded PGlite served on 127.0.0.1:${reservation.server.port} (pid ${reservation.server.pid})`
+        : reservation.shadow_schema
+          ? `schema ${reservation.shadow_schema} in ${redact(settings.url ?? database.url)}`
+          : `${redact(reservation.shadow_url)} from ${settings.source ?? 'SHADOW_DATABASE_URL'}`;
+      info(`✓ Shadow ready: ${where}; reserved in ${RESERVATION_FILE} until \`lockplane shadow release\``);
+      out(json(handleOf(reservation)));
+    });
+
+  shadow
+    .command('diff')
+    .description('print the plan from the environment\'s database (before) to the reserved shadow (after)')
+    .option('--target-environment <name>', 'lockplane.toml environment whose database is the before side (default: the reservation\'s)')
+    .option('--output <format>', 'json, sql or text', 'json')
+    .action(async (opts: DiffOptions) => {
+      const format = choice('--output', opts.output, PLAN_FORMATS);
+      const { reservedShadow, loadReservedShadow, buildPlan } = await lib();
+      const reservation = await reservedShadow(projectDir());
+      const environment = opts.targetEnvironment ?? (configContext().config ? reservation.environment : undefined);
+      const database = targetFor(undefined, environment);
+      if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
+        warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
+      }
+      const before = await loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
+      const after = await loadReservedShadow(reservation, before.schema, database.schemas);
+      const plan = buildPlan(before.schema, after);
+      info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);
+      out(formatPlan(plan, format));
+    });
+
+  shadow
+    .command('release')
+    .description('remove the reservation and stop the embedded shadow server, if any')
+    .action(async () => {
+      const { releaseShadow, RESERVATION_FILE } = await lib();
+      const released = await releaseShadow(projectDir());
+      if (!released.reservation) {
+        info(`No shadow reservation (${RESERVATION_FILE}): nothing to release`);
+        return;
+      }
+      if (released.serverWasRunning === false) {
+        warn(`The embedded shadow server (pid ${released.reservation.server?.pid}) was no longer running`);
+      }
+      info(`✓ Released the shadow of environment "${released.reservation.environment}"`);
+    });
+}
