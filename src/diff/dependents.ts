@@ -75,9 +75,9 @@ function dependents(a: Schema, b: Schema): Dependent[] {
     const to = bFns.get(routineKey(f));
     if (to) out.push({ kind: 'function', id: functionId(nameOf(f), f.signature), from: f, to });
   }
-  const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
-  for (const t of a.tables) {
-    const to: Table | undefined = bTables.get(tableKey(t));
+  const bTables = new Map<string, Pick<Table, 'schema' | 'name' | 'triggers' | 'policies'>>([...b.tables, ...(b.views ?? [])].map((t) => [tableKey(t), t]));
+  for (const t of [...a.tables, ...(a.views ?? [])] as Pick<Table, 'schema' | 'name' | 'triggers' | 'policies'>[]) {
+    const to = bTables.get(tableKey(t));
     if (!to) continue;
     const q = nameOf({ schema: tableSchema(t), name: t.name });
     for (const trg of t.triggers ?? []) {
@@ -112,7 +112,8 @@ function supersededBy(c: Change, d: Dependent): boolean {
     case 'view':
       return (c.kind === 'replace_view' && relationId(nameOf(c.to)) === d.id) ||
         (c.kind === 'set_comment' && c.target.kind === 'view' && relationId(c.target.view) === d.id) ||
-        ((c.kind === 'create_index' || c.kind === 'drop_index') && relationId(c.table) === d.id) ||
+        ((c.kind === 'create_index' || c.kind === 'drop_index' || c.kind === 'create_trigger' || c.kind === 'drop_trigger') && relationId(c.table) === d.id) ||
+        (c.kind === 'set_comment' && c.target.kind === 'trigger' && relationId(c.target.table) === d.id) ||
         (c.kind === 'set_comment' && c.target.kind === 'index' && relationId(c.target.table) === d.id);
     case 'function':
       return (c.kind === 'replace_function' && functionId(nameOf(c.to), c.to.signature) === d.id) ||
@@ -154,6 +155,14 @@ export function rebuildDependents(a: Schema, b: Schema, changes: Change[]): Chan
       if (!refsOf(d).some((r) => refIds(r).some((id) => broken.has(id)))) continue;
       pending.splice(i--, 1);
       out = [...out.filter((c) => !supersededBy(c, d)), ...rebuild(d)];
+      // A rebuilt view brings its triggers back itself.
+      if (d.kind === 'view') {
+        for (let j = pending.length - 1; j >= 0; j--) {
+          const p = pending[j]!;
+          if (p.kind === 'trigger' && relationId(p.table) === d.id) pending.splice(j, 1);
+        }
+        i = -1;
+      }
       broken.add(d.id);
       grew = true;
     }

@@ -63,20 +63,28 @@ export function diffSequences(a: Schema, b: Schema): Change[] {
 
 // ---- Views ------------------------------------------------------------------
 
-/** The view alone (its indexes are separate changes). */
+/** The view alone (its indexes and triggers are separate changes). */
 export function bareView(v: View): View {
-  const { indexes: _i, ...rest } = v;
+  const { indexes: _i, triggers: _t, ...rest } = v;
   return rest;
 }
 
 export function createViewChanges(v: View): Change[] {
   const q = nameOf(v);
-  return [{ kind: 'create_view', view: bareView(v) }, ...(v.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index }))];
+  return [
+    { kind: 'create_view', view: bareView(v) },
+    ...(v.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index })),
+    ...(v.triggers ?? []).map((trigger): Change => ({ kind: 'create_trigger', table: q, trigger })),
+  ];
 }
 
 export function dropViewChanges(v: View): Change[] {
   const q = nameOf(v);
-  return [...(v.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })), { kind: 'drop_view', view: bareView(v) }];
+  return [
+    ...(v.triggers ?? []).map((trigger): Change => ({ kind: 'drop_trigger', table: q, trigger })),
+    ...(v.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })),
+    { kind: 'drop_view', view: bareView(v) },
+  ];
 }
 
 function sameOutput(x: View, y: View): boolean {
@@ -94,10 +102,10 @@ function viewChanges(x: View, y: View): Change[] {
           ? commentChange({ kind: 'index', table: q, name: j.name }, i.comment, j.comment)
           : [{ kind: 'drop_index', table: q, index: i }, { kind: 'create_index', table: q, index: j }],
     });
-    return [...out, ...viewComment(x, y)];
+    return [...out, ...triggerChanges(q, x.triggers, y.triggers), ...viewComment(x, y)];
   }
   if (!x.materialized && !y.materialized && sameOutput(x, y)) {
-    return [{ kind: 'replace_view', from: bareView(x), to: bareView(y) }, ...viewComment(x, y)];
+    return [{ kind: 'replace_view', from: bareView(x), to: bareView(y) }, ...triggerChanges(q, x.triggers, y.triggers), ...viewComment(x, y)];
   }
   return [...dropViewChanges(x), ...createViewChanges(y)];
 }
@@ -189,14 +197,19 @@ export function diffTableExtras(a: Table, b: Table): Change[] {
         return [{ kind: 'drop_policy', table: q, policy: x }, { kind: 'create_policy', table: q, policy: y }];
       },
     }),
-    ...matchBy(a.triggers, b.triggers, (t: Trigger) => t.name, {
-      gone: (trigger) => [{ kind: 'drop_trigger', table: q, trigger }],
-      fresh: (trigger) => [{ kind: 'create_trigger', table: q, trigger }],
-      both: (x, y) =>
-        sameDefinition(x, y)
-          ? commentChange({ kind: 'trigger', table: q, name: y.name }, x.comment, y.comment)
-          : [{ kind: 'drop_trigger', table: q, trigger: x }, { kind: 'create_trigger', table: q, trigger: y }],
-    }),
+    ...triggerChanges(q, a.triggers, b.triggers),
   );
   return out;
+}
+
+/** Triggers of a table or view that exists on both sides, by name; a changed one is dropped and created. */
+function triggerChanges(q: QualifiedName, a: Trigger[] | undefined, b: Trigger[] | undefined): Change[] {
+  return matchBy(a, b, (t: Trigger) => t.name, {
+    gone: (trigger) => [{ kind: 'drop_trigger', table: q, trigger }],
+    fresh: (trigger) => [{ kind: 'create_trigger', table: q, trigger }],
+    both: (x, y) =>
+      sameDefinition(x, y)
+        ? commentChange({ kind: 'trigger', table: q, name: y.name }, x.comment, y.comment)
+        : [{ kind: 'drop_trigger', table: q, trigger: x }, { kind: 'create_trigger', table: q, trigger: y }],
+  });
 }

@@ -154,6 +154,8 @@ function canonicalView(v: View): View {
   if (v.columns?.length) out.columns = v.columns.map((c) => ({ name: c.name, type: c.type }));
   const indexes = (v.indexes ?? []).map(canonicalIndex).sort(byName);
   if (indexes.length) out.indexes = indexes;
+  const triggers = (v.triggers ?? []).map(canonicalTrigger).sort(byName);
+  if (triggers.length) out.triggers = triggers;
   withComment(out, v.comment);
   return withRefs(out, v.depends_on);
 }

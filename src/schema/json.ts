@@ -140,8 +140,9 @@ function orderSchema(schema: Schema): Schema {
   out.tables = schema.tables.map(orderTable);
   if (out.views) {
     out.views = out.views.map((v) => {
-      const o = pick(v, ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'comment', 'depends_on']);
+      const o = pick(v, ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'triggers', 'comment', 'depends_on']);
       if (o.indexes) o.indexes = o.indexes.map(orderIndex);
+      if (o.triggers) o.triggers = o.triggers.map((t) => pick(t, ['name', 'definition', 'enabled', 'comment', 'depends_on']));
       return o;
     });
   }

@@ -71,6 +71,8 @@ export interface View {
   columns?: { name: string; type: string }[];
   /** Indexes of a materialized view. */
   indexes?: Index[];
+  /** INSTEAD OF (and other) triggers on the view. */
+  triggers?: Trigger[];
   comment?: string;
   depends_on?: ObjectRef[];
 }

@@ -65,7 +65,7 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));
   const extensions = await readExtensions(session, namespaces);
   const sequences = await readSequences(session, namespaces);
-  const views = await readViews(session, namespaces, depends);
+  const views = await readViews(session, namespaces, depends, triggers);
   const functions = await readRoutines(session, namespaces, depends);
   return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions });
 }

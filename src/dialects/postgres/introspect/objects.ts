@@ -118,7 +118,12 @@ interface ViewRow {
   column_types: string[];
 }
 
-export async function readViews(session: PgSession, namespaces: string[], depends: DependsMap): Promise<View[]> {
+export async function readViews(
+  session: PgSession,
+  namespaces: string[],
+  depends: DependsMap,
+  triggers: ReadonlyMap<string, Trigger[]>,
+): Promise<View[]> {
   const rows = await session.query<ViewRow>(VIEWS_SQL, [namespaces]);
   const indexes = rows.some((r) => r.materialized) ? await readIndexes(session, namespaces, relationsCte("'m'")) : new Map();
   return rows.map((r) => {
@@ -128,6 +133,8 @@ export async function readViews(session: PgSession, namespaces: string[], depend
     v.columns = r.column_names.map((name, i) => ({ name, type: r.column_types[i]! }));
     const idx = indexes.get(r.oid);
     if (idx?.length) v.indexes = idx;
+    const trg = triggers.get(r.oid);
+    if (trg?.length) v.triggers = trg;
     withComment(v, r.comment);
     const refs = depends.get(ownerKey('view', r.oid));
     if (refs) v.depends_on = refs;

@@ -71,7 +71,9 @@ export function dropSequenceSql(q: Sequence): string {
 
 export function alterSequenceStatements(from: Sequence, to: Sequence): string[] {
   const name = quoteQualified(qualified(to));
-  const out = [`ALTER SEQUENCE ${name} ${sequenceOptions(to)}`];
+  // Reversing direction puts the current value outside the new bounds: start over.
+  const reversed = (from.increment ?? '1').startsWith('-') !== (to.increment ?? '1').startsWith('-');
+  const out = [`ALTER SEQUENCE ${name} ${sequenceOptions(to)}${reversed ? ' RESTART' : ''}`];
   if (JSON.stringify(from.owned_by ?? null) !== JSON.stringify(to.owned_by ?? null)) out.push(`ALTER SEQUENCE ${name} ${ownedBy(to)}`);
   return out;
 }
