@@ -9,7 +9,7 @@ export { schemaHash } from './schema/hash.js';
 export { loadSchemaJson, saveSchemaJson, loadPlanJson } from './schema/json.js';
 export { quoteIdent, quoteLiteral, quoteQualified } from './dialects/postgres/quote.js';
 export { connect, type PgSession } from './dialects/postgres/session.js';
-export { introspect } from './dialects/postgres/introspect.js';
+export { introspect, unmodelledWarning, type UnmodelledObject } from './dialects/postgres/introspect.js';
 export { renderSchemaDdl } from './plan/ddl.js';
 export { diffSchemas } from './diff/index.js';
 export { buildPlan, rollbackPlan } from './plan/index.js';

@@ -12,7 +12,7 @@ import {
   type ShadowSettings,
 } from '../config/index.js';
 import type { LoadedSource, LoadSourceOptions, NormalizeOptions } from '../index.js';
-import { info } from './output.js';
+import { info, warn } from './output.js';
 
 /** The library, loaded when a command runs: `--help` and `--version` stay fast. */
 let loaded = false;
@@ -55,7 +55,7 @@ export async function loadSourceFor(
   protect: readonly string[] = [],
 ): Promise<LoadedSource> {
   const schemas = options.schemas ?? configContext().config?.schemas;
-  return (await lib()).loadSource(spec, { ...normalizeOptions([...protect, spec]), ...(schemas ? { schemas } : {}) });
+  return (await lib()).loadSource(spec, { ...normalizeOptions([...protect, spec]), ...(schemas ? { schemas } : {}), onWarning: warn });
 }
 
 /**

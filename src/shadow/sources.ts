@@ -3,7 +3,7 @@
 // through loadSource, so all of them accept the same three forms.
 import { existsSync } from 'node:fs';
 import { BlockedError, InputError } from '../errors.js';
-import { introspect } from '../dialects/postgres/introspect.js';
+import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
 import { loadSchemaJson } from '../schema/json.js';
 import type { Schema } from '../schema/types.js';
@@ -27,13 +27,19 @@ export function isDatabaseUrl(spec: string): boolean {
 export interface LoadSourceOptions extends NormalizeOptions {
   /** Only these namespaces (default: every user schema): introspected so for databases, filtered so for files. */
   schemas?: string[];
+  /** Told (once per database source) what Lockplane does not model there. */
+  onWarning?: (message: string) => void;
 }
 
 export async function loadSource(spec: string, options: LoadSourceOptions = {}): Promise<LoadedSource> {
   if (isDatabaseUrl(spec)) {
     const session = await connect(spec);
     try {
-      const schema = await introspect(session, options.schemas ? { schemas: options.schemas } : {});
+      const warn = options.onWarning;
+      const schema = await introspect(session, {
+        ...(options.schemas ? { schemas: options.schemas } : {}),
+        ...(warn ? { onUnmodelled: (objects: UnmodelledObject[]) => { const w = unmodelledWarning(objects); if (w) warn(`${session.description}: ${w}`); } } : {}),
+      });
       return { kind: 'database', label: session.description, schema };
     } finally {
       await session.close();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { choice, databaseFor, lib } from '../common.js';
-import { out } from '../output.js';
+import { out, warn } from '../output.js';
 
 interface IntrospectOptions {
   db?: string;
@@ -23,10 +23,16 @@ export function registerIntrospect(program: Command): void {
         environment: opts.sourceEnvironment,
         environmentFlag: '--source-environment',
       });
-      const { connect, introspect, renderSchemaDdl, saveSchemaJson } = await lib();
+      const { connect, introspect, renderSchemaDdl, saveSchemaJson, unmodelledWarning } = await lib();
       const session = await connect(target.url);
       try {
-        const schema = await introspect(session, target.schemas ? { schemas: target.schemas } : {});
+        const schema = await introspect(session, {
+          ...(target.schemas ? { schemas: target.schemas } : {}),
+          onUnmodelled: (objects) => {
+            const message = unmodelledWarning(objects);
+            if (message) warn(message);
+          },
+        });
         out(format === 'json' ? saveSchemaJson(schema) : renderSql(renderSchemaDdl(schema)));
       } finally {
         await session.close();

@@ -9,11 +9,15 @@ import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
+import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
+export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
 export interface IntrospectOptions {
   /** Only these namespaces; default: all user namespaces. */
   schemas?: string[];
+  /** Told about objects Lockplane does not model (they are left out of the schema). */
+  onUnmodelled?: (objects: UnmodelledObject[]) => void;
 }
 
 export async function introspect(session: PgSession, options: IntrospectOptions = {}): Promise<Schema> {
@@ -67,5 +71,6 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const sequences = await readSequences(session, namespaces);
   const views = await readViews(session, namespaces, depends, triggers);
   const functions = await readRoutines(session, namespaces, depends);
+  if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
   return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions });
 }

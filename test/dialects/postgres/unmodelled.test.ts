@@ -1,0 +1,39 @@
+// Loud gaps: objects Lockplane does not model are reported, never silently dropped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { introspect, type UnmodelledObject } from '../../../src/dialects/postgres/introspect.js';
+import { connect, type PgSession } from '../../../src/dialects/postgres/session.js';
+import { buildPlan } from '../../../src/plan/index.js';
+import { serverTest, withServerSession } from '../../helpers/databases.js';
+
+const SQL = `CREATE DOMAIN public.positive AS integer CHECK (VALUE > 0);
+CREATE TYPE public.pair AS (a integer, b integer);
+CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer);
+CREATE TABLE public.t (x public.positive, y integer)`;
+
+async function check(session: PgSession): Promise<void> {
+  await session.exec(SQL);
+  let reported: UnmodelledObject[] = [];
+  const schema = await introspect(session, { onUnmodelled: (objects) => void (reported = objects) });
+  assert.deepEqual(reported, [
+    { kind: 'aggregate', name: 'public.my_sum(integer)' },
+    { kind: 'composite type', name: 'public.pair' },
+    { kind: 'domain', name: 'public.positive' },
+  ]);
+  // The table that uses the domain is modelled, and planning against itself drops nothing.
+  assert.deepEqual(schema.tables.map((t) => t.name), ['t']);
+  assert.deepEqual(buildPlan(schema, schema).steps, []);
+}
+
+test('PGlite: unmodelled objects are reported by kind and name', async () => {
+  const session = await connect('pglite://memory');
+  try {
+    await check(session);
+  } finally {
+    await session.close();
+  }
+});
+
+serverTest('server: unmodelled objects are reported by kind and name', async () => {
+  await withServerSession(check);
+});
