@@ -3,7 +3,7 @@
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
 import { routineKey } from '../schema/canonical.js';
-import type { EnumType, Extension, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
+import type { CompositeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { commentHolder } from './comment-target.js';
@@ -18,6 +18,8 @@ export class Model {
   readonly sequences: Map<string, Sequence>;
   readonly views: Map<string, View>;
   readonly functions: Map<string, Routine>;
+  readonly domains: Map<string, Domain>;
+  readonly composites: Map<string, CompositeType>;
   constructor(schema: Schema) {
     const c = structuredClone(canonicalize(schema));
     this.schemas = new Map((c.schemas ?? []).map((s) => [s.name, s]));
@@ -27,6 +29,8 @@ export class Model {
     this.sequences = new Map((c.sequences ?? []).map((q) => [tableKey(q), q]));
     this.views = new Map((c.views ?? []).map((v) => [tableKey(v), v]));
     this.functions = new Map((c.functions ?? []).map((f) => [routineKey(f), f]));
+    this.domains = new Map((c.domains ?? []).map((d) => [tableKey(d), d]));
+    this.composites = new Map((c.composite_types ?? []).map((t) => [tableKey(t), t]));
   }
   /** A table, or a materialized view (which has indexes too). */
   table(q: QualifiedName): Table {
@@ -43,6 +47,8 @@ export class Model {
       sequences: [...this.sequences.values()],
       views: [...this.views.values()],
       functions: [...this.functions.values()],
+      domains: [...this.domains.values()],
+      composite_types: [...this.composites.values()],
     });
   }
 }
@@ -163,6 +169,11 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     const t = m.table(c.table);
     t.policies = [...without(t.policies, c.from.name), structuredClone(c.to)];
   },
+  create_domain: (m, c) => void m.domains.set(tableKey(c.domain), structuredClone(c.domain)),
+  drop_domain: (m, c) => void m.domains.delete(tableKey(c.domain)),
+  alter_domain: (m, c) => void m.domains.set(tableKey(c.to), structuredClone(c.to)),
+  create_composite_type: (m, c) => void m.composites.set(tableKey(c.type), structuredClone(c.type)),
+  drop_composite_type: (m, c) => void m.composites.delete(tableKey(c.type)),
   set_row_security: (m, c) => {
     const t = m.table(c.table);
     t.row_security = c.to.enabled;

@@ -8,6 +8,8 @@ import type {
   EnumType,
   ForeignKey,
   Index,
+  CompositeType,
+  Domain,
   Extension,
   Policy,
   PrimaryKey,
@@ -95,6 +97,12 @@ export type Change =
   | { kind: 'drop_policy'; table: QualifiedName; policy: Policy }
   /** ALTER POLICY: roles, USING or WITH CHECK changed, no clause removed. */
   | { kind: 'alter_policy'; table: QualifiedName; from: Policy; to: Policy }
-  | { kind: 'set_row_security'; table: QualifiedName; from: RowSecurity; to: RowSecurity };
+  | { kind: 'set_row_security'; table: QualifiedName; from: RowSecurity; to: RowSecurity }
+  | { kind: 'create_domain'; domain: Domain }
+  | { kind: 'drop_domain'; domain: Domain }
+  /** Default, NOT NULL or checks changed (same base type and collation). */
+  | { kind: 'alter_domain'; from: Domain; to: Domain }
+  | { kind: 'create_composite_type'; type: CompositeType }
+  | { kind: 'drop_composite_type'; type: CompositeType };
 
 export type ChangeKind = Change['kind'];

@@ -2,7 +2,7 @@
 // between two versions of objects that exist on both sides.
 import { primaryKeyOf } from '../schema/canonical.js';
 import { routineKey } from '../schema/canonical.js';
-import type { CommentTarget, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
+import type { CommentTarget, CompositeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { Change } from './changes.js';
 
@@ -14,6 +14,8 @@ interface CommentModel {
   views: Map<string, View>;
   functions: Map<string, Routine>;
   extensions: Map<string, Extension>;
+  domains: Map<string, Domain>;
+  composites: Map<string, CompositeType>;
 }
 
 type Holder = { comment?: string };
@@ -26,7 +28,10 @@ function found<T>(value: T | undefined, what: string): T {
 /** The IR object that carries the target's comment; throws when it is missing. */
 export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
   if (target.kind === 'schema') return found(m.schemas.get(target.schema), `schema ${target.schema}`);
-  if (target.kind === 'type') return found(m.types.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+  if (target.kind === 'type') {
+    return found<Holder>(m.types.get(qualifiedKey(target.type)) ?? m.composites.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+  }
+  if (target.kind === 'domain') return found(m.domains.get(qualifiedKey(target.domain)), `domain ${qualifiedKey(target.domain)}`);
   if (target.kind === 'sequence') return found(m.sequences.get(qualifiedKey(target.sequence)), `sequence ${qualifiedKey(target.sequence)}`);
   if (target.kind === 'view') return found(m.views.get(qualifiedKey(target.view)), `view ${qualifiedKey(target.view)}`);
   if (target.kind === 'extension') return found(m.extensions.get(target.extension), `extension ${target.extension}`);
@@ -96,5 +101,7 @@ export function describeTarget(target: CommentTarget): string {
       return `policy ${target.name} on ${show(target.table)}`;
     case 'extension':
       return `extension ${target.extension}`;
+    case 'domain':
+      return `domain ${show(target.domain)}`;
   }
 }

@@ -44,7 +44,10 @@ function brokenBy(c: Change): string[] {
     case 'recreate_enum':
       return [typeId(nameOf(c.from)), ...c.columns.map((col) => columnId(col.table, col.column))];
     case 'drop_enum':
+    case 'drop_composite_type':
       return [typeId(nameOf(c.type))];
+    case 'drop_domain':
+      return [typeId(nameOf(c.domain))];
     case 'drop_view':
       return [relationId(nameOf(c.view))];
     case 'drop_sequence':

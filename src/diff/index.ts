@@ -12,7 +12,7 @@ import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
 import { rebuildDependents } from './dependents.js';
-import { diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
+import { diffComposites, diffDomains, diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
 
 export type { Change, ChangeKind } from './changes.js';
 export { invertChange } from './invert.js';
@@ -66,7 +66,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   const out = changes.filter(
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
-  out.push(...readded, ...enumChanges, ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b));
+  out.push(...readded, ...enumChanges, ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
   return rebuildDependents(a, b, out);
 }
 

@@ -56,6 +56,11 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   drop_policy: (c) => ({ kind: 'create_policy', table: c.table, policy: c.policy }),
   alter_policy: (c) => ({ kind: 'alter_policy', table: c.table, from: c.to, to: c.from }),
   set_row_security: (c) => ({ kind: 'set_row_security', table: c.table, from: c.to, to: c.from }),
+  create_domain: (c) => ({ kind: 'drop_domain', domain: c.domain }),
+  drop_domain: (c) => ({ kind: 'create_domain', domain: c.domain }),
+  alter_domain: (c) => ({ kind: 'alter_domain', from: c.to, to: c.from }),
+  create_composite_type: (c) => ({ kind: 'drop_composite_type', type: c.type }),
+  drop_composite_type: (c) => ({ kind: 'create_composite_type', type: c.type }),
 };
 
 export function invertChange(change: Change): Change {

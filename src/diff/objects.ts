@@ -61,6 +61,32 @@ export function diffSequences(a: Schema, b: Schema): Change[] {
   });
 }
 
+// ---- Domains and composite types -------------------------------------------
+
+export function diffDomains(a: Schema, b: Schema): Change[] {
+  return matchBy(a.domains, b.domains, tableKey, {
+    gone: (d) => [{ kind: 'drop_domain', domain: d }],
+    fresh: (d) => [{ kind: 'create_domain', domain: d }],
+    both: (x, y) => {
+      const comment = commentChange({ kind: 'domain', domain: nameOf(y) }, x.comment, y.comment);
+      if (sameDefinition(x, y)) return comment;
+      if (x.type !== y.type || (x.collation ?? '') !== (y.collation ?? '')) return [{ kind: 'drop_domain', domain: x }, { kind: 'create_domain', domain: y }];
+      return [{ kind: 'alter_domain', from: x, to: y }, ...comment];
+    },
+  });
+}
+
+export function diffComposites(a: Schema, b: Schema): Change[] {
+  return matchBy(a.composite_types, b.composite_types, tableKey, {
+    gone: (t) => [{ kind: 'drop_composite_type', type: t }],
+    fresh: (t) => [{ kind: 'create_composite_type', type: t }],
+    both: (x, y) =>
+      sameDefinition(x, y)
+        ? commentChange({ kind: 'type', type: nameOf(y) }, x.comment, y.comment)
+        : [{ kind: 'drop_composite_type', type: x }, { kind: 'create_composite_type', type: y }],
+  });
+}
+
 // ---- Views ------------------------------------------------------------------
 
 /** The view alone (its indexes and triggers are separate changes). */

@@ -173,6 +173,14 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   drop_policy: () => safe('A policy changes which rows are visible, not the rows'),
   alter_policy: () => safe('A policy changes which rows are visible, not the rows'),
   set_row_security: () => safe('Row-level security changes which rows are visible, not the rows'),
+  create_domain: () => safe('Type creation is always safe'),
+  drop_domain: () => safe('No column uses the domain when it is dropped'),
+  alter_domain: (c) =>
+    (c.to.not_null && !c.from.not_null) || (c.to.checks ?? []).some((k) => !(c.from.checks ?? []).some((o) => o.name === k.name && o.definition === k.definition))
+      ? { findings: [finding('LP206', `Constraining domain ${show({ schema: c.to.schema ?? DEFAULT_NAMESPACE, name: c.to.name })} fails if existing values violate it`)], reasons: [] }
+      : safe('Relaxing a domain keeps every value'),
+  create_composite_type: () => safe('Type creation is always safe'),
+  drop_composite_type: () => safe('No column uses the type when it is dropped'),
 };
 
 export function assessChange(change: Change, ctx: AssessContext): Assessment {

@@ -12,6 +12,8 @@ import type {
   IndexKey,
   Namespace,
   ObjectRef,
+  Domain,
+  CompositeType,
   Policy,
   PrimaryKey,
   Routine,
@@ -58,7 +60,11 @@ export function canonicalize(schema: Schema): Schema {
   if (views.length) out.views = views;
   const functions = (schema.functions ?? []).map(canonicalRoutine).sort((a, b) => compareText(routineKey(a), routineKey(b)));
   if (functions.length) out.functions = functions;
-  for (const o of [...sequences, ...views, ...functions]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
+  const domains = (schema.domains ?? []).map(canonicalDomain).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  if (domains.length) out.domains = domains;
+  const composites = (schema.composite_types ?? []).map(canonicalComposite).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  if (composites.length) out.composite_types = composites;
+  for (const o of [...sequences, ...views, ...functions, ...domains, ...composites]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
   return out;
 }
 
@@ -170,6 +176,26 @@ function canonicalRoutine(f: Routine): Routine {
   out.definition = f.definition;
   withComment(out, f.comment);
   return withRefs(out, f.depends_on);
+}
+
+function canonicalDomain(d: Domain): Domain {
+  const out: Domain = { schema: d.schema ?? DEFAULT_NAMESPACE, name: d.name, type: d.type };
+  if (d.collation) out.collation = d.collation;
+  if (d.default !== undefined && d.default !== null) out.default = d.default;
+  if (d.not_null) out.not_null = true;
+  const checks = (d.checks ?? []).map((c) => ({ name: c.name, definition: c.definition })).sort(byName);
+  if (checks.length) out.checks = checks;
+  withComment(out, d.comment);
+  return withRefs(out, d.depends_on);
+}
+
+function canonicalComposite(c: CompositeType): CompositeType {
+  const out: CompositeType = {
+    schema: c.schema ?? DEFAULT_NAMESPACE,
+    name: c.name,
+    attributes: c.attributes.map((a) => (a.collation ? { name: a.name, type: a.type, collation: a.collation } : { name: a.name, type: a.type })),
+  };
+  return withComment(out, c.comment);
 }
 
 function canonicalTrigger(t: Trigger): Trigger {

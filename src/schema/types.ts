@@ -25,6 +25,36 @@ export interface Schema {
   views?: View[];
   /** Functions and procedures. */
   functions?: Routine[];
+  /** Domains (`CREATE DOMAIN`). */
+  domains?: Domain[];
+  /** Composite types (`CREATE TYPE … AS (…)`). */
+  composite_types?: CompositeType[];
+}
+
+export interface DomainCheck {
+  name: string;
+  /** `CHECK (…)` as pg_get_constraintdef prints it. */
+  definition: string;
+}
+
+export interface Domain {
+  schema?: string;
+  name: string;
+  /** Base type, catalog spelling. */
+  type: string;
+  collation?: string;
+  default?: string;
+  not_null?: boolean;
+  checks?: DomainCheck[];
+  comment?: string;
+  depends_on?: ObjectRef[];
+}
+
+export interface CompositeType {
+  schema?: string;
+  name: string;
+  attributes: { name: string; type: string; collation?: string }[];
+  comment?: string;
 }
 
 /**
@@ -286,7 +316,8 @@ export type CommentTarget =
   | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
   | { kind: 'trigger'; table: QualifiedName; name: string }
   | { kind: 'policy'; table: QualifiedName; name: string }
-  | { kind: 'extension'; extension: string };
+  | { kind: 'extension'; extension: string }
+  | { kind: 'domain'; domain: QualifiedName };
 
 export const DEFAULT_NAMESPACE = 'public';
 

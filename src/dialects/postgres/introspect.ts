@@ -11,7 +11,7 @@ import { readNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
-import { readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
+import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
 export interface IntrospectOptions {
   /** Only these namespaces; default: all user namespaces. */
@@ -71,6 +71,8 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const sequences = await readSequences(session, namespaces);
   const views = await readViews(session, namespaces, depends, triggers);
   const functions = await readRoutines(session, namespaces, depends);
+  const domains = await readDomains(session, namespaces, depends);
+  const composite_types = await readComposites(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
-  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions });
+  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types });
 }

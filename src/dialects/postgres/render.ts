@@ -59,3 +59,4 @@ export {
   rowSecurityStatements,
   SKIP_BODY_CHECK,
 } from './render/objects.js';
+export { createDomainStatements, dropDomainSql, alterDomainStatements, createCompositeStatements, dropCompositeSql } from './render/types.js';

@@ -30,6 +30,8 @@ function targetKey(target: CommentTarget): string {
       return key.policy(target.table, target.name);
     case 'extension':
       return key.extension(target.extension);
+    case 'domain':
+      return key.type(target.domain);
   }
 }
 
@@ -57,6 +59,8 @@ function sortKey(target: CommentTarget): string[] {
       return [target.table.schema, target.table.name, target.name];
     case 'extension':
       return [target.extension];
+    case 'domain':
+      return [target.domain.schema, target.domain.name];
   }
 }
 

@@ -30,6 +30,7 @@ import {
   replaceView,
   setRowSecurity,
 } from './objects.js';
+import { alterDomain, createComposite, createDomain, dropComposite, dropDomain } from './types.js';
 
 const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   create_schema: createSchema,
@@ -72,6 +73,11 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_policy: dropPolicy,
   alter_policy: alterPolicy,
   set_row_security: setRowSecurity,
+  create_domain: createDomain,
+  drop_domain: dropDomain,
+  alter_domain: alterDomain,
+  create_composite_type: createComposite,
+  drop_composite_type: dropComposite,
 };
 
 /** The handler of a change, typed for that change. */

@@ -5,7 +5,7 @@ import type { ObjectRef } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 
 /** Owner kinds: a view (its rewrite rule), a function, a trigger, a policy, a table (its defaults and checks). */
-export type OwnerKind = 'view' | 'function' | 'trigger' | 'policy' | 'table';
+export type OwnerKind = 'view' | 'function' | 'trigger' | 'policy' | 'table' | 'type';
 
 const DEPENDS_SQL = `
 WITH d AS (
@@ -14,21 +14,27 @@ WITH d AS (
            WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN 'function'
            WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN 'trigger'
            WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN 'policy'
+           WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN 'type'
+           WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass
+             THEN (SELECT CASE WHEN co.conrelid <> 0 THEN 'table' ELSE 'type' END FROM pg_catalog.pg_constraint co WHERE co.oid = dep.objid)
            ELSE 'table' END AS owner_kind,
          CASE dep.classid
            WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = dep.objid)
            WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = dep.objid)
-           WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT co.conrelid FROM pg_catalog.pg_constraint co WHERE co.oid = dep.objid)
+           WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass
+             THEN (SELECT COALESCE(NULLIF(co.conrelid, 0), co.contypid) FROM pg_catalog.pg_constraint co WHERE co.oid = dep.objid)
            ELSE dep.objid END AS owner_oid,
          dep.refclassid, dep.refobjid, dep.refobjsubid
   FROM pg_catalog.pg_depend dep
   WHERE dep.deptype IN ('n', 'a')
     AND dep.classid IN ('pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_proc'::pg_catalog.regclass,
                         'pg_catalog.pg_trigger'::pg_catalog.regclass, 'pg_catalog.pg_policy'::pg_catalog.regclass,
-                        'pg_catalog.pg_attrdef'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass)
-    -- A table's defaults, generation expressions and checks: only the functions they call matter here.
-    AND (dep.classid NOT IN ('pg_catalog.pg_attrdef'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass)
-         OR dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass)
+                        'pg_catalog.pg_attrdef'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass,
+                        'pg_catalog.pg_type'::pg_catalog.regclass)
+    -- A table's defaults, generation expressions and checks, and a domain: only the functions and types they use matter here.
+    AND (dep.classid NOT IN ('pg_catalog.pg_attrdef'::pg_catalog.regclass, 'pg_catalog.pg_constraint'::pg_catalog.regclass,
+                             'pg_catalog.pg_type'::pg_catalog.regclass)
+         OR dep.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass))
 ),
 -- A type used through its array, or a table's row type, is the element or the table.
 ty AS (
@@ -53,7 +59,8 @@ LEFT JOIN pg_catalog.pg_class tc ON bt.typrelid <> 0 AND tc.oid = bt.typrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, p.pronamespace, bt.typnamespace)
 WHERE n.nspname = ANY ($1::text[])
   AND (d.owner_kind <> 'view' OR c.oid IS DISTINCT FROM d.owner_oid)
-  AND (d.owner_kind <> 'function' OR p.oid IS DISTINCT FROM d.owner_oid)`;
+  AND (d.owner_kind <> 'function' OR p.oid IS DISTINCT FROM d.owner_oid)
+  AND (d.owner_kind <> 'type' OR bt.oid IS DISTINCT FROM d.owner_oid)`;
 
 interface DependRow {
   owner_kind: OwnerKind;

@@ -1,6 +1,6 @@
 // Extensions, standalone sequences, views, functions, triggers and policies:
 // one query per kind; definitions as the catalog prints them.
-import type { Extension, Policy, PolicyCommand, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
+import type { CompositeType, Domain, Extension, Policy, PolicyCommand, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 import { ownerKey, type DependsMap } from './depends.js';
 import { readIndexes } from './indexes.js';
@@ -265,4 +265,86 @@ export async function readPolicies(session: PgSession, namespaces: string[], dep
     out.set(r.table_oid, [...(out.get(r.table_oid) ?? []), p]);
   }
   return out;
+}
+
+// ---- Domains and composite types ---------------------------------------------
+
+const DOMAINS_SQL = `
+SELECT t.oid::text AS oid, n.nspname::text AS schema_name, t.typname::text AS name,
+       pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
+       CASE WHEN t.typcollation <> bt.typcollation THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE '"' || replace(cn.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END END AS collation,
+       t.typdefault AS default_expr, t.typnotnull AS not_null,
+       (SELECT COALESCE(array_agg(c.conname::text ORDER BY c.conname COLLATE "C"), '{}') FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS check_names,
+       (SELECT COALESCE(array_agg(pg_catalog.pg_get_constraintdef(c.oid) ORDER BY c.conname COLLATE "C"), '{}') FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS check_defs,
+       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
+LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+WHERE t.typtype = 'd' AND n.nspname = ANY ($1::text[])
+  AND ${notExtensionMember('pg_type', 't.oid')}
+ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
+
+interface DomainRow {
+  oid: string;
+  schema_name: string;
+  name: string;
+  type: string;
+  collation: string | null;
+  default_expr: string | null;
+  not_null: boolean;
+  check_names: string[];
+  check_defs: string[];
+  comment: string | null;
+}
+
+export async function readDomains(session: PgSession, namespaces: string[], depends: DependsMap): Promise<Domain[]> {
+  const rows = await session.query<DomainRow>(DOMAINS_SQL, [namespaces]);
+  return rows.map((r) => {
+    const d: Domain = { schema: r.schema_name, name: r.name, type: r.type };
+    if (r.collation !== null) d.collation = r.collation;
+    if (r.default_expr !== null) d.default = r.default_expr;
+    if (r.not_null) d.not_null = true;
+    if (r.check_names.length) d.checks = r.check_names.map((name, i) => ({ name, definition: r.check_defs[i]! }));
+    withComment(d, r.comment);
+    const refs = depends.get(ownerKey('type', r.oid));
+    if (refs) d.depends_on = refs;
+    return d;
+  });
+}
+
+const COMPOSITES_SQL = `
+SELECT n.nspname::text AS schema_name, t.typname::text AS name,
+       (SELECT COALESCE(array_agg(a.attname::text ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS names,
+       (SELECT COALESCE(array_agg(pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS types,
+       (SELECT COALESCE(array_agg(CASE WHEN a.attcollation <> at.typcollation THEN CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE '"' || replace(cn.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END ELSE '' END ORDER BY a.attnum), '{}')
+        FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS collations,
+       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+WHERE t.typtype = 'c' AND n.nspname = ANY ($1::text[])
+  AND ${notExtensionMember('pg_type', 't.oid')}
+ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
+
+export async function readComposites(session: PgSession, namespaces: string[]): Promise<CompositeType[]> {
+  const rows = await session.query<{ schema_name: string; name: string; names: string[]; types: string[]; collations: string[]; comment: string | null }>(
+    COMPOSITES_SQL,
+    [namespaces],
+  );
+  return rows.map((r) =>
+    withComment<CompositeType>(
+      {
+        schema: r.schema_name,
+        name: r.name,
+        attributes: r.names.map((name, i) => (r.collations[i] ? { name, type: r.types[i]!, collation: r.collations[i]! } : { name, type: r.types[i]! })),
+      },
+      r.comment,
+    ),
+  );
 }

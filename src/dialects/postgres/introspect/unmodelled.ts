@@ -10,12 +10,11 @@ export interface UnmodelledObject {
 
 const UNMODELLED_SQL = `
 SELECT kind, name FROM (
-  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' ELSE 'composite type' END AS kind,
+  SELECT 'range type' AS kind,
          pg_catalog.format('%I.%I', n.nspname, t.typname) AS name
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-  LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
   WHERE n.nspname = ANY ($1::text[])
-    AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND c.relkind = 'c'))
+    AND t.typtype = 'r'
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND x.objid = t.oid AND x.deptype = 'e')
   UNION ALL
   SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,

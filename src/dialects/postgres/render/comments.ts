@@ -29,6 +29,8 @@ function objectSql(target: CommentTarget): string {
       return `POLICY ${quoteIdent(target.name)} ON ${quoteQualified(target.table)}`;
     case 'extension':
       return `EXTENSION ${quoteIdent(target.extension)}`;
+    case 'domain':
+      return `DOMAIN ${quoteQualified(target.domain)}`;
   }
 }
 
