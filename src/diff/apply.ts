@@ -169,6 +169,17 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     const t = m.table(c.table);
     t.policies = [...without(t.policies, c.from.name), structuredClone(c.to)];
   },
+  add_exclusion: (m, c) => {
+    const t = m.table(c.table);
+    t.exclusion_constraints = [...(t.exclusion_constraints ?? []), structuredClone(c.constraint)];
+  },
+  drop_exclusion: (m, c) => {
+    const t = m.table(c.table);
+    t.exclusion_constraints = without(t.exclusion_constraints, c.constraint.name);
+  },
+  set_unlogged: (m, c) => {
+    m.table(c.table).unlogged = c.unlogged;
+  },
   create_domain: (m, c) => void m.domains.set(tableKey(c.domain), structuredClone(c.domain)),
   drop_domain: (m, c) => void m.domains.delete(tableKey(c.domain)),
   alter_domain: (m, c) => void m.domains.set(tableKey(c.to), structuredClone(c.to)),

@@ -10,6 +10,7 @@ import type {
   Index,
   CompositeType,
   Domain,
+  ExclusionConstraint,
   Extension,
   Policy,
   PrimaryKey,
@@ -98,6 +99,9 @@ export type Change =
   /** ALTER POLICY: roles, USING or WITH CHECK changed, no clause removed. */
   | { kind: 'alter_policy'; table: QualifiedName; from: Policy; to: Policy }
   | { kind: 'set_row_security'; table: QualifiedName; from: RowSecurity; to: RowSecurity }
+  | { kind: 'add_exclusion'; table: QualifiedName; constraint: ExclusionConstraint }
+  | { kind: 'drop_exclusion'; table: QualifiedName; constraint: ExclusionConstraint }
+  | { kind: 'set_unlogged'; table: QualifiedName; unlogged: boolean }
   | { kind: 'create_domain'; domain: Domain }
   | { kind: 'drop_domain'; domain: Domain }
   /** Default, NOT NULL or checks changed (same base type and collation). */

@@ -49,7 +49,12 @@ export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
     case 'index':
       return found(t.indexes?.find((i) => i.name === target.name), `index ${target.name}`);
     case 'constraint': {
-      const all: (Holder & { name: string })[] = [...(t.unique_constraints ?? []), ...(t.check_constraints ?? []), ...(t.foreign_keys ?? [])];
+      const all: (Holder & { name: string })[] = [
+        ...(t.unique_constraints ?? []),
+        ...(t.check_constraints ?? []),
+        ...(t.foreign_keys ?? []),
+        ...(t.exclusion_constraints ?? []),
+      ];
       const named = all.find((c) => c.name === target.name);
       if (named) return named;
       // An unnamed primary key (JSON source) is the one comment target left.

@@ -81,7 +81,7 @@ function nameOf(t: Table): QualifiedName {
 
 /** The table alone (columns, primary key, unique and check constraints). */
 export function bareTable(t: Table): Table {
-  const { indexes: _i, foreign_keys: _f, triggers: _t, policies: _p, row_security: _r, force_row_security: _fr, ...rest } = t;
+  const { indexes: _i, foreign_keys: _f, exclusion_constraints: _x, triggers: _t, policies: _p, row_security: _r, force_row_security: _fr, ...rest } = t;
   return rest;
 }
 
@@ -91,6 +91,7 @@ export function createTableChanges(t: Table): Change[] {
     { kind: 'create_table', table: bareTable(t) },
     ...(t.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index })),
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'add_foreign_key', table: q, foreign_key })),
+    ...(t.exclusion_constraints ?? []).map((constraint): Change => ({ kind: 'add_exclusion', table: q, constraint })),
     ...tableExtrasCreated(t),
   ];
 }
@@ -99,6 +100,7 @@ export function dropTableChanges(t: Table): Change[] {
   const q = nameOf(t);
   return [
     ...tableExtrasDropped(t),
+    ...(t.exclusion_constraints ?? []).map((constraint): Change => ({ kind: 'drop_exclusion', table: q, constraint })),
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'drop_foreign_key', table: q, foreign_key })),
     ...(t.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })),
     { kind: 'drop_table', table: bareTable(t) },

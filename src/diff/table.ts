@@ -55,6 +55,8 @@ export function diffTable(a: Table, b: Table): TableDiff {
   }
   pairs(a.unique_constraints, b.unique_constraints, (u) => mentions(u.columns, []), q, changes, 'drop_unique', 'add_unique');
   pairs(a.check_constraints, b.check_constraints, (c) => mentions([], [c.expression]), q, changes, 'drop_check', 'add_check');
+  pairs(a.exclusion_constraints, b.exclusion_constraints, (c) => mentions([], [c.definition]), q, changes, 'drop_exclusion', 'add_exclusion');
+  if (Boolean(a.unlogged) !== Boolean(b.unlogged)) changes.push({ kind: 'set_unlogged', table: q, unlogged: Boolean(b.unlogged) });
   pairs(a.indexes, b.indexes, (i) => mentions(indexColumns(i), indexTexts(i)), q, changes, 'drop_index', 'create_index');
   pairs(a.foreign_keys, b.foreign_keys, (fk: ForeignKey) => mentions(fk.columns, []), q, changes, 'drop_foreign_key', 'add_foreign_key');
   // Comments of objects kept as they are (a recreated object brings its own comment).
@@ -63,6 +65,7 @@ export function diffTable(a: Table, b: Table): TableDiff {
     ...(t.unique_constraints ?? []),
     ...(t.check_constraints ?? []),
     ...(t.foreign_keys ?? []),
+    ...(t.exclusion_constraints ?? []),
   ];
   keptComments(constraints(a), constraints(b), (n) => !added.has(`c:${n}`), (name) => ({ kind: 'constraint', table: q, name }), comments);
   keptComments(a.indexes ?? [], b.indexes ?? [], (n) => !added.has(`i:${n}`), (name) => ({ kind: 'index', table: q, name }), comments);
@@ -97,8 +100,8 @@ function indexTexts(i: Index): (string | undefined)[] {
 }
 
 type Named = { name: string };
-type DropKind = 'drop_unique' | 'drop_check' | 'drop_index' | 'drop_foreign_key';
-type AddKind = 'add_unique' | 'add_check' | 'create_index' | 'add_foreign_key';
+type DropKind = 'drop_unique' | 'drop_check' | 'drop_index' | 'drop_foreign_key' | 'drop_exclusion';
+type AddKind = 'add_unique' | 'add_check' | 'create_index' | 'add_foreign_key' | 'add_exclusion';
 
 const FIELD: Record<DropKind | AddKind, 'constraint' | 'index' | 'foreign_key'> = {
   drop_unique: 'constraint',
@@ -109,6 +112,8 @@ const FIELD: Record<DropKind | AddKind, 'constraint' | 'index' | 'foreign_key'> 
   create_index: 'index',
   drop_foreign_key: 'foreign_key',
   add_foreign_key: 'foreign_key',
+  drop_exclusion: 'constraint',
+  add_exclusion: 'constraint',
 };
 
 function make(kind: DropKind | AddKind, table: QualifiedName, object: Named): Change {

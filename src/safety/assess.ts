@@ -173,6 +173,13 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   drop_policy: () => safe('A policy changes which rows are visible, not the rows'),
   alter_policy: () => safe('A policy changes which rows are visible, not the rows'),
   set_row_security: () => safe('Row-level security changes which rows are visible, not the rows'),
+  add_exclusion: (c, ctx) =>
+    ctx.existing(c.table)
+      ? { findings: [finding('LP206', `Adding exclusion constraint ${c.constraint.name} to ${show(c.table)} fails if existing rows conflict`)], reasons: [] }
+      : safe('The constraint is added to a new table'),
+  drop_exclusion: () => safe('Dropping a constraint deletes no data'),
+  set_unlogged: (c) =>
+    safe(c.unlogged ? 'The data is kept, but an unlogged table is emptied after a crash and not replicated' : 'SET LOGGED rewrites the table into the WAL; the data is kept'),
   create_domain: () => safe('Type creation is always safe'),
   drop_domain: () => safe('No column uses the domain when it is dropped'),
   alter_domain: (c) =>

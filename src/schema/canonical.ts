@@ -241,6 +241,9 @@ function canonicalTable(table: Table): Table {
   if (indexes.length) out.indexes = indexes;
   const fks = (table.foreign_keys ?? []).map((fk) => canonicalForeignKey(fk, out.schema!)).sort(byName);
   if (fks.length) out.foreign_keys = fks;
+  const exclusions = (table.exclusion_constraints ?? []).map((x) => withComment({ name: x.name, definition: x.definition }, x.comment)).sort(byName);
+  if (exclusions.length) out.exclusion_constraints = exclusions;
+  if (table.unlogged) out.unlogged = true;
   const triggers = (table.triggers ?? []).map(canonicalTrigger).sort(byName);
   if (triggers.length) out.triggers = triggers;
   if (table.row_security) out.row_security = true;

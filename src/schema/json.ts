@@ -167,6 +167,8 @@ function orderTable(table: Table): Table {
     'check_constraints',
     'indexes',
     'foreign_keys',
+    'exclusion_constraints',
+    'unlogged',
     'triggers',
     'row_security',
     'force_row_security',

@@ -178,6 +178,10 @@ export interface Table {
   check_constraints?: CheckConstraint[];
   indexes?: Index[];
   foreign_keys?: ForeignKey[];
+  /** EXCLUDE constraints. */
+  exclusion_constraints?: ExclusionConstraint[];
+  /** CREATE UNLOGGED TABLE (not crash-safe, not replicated). */
+  unlogged?: boolean;
   triggers?: Trigger[];
   /** ALTER TABLE … ENABLE ROW LEVEL SECURITY. */
   row_security?: boolean;
@@ -251,6 +255,13 @@ export interface CheckConstraint {
   /** The boolean expression, catalog spelling, without the `CHECK` keyword. */
   expression: string;
   no_inherit?: boolean;
+  comment?: string;
+}
+
+export interface ExclusionConstraint {
+  name: string;
+  /** `EXCLUDE USING … (…)` as pg_get_constraintdef prints it. */
+  definition: string;
   comment?: string;
 }
 

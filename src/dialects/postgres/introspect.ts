@@ -54,6 +54,8 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (c?.unique_constraints.length) table.unique_constraints = c.unique_constraints;
     if (c?.check_constraints.length) table.check_constraints = c.check_constraints;
     if (c?.foreign_keys.length) table.foreign_keys = c.foreign_keys;
+    if (c?.exclusion_constraints.length) table.exclusion_constraints = c.exclusion_constraints;
+    if (row.unlogged) table.unlogged = true;
     const idx = indexes.get(row.oid);
     if (idx?.length) table.indexes = idx;
     const trg = triggers.get(row.oid);

@@ -17,6 +17,8 @@ export {
   addUniqueStatements,
   addCheckStatements,
   addForeignKeyStatements,
+  addExclusionStatements,
+  setPersistenceSql,
   dropConstraintSql,
   primaryKeyName,
   primaryKeyClause,

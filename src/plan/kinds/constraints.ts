@@ -1,7 +1,9 @@
 // Table constraints that are not foreign keys: primary key, unique, check.
 import {
   addCheckStatements,
+  addExclusionStatements,
   addPrimaryKeyStatements,
+  setPersistenceSql,
   addUniqueStatements,
   dropConstraintSql,
   dropPrimaryKeySql,
@@ -77,4 +79,36 @@ export const dropCheck: ChangeHandler<'drop_check'> = {
     releases: [key.table(c.table), key.columnsRemoved(c.table), ...expressionTypeKeys(c.constraint.expression)],
     removes: [key.constraint(c.table, c.constraint.name)],
   }),
+};
+
+// ---- Exclusion constraints and persistence -----------------------------------
+
+const exclusionDeps = (q: QualifiedName, name: string, adding: boolean): Deps =>
+  tableObjectDeps(q, adding, [key.constraint(q, name), key.relation(q.schema, name)], [key.table(q)]);
+
+export const addExclusion: ChangeHandler<'add_exclusion'> = {
+  phase: PHASE.add_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Add exclusion constraint ${c.constraint.name} to table ${display(c.table)}`,
+  summary: (c) => `ADD CONSTRAINT ${c.constraint.name} EXCLUDE`,
+  sql: (c) => addExclusionStatements(c.table, c.constraint),
+  deps: (c) => exclusionDeps(c.table, c.constraint.name, true),
+};
+
+export const dropExclusion: ChangeHandler<'drop_exclusion'> = {
+  phase: PHASE.drop_constraint,
+  sortKey: (c) => tableSortKey(c.table, c.constraint.name),
+  describe: (c) => `Drop exclusion constraint ${c.constraint.name} from table ${display(c.table)}`,
+  summary: (c) => `DROP CONSTRAINT ${c.constraint.name}`,
+  sql: (c) => [dropConstraintSql(c.table, c.constraint.name)],
+  deps: (c) => exclusionDeps(c.table, c.constraint.name, false),
+};
+
+export const setUnlogged: ChangeHandler<'set_unlogged'> = {
+  phase: PHASE.alter_column,
+  sortKey: (c) => tableSortKey(c.table),
+  describe: (c) => `Make table ${display(c.table)} ${c.unlogged ? 'unlogged' : 'logged'}`,
+  summary: (c) => `ALTER TABLE ${display(c.table)} SET ${c.unlogged ? 'UNLOGGED' : 'LOGGED'}`,
+  sql: (c) => [setPersistenceSql(c.table, c.unlogged)],
+  deps: (c) => ({ ...noDeps(), needs: [key.table(c.table)] }),
 };

@@ -4,7 +4,7 @@ import type { Change, ChangeKind } from '../../diff/changes.js';
 import { addColumn, alterColumn, dropColumn } from './column.js';
 import { setComment } from './comment.js';
 import { addEnumValues, createEnum, dropEnum, recreateEnum } from './enums.js';
-import { addCheck, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
+import { addCheck, addExclusion, dropExclusion, setUnlogged, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
 import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
@@ -73,6 +73,9 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_policy: dropPolicy,
   alter_policy: alterPolicy,
   set_row_security: setRowSecurity,
+  add_exclusion: addExclusion,
+  drop_exclusion: dropExclusion,
+  set_unlogged: setUnlogged,
   create_domain: createDomain,
   drop_domain: dropDomain,
   alter_domain: alterDomain,

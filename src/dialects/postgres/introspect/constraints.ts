@@ -1,6 +1,7 @@
 // Primary keys, unique, check and foreign-key constraints.
-// PG18 also catalogs NOT NULL as contype 'n'; nullability comes from attnotnull, so only p/u/c/f are read.
+// PG18 also catalogs NOT NULL as contype 'n'; nullability comes from attnotnull, so only p/u/c/f/x are read.
 import type {
+  ExclusionConstraint,
   CheckConstraint,
   FkAction,
   FkMatch,
@@ -30,12 +31,12 @@ SELECT co.oid::text AS oid,
        co.condeferred AS deferred,
        co.connoinherit AS no_inherit,
        co.convalidated AS validated,
-       CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
+       CASE WHEN co.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
        CASE WHEN k.ord IS NULL OR k.ord = 1 THEN pg_catalog.obj_description(co.oid, 'pg_constraint') END AS comment
 FROM t
 JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid
-LEFT JOIN LATERAL unnest(CASE WHEN co.contype <> 'c' THEN co.conkey END,
+LEFT JOIN LATERAL unnest(CASE WHEN co.contype NOT IN ('c', 'x') THEN co.conkey END,
                          CASE WHEN co.contype = 'f' THEN co.confkey END)
           WITH ORDINALITY AS k(num, fnum, ord) ON true
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
@@ -43,7 +44,7 @@ LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_catalog.pg_index ix ON co.contype = 'u' AND ix.indexrelid = co.conindid
-WHERE co.contype IN ('p', 'u', 'c', 'f')
+WHERE co.contype IN ('p', 'u', 'c', 'f', 'x')
   AND co.conparentid = 0
   AND (co.contype <> 'c' OR co.conislocal)
 ORDER BY co.conrelid, co.oid, k.ord`;
@@ -52,7 +53,7 @@ interface ConstraintColumnRow {
   oid: string;
   table_oid: string;
   name: string;
-  kind: 'p' | 'u' | 'c' | 'f';
+  kind: 'p' | 'u' | 'c' | 'f' | 'x';
   column_name: string | null;
   referenced_column: string | null;
   referenced_schema: string | null;
@@ -80,6 +81,7 @@ export interface TableConstraints {
   unique_constraints: UniqueConstraint[];
   check_constraints: CheckConstraint[];
   foreign_keys: ForeignKey[];
+  exclusion_constraints: ExclusionConstraint[];
 }
 
 export async function readConstraints(session: PgSession, namespaces: string[]): Promise<Map<string, TableConstraints>> {
@@ -87,7 +89,7 @@ export async function readConstraints(session: PgSession, namespaces: string[]):
   const out = new Map<string, TableConstraints>();
   for (const row of rows) {
     let entry = out.get(row.table_oid);
-    if (!entry) out.set(row.table_oid, (entry = { unique_constraints: [], check_constraints: [], foreign_keys: [] }));
+    if (!entry) out.set(row.table_oid, (entry = { unique_constraints: [], check_constraints: [], foreign_keys: [], exclusion_constraints: [] }));
     switch (row.kind) {
       case 'p':
         entry.primary_key = withComment<PrimaryKey>({ name: row.name, columns: row.columns }, row);
@@ -100,6 +102,9 @@ export async function readConstraints(session: PgSession, namespaces: string[]):
         break;
       case 'f':
         entry.foreign_keys.push(withComment(toForeignKey(row), row));
+        break;
+      case 'x':
+        entry.exclusion_constraints.push(withComment<ExclusionConstraint>({ name: row.name, definition: row.definition ?? '' }, row));
         break;
     }
   }

@@ -59,13 +59,14 @@ export interface TableRow {
   comment: string | null;
   row_security: boolean;
   force_row_security: boolean;
+  unlogged: boolean;
 }
 
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
 SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
-       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
+       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security, c.relpersistence = 'u' AS unlogged
 FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid`,
     [namespaces],
   );

@@ -2,6 +2,7 @@
 // CREATE TABLE and as ALTER TABLE ADD/DROP CONSTRAINT statements.
 import type {
   CheckConstraint,
+  ExclusionConstraint,
   ForeignKey,
   PrimaryKey,
   QualifiedName,
@@ -78,3 +79,17 @@ export const addCheckStatements = (t: QualifiedName, c: CheckConstraint): string
   withConstraintComment(t, addCheckSql(t, c), c.name, c.comment);
 export const addForeignKeyStatements = (t: QualifiedName, fk: ForeignKey): string[] =>
   withConstraintComment(t, addForeignKeySql(t, fk), fk.name, fk.comment);
+
+export function addExclusionStatements(table: QualifiedName, x: ExclusionConstraint): string[] {
+  const text = x.definition.trim();
+  if (!/^EXCLUDE\s/i.test(text)) throw new Error(`exclusion constraint ${x.name}: definition must be an EXCLUDE clause`);
+  return [
+    `ALTER TABLE ${quoteQualified(table)} ADD CONSTRAINT ${quoteIdent(x.name)} ${text}`,
+    ...commentStatements({ kind: 'constraint', table, name: x.name }, x.comment),
+  ];
+}
+
+/** A whole-table rewrite: the table is copied into or out of the WAL. */
+export function setPersistenceSql(table: QualifiedName, unlogged: boolean): string {
+  return `ALTER TABLE ${quoteQualified(table)} SET ${unlogged ? 'UNLOGGED' : 'LOGGED'}`;
+}

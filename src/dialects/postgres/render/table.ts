@@ -19,7 +19,7 @@ export function createTableStatements(table: Table): string[] {
   for (const c of table.check_constraints ?? []) items.push(checkClause(c));
   return [
     ...table.columns.flatMap(serialPrelude),
-    `CREATE TABLE ${quoteQualified(name)} (${items.join(', ')})`,
+    `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${quoteQualified(name)} (${items.join(', ')})`,
     ...table.columns.flatMap((c) => serialPostlude(name, c)),
     ...tableCommentStatements(table),
   ];
