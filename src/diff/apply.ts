@@ -180,6 +180,11 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   set_unlogged: (m, c) => {
     m.table(c.table).unlogged = c.unlogged;
   },
+  set_partition: (m, c) => {
+    const t = m.table(c.table);
+    if (c.to) t.partition_of = structuredClone(c.to);
+    else delete t.partition_of;
+  },
   create_domain: (m, c) => void m.domains.set(tableKey(c.domain), structuredClone(c.domain)),
   drop_domain: (m, c) => void m.domains.delete(tableKey(c.domain)),
   alter_domain: (m, c) => void m.domains.set(tableKey(c.to), structuredClone(c.to)),

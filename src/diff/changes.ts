@@ -12,6 +12,7 @@ import type {
   Domain,
   ExclusionConstraint,
   Extension,
+  PartitionOf,
   Policy,
   PrimaryKey,
   QualifiedName,
@@ -102,6 +103,8 @@ export type Change =
   | { kind: 'add_exclusion'; table: QualifiedName; constraint: ExclusionConstraint }
   | { kind: 'drop_exclusion'; table: QualifiedName; constraint: ExclusionConstraint }
   | { kind: 'set_unlogged'; table: QualifiedName; unlogged: boolean }
+  /** DETACH from the old parent (if any), ATTACH to the new one (if any); the rows stay. */
+  | { kind: 'set_partition'; table: QualifiedName; from?: PartitionOf; to?: PartitionOf; columns: string[] }
   | { kind: 'create_domain'; domain: Domain }
   | { kind: 'drop_domain'; domain: Domain }
   /** Default, NOT NULL or checks changed (same base type and collation). */

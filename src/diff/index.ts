@@ -4,7 +4,8 @@
 // is preceded by the drops of its own indexes and foreign keys — so every
 // change inverts exactly.
 import { canonicalize } from '../schema/canonical.js';
-import type { QualifiedName, Schema, Table } from '../schema/types.js';
+import type { PartitionOf, QualifiedName, Schema, Table } from '../schema/types.js';
+import { stableStringify } from '../schema/hash.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { commentChange } from './comment-target.js';
 import { diffEnums } from './enums.js';
@@ -46,8 +47,13 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
       changes.push(...createTableChanges(t));
       continue;
     }
+    if ((old.partition_by ?? '') !== (t.partition_by ?? '')) {
+      // Partitioning a table (or changing its key) means a new table: Postgres cannot convert one in place.
+      changes.push(...dropTableChanges(old), ...createTableChanges(t));
+      continue;
+    }
     const d = diffTable(old, t);
-    changes.push(...d.changes, ...diffTableExtras(old, t));
+    changes.push(...d.changes, ...diffTableExtras(old, t), ...partitionChanges(old, t));
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
   // Columns a recreated enum converts change type too: foreign keys over them are re-added around it.
@@ -68,6 +74,18 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   );
   out.push(...readded, ...enumChanges, ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
   return rebuildDependents(a, b, out);
+}
+
+function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {
+  return stableStringify(a ?? null) === stableStringify(b ?? null);
+}
+
+function partitionChanges(a: Table, b: Table): Change[] {
+  if (samePartition(a.partition_of, b.partition_of)) return [];
+  const change: Change = { kind: 'set_partition', table: nameOf(b), columns: b.columns.map((c) => c.name) };
+  if (a.partition_of) change.from = a.partition_of;
+  if (b.partition_of) change.to = b.partition_of;
+  return [change];
 }
 
 function withComment<T extends Change>(change: T, comment: string | undefined): T {

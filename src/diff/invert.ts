@@ -59,6 +59,12 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   add_exclusion: (c) => ({ kind: 'drop_exclusion', table: c.table, constraint: c.constraint }),
   drop_exclusion: (c) => ({ kind: 'add_exclusion', table: c.table, constraint: c.constraint }),
   set_unlogged: (c) => ({ kind: 'set_unlogged', table: c.table, unlogged: !c.unlogged }),
+  set_partition: (c) => {
+    const out: Change = { kind: 'set_partition', table: c.table, columns: c.columns };
+    if (c.to) out.from = c.to;
+    if (c.from) out.to = c.from;
+    return out;
+  },
   create_domain: (c) => ({ kind: 'drop_domain', domain: c.domain }),
   drop_domain: (c) => ({ kind: 'create_domain', domain: c.domain }),
   alter_domain: (c) => ({ kind: 'alter_domain', from: c.to, to: c.from }),

@@ -26,8 +26,13 @@ export function diffTable(a: Table, b: Table): TableDiff {
   const after = new Set(b.columns.map((c) => c.name));
 
   const comments: Change[] = commentChange({ kind: 'table', table: q }, a.comment, b.comment);
-  for (const col of b.columns) {
-    const old = before.get(col.name);
+  // A partition's columns are its parent's: they come and go, and change type, with the parent.
+  const partition = a.partition_of !== undefined && b.partition_of !== undefined;
+  for (const bcol of b.columns) {
+    const aged = before.get(bcol.name);
+    if (partition && !aged) continue;
+    const old = partition && aged ? { ...aged, type: bcol.type, ...(bcol.collation ? { collation: bcol.collation } : {}) } : aged;
+    const col = bcol;
     if (old && !generationChanged(old, col)) comments.push(...commentChange({ kind: 'column', table: q, column: col.name }, old.comment, col.comment));
     if (!old) changes.push({ kind: 'add_column', table: q, column: col });
     else if (generationChanged(old, col)) {
@@ -39,7 +44,7 @@ export function diffTable(a: Table, b: Table): TableDiff {
       if (old.type !== col.type || (old.collation ?? '') !== (col.collation ?? '')) retyped.add(col.name);
     }
   }
-  for (const col of a.columns) if (!after.has(col.name)) changes.push({ kind: 'drop_column', table: q, column: col });
+  for (const col of a.columns) if (!after.has(col.name) && !partition) changes.push({ kind: 'drop_column', table: q, column: col });
 
   // The catalog prints a name bare when it can and quoted (with doubled quotes) when it must.
   const spelled = (t: string, n: string): boolean => t.includes(n) || t.includes(quoteIdent(n));

@@ -180,6 +180,10 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   drop_exclusion: () => safe('Dropping a constraint deletes no data'),
   set_unlogged: (c) =>
     safe(c.unlogged ? 'The data is kept, but an unlogged table is emptied after a crash and not replicated' : 'SET LOGGED rewrites the table into the WAL; the data is kept'),
+  set_partition: (c) =>
+    c.to
+      ? { findings: [finding('LP206', `Attaching ${show(c.table)} as a partition fails if any row is outside ${c.to.bound} (the table is scanned)`)], reasons: [] }
+      : safe('Detaching a partition keeps its rows in a table of its own'),
   create_domain: () => safe('Type creation is always safe'),
   drop_domain: () => safe('No column uses the domain when it is dropped'),
   alter_domain: (c) =>

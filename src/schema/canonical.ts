@@ -244,6 +244,11 @@ function canonicalTable(table: Table): Table {
   const exclusions = (table.exclusion_constraints ?? []).map((x) => withComment({ name: x.name, definition: x.definition }, x.comment)).sort(byName);
   if (exclusions.length) out.exclusion_constraints = exclusions;
   if (table.unlogged) out.unlogged = true;
+  if (table.partition_by) out.partition_by = table.partition_by;
+  if (table.partition_of) {
+    out.partition_of = { schema: table.partition_of.schema ?? out.schema!, table: table.partition_of.table, bound: table.partition_of.bound };
+    if (table.partition_of.attached_indexes?.length) out.partition_of.attached_indexes = [...table.partition_of.attached_indexes].sort(compareText);
+  }
   const triggers = (table.triggers ?? []).map(canonicalTrigger).sort(byName);
   if (triggers.length) out.triggers = triggers;
   if (table.row_security) out.row_security = true;

@@ -6,7 +6,7 @@ import { canonicalize } from './canonical.js';
 import type { Schema } from './types.js';
 
 /** Keys that hold derived data (see ObjectRef): never part of a hash or a comparison. */
-export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence']);
+export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence', 'attached_indexes']);
 
 export function stableStringify(value: unknown, omit: ReadonlySet<string> = DERIVED_KEYS): string {
   if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v, omit)).join(',')}]`;

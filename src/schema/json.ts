@@ -169,6 +169,8 @@ function orderTable(table: Table): Table {
     'foreign_keys',
     'exclusion_constraints',
     'unlogged',
+    'partition_by',
+    'partition_of',
     'triggers',
     'row_security',
     'force_row_security',

@@ -182,6 +182,10 @@ export interface Table {
   exclusion_constraints?: ExclusionConstraint[];
   /** CREATE UNLOGGED TABLE (not crash-safe, not replicated). */
   unlogged?: boolean;
+  /** A partitioned table's key as pg_get_partkeydef prints it: `RANGE (created_at)`. */
+  partition_by?: string;
+  /** A partition: its parent and bound. Its columns follow the parent's; only defaults and NOT NULL may differ. */
+  partition_of?: PartitionOf;
   triggers?: Trigger[];
   /** ALTER TABLE … ENABLE ROW LEVEL SECURITY. */
   row_security?: boolean;
@@ -256,6 +260,15 @@ export interface CheckConstraint {
   expression: string;
   no_inherit?: boolean;
   comment?: string;
+}
+
+export interface PartitionOf {
+  schema?: string;
+  table: string;
+  /** `FOR VALUES IN ('eu')`, `FOR VALUES FROM (…) TO (…)`, `DEFAULT`. */
+  bound: string;
+  /** Derived: the partition's copies of its parent's indexes (they stay behind when it is detached). */
+  attached_indexes?: string[];
 }
 
 export interface ExclusionConstraint {

@@ -10,9 +10,6 @@ import { CORPUS, checkCase, corpusCases } from './harness.js';
 /** Cases outside this release's scope, each with the reason. */
 const EXCLUDED: Record<string, string> = {
   'create_table/add_column_cross_schema_custom_type': 'needs the hstore and citext extensions, which PGlite does not load here',
-  'create_table/add_table_partitioned': 'partitioned tables are not planned yet (issue 3)',
-  'create_table/issue_496_partition_of_create_path': 'partitions are not planned yet (issue 3)',
-  'create_table/issue_499_partition_column_overrides': 'partitions are not planned yet (issue 3)',
   'create_table/issue_295_pgvector_typmod': 'needs the pgvector extension, which is not installed here',
   'comment/add_aggregate_comment': 'aggregates are not modelled yet (issue 3): pg_dump sees the aggregate, Lockplane does not',
   'comment/add_serial_sequence_comment_on_create': "a serial column's implicit sequence is not an IR object, so its comment is not carried (issue 3)",

@@ -56,6 +56,11 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (c?.foreign_keys.length) table.foreign_keys = c.foreign_keys;
     if (c?.exclusion_constraints.length) table.exclusion_constraints = c.exclusion_constraints;
     if (row.unlogged) table.unlogged = true;
+    if (row.partition_by !== null) table.partition_by = row.partition_by;
+    if (row.parent_table !== null && row.partition_bound !== null) {
+      table.partition_of = { schema: row.parent_schema ?? row.schema_name, table: row.parent_table, bound: row.partition_bound };
+      if (row.attached_indexes?.length) table.partition_of.attached_indexes = row.attached_indexes;
+    }
     const idx = indexes.get(row.oid);
     if (idx?.length) table.indexes = idx;
     const trg = triggers.get(row.oid);

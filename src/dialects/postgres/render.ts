@@ -4,6 +4,7 @@
 // catalog-spelled SQL and are inserted verbatim.
 export { createSchemaSql, createSchemaStatements, dropSchemaSql } from './render/schema.js';
 export { commentSql, commentStatements } from './render/comments.js';
+export { setPartitionStatements } from './render/table.js';
 export { createTableStatements, dropTableSql, addColumnStatements, dropColumnSql, tableCommentStatements } from './render/table.js';
 export { columnDefinition, identityClause } from './render/column.js';
 export { alterColumnStatements, typeChanged } from './render/alter-column.js';

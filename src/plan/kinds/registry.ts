@@ -9,7 +9,7 @@ import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
-import { createTable, dropTable } from './table.js';
+import { createTable, dropTable, setPartition } from './table.js';
 import {
   alterExtension,
   alterPolicy,
@@ -76,6 +76,7 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   add_exclusion: addExclusion,
   drop_exclusion: dropExclusion,
   set_unlogged: setUnlogged,
+  set_partition: setPartition,
   create_domain: createDomain,
   drop_domain: dropDomain,
   alter_domain: alterDomain,

@@ -49,7 +49,9 @@ LEFT JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
 LEFT JOIN pg_catalog.pg_collation coll
   ON coll.oid = kc.oid AND kc.oid <> 0 AND kc.oid IS DISTINCT FROM kc.natural
 LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace
-WHERE NOT EXISTS (
+-- A partition's copy of its parent's index comes with the partition.
+WHERE NOT ic.relispartition
+  AND NOT EXISTS (
   SELECT 1 FROM pg_catalog.pg_constraint co
   WHERE co.conrelid = i.indrelid AND co.conindid = i.indexrelid AND co.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, i.indexrelid, k.n`;

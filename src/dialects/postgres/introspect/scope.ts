@@ -42,7 +42,6 @@ WITH t AS (
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY ($1::text[])
     AND c.relkind IN (${relkinds})
-    AND NOT c.relispartition
     AND c.relpersistence <> 't'
     AND NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_depend d
@@ -60,14 +59,28 @@ export interface TableRow {
   row_security: boolean;
   force_row_security: boolean;
   unlogged: boolean;
+  partition_by: string | null;
+  parent_schema: string | null;
+  parent_table: string | null;
+  partition_bound: string | null;
+  attached_indexes: string[] | null;
 }
 
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
 SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
-       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security, c.relpersistence = 'u' AS unlogged
-FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid`,
+       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security, c.relpersistence = 'u' AS unlogged,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+       pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       CASE WHEN c.relispartition THEN (SELECT COALESCE(array_agg(ic.relname::text), '{}') FROM pg_catalog.pg_index x
+         JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND ic.relispartition
+         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid)) END AS attached_indexes
+FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid
+LEFT JOIN pg_catalog.pg_inherits ih ON c.relispartition AND ih.inhrelid = c.oid
+LEFT JOIN pg_catalog.pg_class pc ON pc.oid = ih.inhparent
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace`,
     [namespaces],
   );
 }

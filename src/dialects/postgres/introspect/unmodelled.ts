@@ -23,9 +23,9 @@ SELECT kind, name FROM (
   WHERE n.nspname = ANY ($1::text[]) AND p.prokind IN ('a', 'w')
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid AND x.deptype = 'e')
   UNION ALL
-  SELECT CASE WHEN c.relkind = 'f' THEN 'foreign table' ELSE 'partition' END, pg_catalog.format('%I.%I', n.nspname, c.relname)
+  SELECT 'foreign table', pg_catalog.format('%I.%I', n.nspname, c.relname)
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY ($1::text[]) AND (c.relkind = 'f' OR (c.relkind IN ('r', 'p') AND c.relispartition))
+  WHERE n.nspname = ANY ($1::text[]) AND c.relkind = 'f'
   UNION ALL
   SELECT 'publication', pg_catalog.quote_ident(pubname) FROM pg_catalog.pg_publication
   UNION ALL

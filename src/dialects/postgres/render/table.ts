@@ -1,7 +1,7 @@
 // CREATE TABLE (columns, primary key, unique and check constraints — indexes
 // and foreign keys are separate statements), DROP TABLE, ADD/DROP COLUMN.
 import { primaryKeyOf } from '../../../schema/canonical.js';
-import type { Column, QualifiedName, Table } from '../../../schema/types.js';
+import type { Column, PartitionOf, QualifiedName, Table } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
 import { columnDefinition } from './column.js';
 import { commentStatements } from './comments.js';
@@ -19,7 +19,9 @@ export function createTableStatements(table: Table): string[] {
   for (const c of table.check_constraints ?? []) items.push(checkClause(c));
   return [
     ...table.columns.flatMap(serialPrelude),
-    `CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${quoteQualified(name)} (${items.join(', ')})`,
+    ...(table.partition_of
+      ? createPartitionStatements(table)
+      : [`CREATE ${table.unlogged ? 'UNLOGGED ' : ''}TABLE ${quoteQualified(name)} (${items.join(', ')})${table.partition_by ? ` PARTITION BY ${table.partition_by}` : ''}`]),
     ...table.columns.flatMap((c) => serialPostlude(name, c)),
     ...tableCommentStatements(table),
   ];
@@ -56,4 +58,42 @@ export function tableCommentStatements(table: Table): string[] {
 
 export function constraintComment(table: QualifiedName, name: string, text: string | undefined): string[] {
   return commentStatements({ kind: 'constraint', table, name }, text);
+}
+
+/**
+ * A partition takes its columns from its parent. Its own defaults and NOT NULL
+ * (which may differ) are set after it is created — ALTER, not an inline
+ * override, so that a NOT NULL it inherits does not get a second constraint
+ * (which Postgres 18 refuses when the parent's column later changes type).
+ */
+function createPartitionStatements(table: Table): string[] {
+  const of = table.partition_of!;
+  const name = tableName(table);
+  const parent = { schema: of.schema ?? name.schema, name: of.table };
+  const items: string[] = [];
+  const pk = primaryKeyOf(table);
+  if (pk) items.push(primaryKeyClause(pk));
+  for (const u of table.unique_constraints ?? []) items.push(uniqueClause(u));
+  for (const k of table.check_constraints ?? []) items.push(checkClause(k));
+  const list = items.length ? ` (${items.join(', ')})` : '';
+  const partitioned = table.partition_by ? ` PARTITION BY ${table.partition_by}` : '';
+  const alter = (c: Column): string => `ALTER TABLE ${quoteQualified(name)} ALTER COLUMN ${quoteIdent(c.name)}`;
+  return [
+    `CREATE TABLE ${quoteQualified(name)} PARTITION OF ${quoteQualified(parent)}${list} ${of.bound}${partitioned}`,
+    ...table.columns.flatMap((c) => [
+      ...(c.default !== undefined && !c.generated && !c.identity ? [`${alter(c)} SET DEFAULT ${c.default}`] : []),
+      ...(c.nullable ? [] : [`${alter(c)} SET NOT NULL`]),
+    ]),
+  ];
+}
+
+/** DETACH from the old parent, ATTACH to the new one. */
+export function setPartitionStatements(table: QualifiedName, from: PartitionOf | undefined, to: PartitionOf | undefined): string[] {
+  const parentOf = (p: PartitionOf) => quoteQualified({ schema: p.schema ?? table.schema, name: p.table });
+  return [
+    ...(from ? [`ALTER TABLE ${parentOf(from)} DETACH PARTITION ${quoteQualified(table)}`] : []),
+    // Detached, its copies of the parent's indexes would stay as indexes of its own.
+    ...(from?.attached_indexes ?? []).map((name) => `DROP INDEX ${quoteQualified({ schema: table.schema, name })}`),
+    ...(to ? [`ALTER TABLE ${parentOf(to)} ATTACH PARTITION ${quoteQualified(table)} ${to.bound}`] : []),
+  ];
 }
