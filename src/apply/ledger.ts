@@ -44,6 +44,7 @@ export function planHash(plan: Plan): string {
   return sha256(stableStringify(plan.steps.map((s) => stepStatements(s))));
 }
 
+/** Creates the ledger, or upgrades one made before resumable applies: one implicit transaction, so readers never see half of it. */
 export async function ensureLedger(session: PgSession): Promise<void> {
   await session.exec(`
     CREATE SCHEMA IF NOT EXISTS ${S};
@@ -52,8 +53,11 @@ export async function ensureLedger(session: PgSession): Promise<void> {
       plan_hash text NOT NULL,
       source_hash text,
       target_hash text,
-      status text NOT NULL,
+      status text NOT NULL CONSTRAINT applies_status_check CHECK (status IN ('running', 'applied', 'failed', 'refused', 'interrupted')),
       steps_total integer NOT NULL,
+      first_step integer NOT NULL DEFAULT 1,
+      start_hash text,
+      resumes bigint REFERENCES ${S}.applies (id) ON DELETE SET NULL,
       failed_step integer,
       error text,
       started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -67,33 +71,30 @@ export async function ensureLedger(session: PgSession): Promise<void> {
       step integer NOT NULL,
       description text NOT NULL,
       sql text NOT NULL,
+      transactional boolean NOT NULL DEFAULT true,
+      status text NOT NULL DEFAULT 'applied' CHECK (status IN ('running', 'applied', 'failed')),
+      error text,
+      schema_hash text,
       started_at timestamptz NOT NULL,
       finished_at timestamptz DEFAULT clock_timestamp(),
       PRIMARY KEY (apply_id, step)
-    );`);
-  await migrateLedger(session);
-}
-
-// Columns added for resumable, grouped applies; ledgers made before them are upgraded in place.
-async function migrateLedger(session: PgSession): Promise<void> {
-  const rows = await session.query<{ present: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'resumes' AND NOT attisdropped) AS present`,
-    [`${S}.applies`],
-  );
-  if (rows[0]?.present) return;
-  await session.exec(`
-    ALTER TABLE ${S}.applies
-      DROP CONSTRAINT IF EXISTS applies_status_check,
-      ADD CONSTRAINT applies_status_check CHECK (status IN ('running', 'applied', 'failed', 'refused', 'interrupted')),
-      ADD COLUMN IF NOT EXISTS first_step integer NOT NULL DEFAULT 1,
-      ADD COLUMN IF NOT EXISTS start_hash text,
-      ADD COLUMN IF NOT EXISTS resumes bigint REFERENCES ${S}.applies (id) ON DELETE SET NULL;
-    ALTER TABLE ${S}.apply_steps
-      ALTER COLUMN finished_at DROP NOT NULL,
-      ADD COLUMN IF NOT EXISTS transactional boolean NOT NULL DEFAULT true,
-      ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'applied' CHECK (status IN ('running', 'applied', 'failed')),
-      ADD COLUMN IF NOT EXISTS error text,
-      ADD COLUMN IF NOT EXISTS schema_hash text;`);
+    );
+    DO $upgrade$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = '${S}.applies'::regclass AND attname = 'resumes' AND NOT attisdropped) THEN
+        ALTER TABLE ${S}.applies
+          DROP CONSTRAINT IF EXISTS applies_status_check,
+          ADD CONSTRAINT applies_status_check CHECK (status IN ('running', 'applied', 'failed', 'refused', 'interrupted')),
+          ADD COLUMN first_step integer NOT NULL DEFAULT 1,
+          ADD COLUMN start_hash text,
+          ADD COLUMN resumes bigint REFERENCES ${S}.applies (id) ON DELETE SET NULL;
+        ALTER TABLE ${S}.apply_steps
+          ALTER COLUMN finished_at DROP NOT NULL,
+          ADD COLUMN transactional boolean NOT NULL DEFAULT true,
+          ADD COLUMN status text NOT NULL DEFAULT 'applied' CHECK (status IN ('running', 'applied', 'failed')),
+          ADD COLUMN error text,
+          ADD COLUMN schema_hash text;
+      END IF;
+    END $upgrade$;`);
 }
 
 export interface OpenApplyOptions {
@@ -200,8 +201,12 @@ export async function closeApply(
   );
 }
 
+/** True when the database has a ledger of the current layout (an older one is upgraded by the next apply). */
 export async function ledgerExists(session: PgSession): Promise<boolean> {
-  const rows = await session.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${S}.applies`]);
+  const rows = await session.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'resumes' AND NOT attisdropped) AS present`,
+    [`${S}.applies`],
+  );
   return rows[0]?.present === true;
 }
 
