@@ -26,7 +26,7 @@ export { resolveShadowUrl } from './config/target.js';
 export type { NormalizeOptions } from './shadow/normalize.js';
 export { closeIdleScratch } from './shadow/scratch.js';
 export { applyToTarget, type TargetApplyOptions, type TargetApplyResult } from './apply/target.js';
-export { findResume, type ResumePoint } from './apply/resume.js';
+export { appliedBefore, findResume, type ResumePoint } from './apply/resume.js';
 export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
 export { listApplies, stepRecord, LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';

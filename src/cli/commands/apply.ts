@@ -83,6 +83,10 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     const resume = planPath ? await findResume(session, plan) : null;
+    if (planPath && !resume && (await finishedBefore(session, plan, current, lp))) {
+      outcome = { status: 'no_changes' };
+      return;
+    }
     const start = resume ? await resumeStart(session, current, plan, resume, lp) : { fromStep: 0, schema: current };
     if (!resume && planPath) checkSource(planPath, plan, current, lp);
     const remaining: Plan = { ...plan, steps: plan.steps.slice(start.fromStep), source_hash: lp.schemaHash(start.schema) };
@@ -142,6 +146,14 @@ async function resumeStart(session: PgSession, current: Schema, plan: Plan, resu
     );
   }
   return { fromStep: done, schema };
+}
+
+/** A plan whose apply finished and whose result is still the database: nothing to do (say so, exit 0). */
+async function finishedBefore(session: PgSession, plan: Plan, current: Schema, lp: Lib): Promise<boolean> {
+  const done = await lp.appliedBefore(session, plan);
+  if (!done || done.hash === null || done.hash !== lp.schemaHash(current)) return false;
+  info(`Already applied: apply #${done.applyId} applied this plan and the database is still in the state it left.`);
+  return true;
 }
 
 function checkSource(path: string, plan: Plan, current: Schema, { schemaHash }: Lib): void {
