@@ -17,7 +17,7 @@ interface Unfinished {
   steps_total: number;
   /** 1-based: the step a re-run of the same plan resumes at. */
   resume_at: number;
-  /** The step the apply stopped in, as the ledger names it (null when its transaction left no trace). */
+  /** The non-transactional step a dead apply was running (null otherwise: a transaction leaves no trace). */
   stopped_in: string | null;
   reason: string;
 }
@@ -71,19 +71,18 @@ async function unfinishedApply(session: PgSession, latest: ApplyRecord): Promise
   if (latest.status === 'applied' || latest.status === 'refused') return null;
   const { stepRecord } = await lib();
   const resumeAt = latest.steps_done + 1;
-  const row = await stepRecord(session, latest.id, resumeAt);
-  const reason =
-    latest.status === 'failed'
-      ? `step ${latest.failed_step ?? resumeAt} failed: ${latest.error ?? 'unknown error'}`
-      : 'its process or connection ended before it finished';
+  const row = await stepRecord(session, latest.id, latest.failed_step ?? resumeAt);
+  // A failed apply's error names its step (`step 5 (…) failed: …`).
+  const reason = latest.status === 'failed' ? (latest.error ?? 'it failed') : 'its process or connection ended before it finished';
   // Rolled back before anything committed and nothing left over: nothing to resume.
   if (latest.status === 'failed' && latest.steps_done === 0 && (!row || row.transactional)) return null;
-  return { apply_id: latest.id, steps_done: latest.steps_done, steps_total: latest.steps_total, resume_at: resumeAt, stopped_in: row?.description ?? null, reason };
+  const stoppedIn = latest.status === 'failed' ? null : (row?.description ?? null);
+  return { apply_id: latest.id, steps_done: latest.steps_done, steps_total: latest.steps_total, resume_at: resumeAt, stopped_in: stoppedIn, reason };
 }
 
 function unfinishedText(u: Unfinished): string {
   const done = u.steps_done === 0 ? 'no step committed (the database is as before it)' : `steps 1-${u.steps_done} of ${u.steps_total} committed`;
-  const where = u.stopped_in ? `; it stopped in step ${u.resume_at} (${u.stopped_in})` : '';
+  const where = u.stopped_in ? `; it was interrupted in step ${u.resume_at} (${u.stopped_in})` : '';
   return (
     `Unfinished apply #${u.apply_id}: ${u.reason}; ${done}${where}.\n` +
     `  Run the same plan again (lockplane apply PLAN) to resume at step ${u.resume_at}: finished steps are not run again.`
