@@ -52,7 +52,7 @@ function plainLine(event: ApplyEvent): string | null {
     case 'step_retry':
       return `  lock timeout at step ${event.step}; retry ${event.attempt}/${event.of} in ${(event.wait_ms / 1000).toFixed(1)} s`;
     case 'step_finished':
-      return `        done in ${seconds(event.duration_ms)}`;
+      return event.duration_ms >= 1000 ? `        done in ${seconds(event.duration_ms)}` : null;
     case 'cleanup':
       return `  ${event.message}`;
     case 'apply_finished':
