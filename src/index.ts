@@ -16,7 +16,7 @@ export { buildPlan, rollbackPlan } from './plan/index.js';
 export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';
 export { loadSource, type LoadedSource, type LoadSourceOptions } from './shadow/sources.js';
 export { reversePlan } from './shadow/rollback.js';
-export { provePlan } from './shadow/prove.js';
+export { provePlan, type ProveOptions, type ProofResult } from './shadow/prove.js';
 export { executePlan, StepFailedError } from './apply/execute.js';
 export { resolveTarget, EMBEDDED_DATABASE_URL } from './config/target.js';
 export { hazardInfo, type HazardInfo } from './safety/index.js';

@@ -9,7 +9,7 @@ import {
   configuredSchemaPath,
   lib,
   loadSourceFor,
-  normalizeOptions,
+  proveOptions,
   parseAllowHazards,
   targetFor,
   type HazardAllowance,
@@ -163,7 +163,7 @@ function checkSource(path: string, plan: Plan, current: Schema, { schemaHash }: 
 }
 
 async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: { schemas?: string[] }, { provePlan }: Lib): Promise<void> {
-  const proof = await provePlan(schema, plan, { ...normalizeOptions([targetUrl]), ...scope });
+  const proof = await provePlan(schema, plan, proveOptions(targetUrl, scope.schemas));
   info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
   if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
   else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
