@@ -1,23 +1,38 @@
-// Runs a plan on a database in one transaction. The source-hash check runs
-// inside that transaction, right before the first step, so the plan only
-// runs on the state it was made for.
+// Runs a plan on a database as groups: consecutive transactional steps in
+// one transaction, each non-transactional step (CREATE INDEX CONCURRENTLY,
+// …) alone, outside any transaction. The source-hash check runs once, right
+// before the first step — inside the first transaction when there is one —
+// so the plan only runs on the state it was made for.
 import { BlockedError, LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
+import { quoteIdent } from '../dialects/postgres/quote.js';
 import { schemaHash } from '../schema/hash.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
+import { stepGroups, type StepGroup } from './groups.js';
 
-export interface ExecuteOptions {
-  /** Refuse unless the database's canonical hash equals this (checked inside the transaction). */
+export interface ExecuteHooks {
+  onStep?: (index: number, step: PlanStep) => void;
+  /** Before a step's SQL: inside its transaction, or (non-transactional) in autocommit, so it is durable. */
+  beforeStep?: (index: number, step: PlanStep) => Promise<void>;
+  /** After a step's SQL: inside its transaction, or (non-transactional) once it has completed. */
+  afterStep?: (index: number, step: PlanStep, startedAt: Date) => Promise<void>;
+  /** After a group's last step: inside its transaction right before COMMIT, or after a non-transactional step. */
+  afterGroup?: (group: StepGroup, last: boolean) => Promise<void>;
+  /** After a group committed (or its non-transactional step completed). */
+  onGroupDone?: (group: StepGroup) => Promise<void>;
+  /** After a step failed and its transaction (if any) was rolled back. */
+  onFailure?: (index: number, step: PlanStep, error: unknown) => Promise<void>;
+}
+
+export interface ExecuteOptions extends ExecuteHooks {
+  /** Refuse unless the database's canonical hash equals this (checked right before the first step). */
   expectedSourceHash?: string;
   /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
   schemas?: string[];
-  onStep?: (index: number, step: PlanStep) => void;
-  /** Runs inside the transaction after each step (the ledger writes here). */
-  afterStep?: (index: number, step: PlanStep, startedAt: Date) => Promise<void>;
-  /** Runs inside the transaction right before COMMIT. */
-  beforeCommit?: () => Promise<void>;
-  /** Session settings for this transaction only (SET LOCAL), e.g. lock_timeout. */
+  /** The first step to run (0-based); the steps before it are already done (resume). */
+  fromStep?: number;
+  /** Session settings for each step, e.g. lock_timeout: SET LOCAL in a transaction, SET then RESET outside one. */
   settings?: Record<string, string>;
 }
 
@@ -37,42 +52,100 @@ export class StepFailedError extends LockplaneError {
 }
 
 export async function executePlan(session: PgSession, plan: Plan, options: ExecuteOptions = {}): Promise<ExecuteResult> {
-  const nonTransactional = plan.steps.findIndex((s) => s.transactional === false);
-  if (nonTransactional >= 0) {
-    throw new LockplaneError(`step ${nonTransactional + 1} cannot run in a transaction; this version applies plans in one transaction only`);
+  const groups = stepGroups(plan.steps, options.fromStep ?? 0);
+  let hashChecked = !options.expectedSourceHash;
+  let applied = 0;
+  for (const [n, group] of groups.entries()) {
+    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options.expectedSourceHash!, options.schemas);
+    hashChecked = true;
+    const run: GroupRun = { session, plan, group, last: n === groups.length - 1, options, checkHash };
+    await (group.transactional ? runTransaction(run) : runAlone(run));
+    applied += group.end - group.start;
   }
+  if (!hashChecked) await checkSourceHash(session, options.expectedSourceHash!, options.schemas);
+  return { stepsApplied: applied };
+}
+
+/** One group to run: `last` when no group follows; `checkHash` when the source hash is checked before it. */
+interface GroupRun {
+  session: PgSession;
+  plan: Plan;
+  group: StepGroup;
+  last: boolean;
+  options: ExecuteOptions;
+  checkHash: (() => Promise<void>) | undefined;
+}
+
+async function runTransaction({ session, plan, group, last, options, checkHash }: GroupRun): Promise<void> {
+  let failed: { index: number; error: unknown } | undefined;
   await session.exec('BEGIN');
   try {
     for (const [name, value] of Object.entries(options.settings ?? {})) {
       await session.query('SELECT set_config($1, $2, true)', [name, value]);
     }
-    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash, options.schemas);
-    for (const [index, step] of plan.steps.entries()) {
-      options.onStep?.(index, step);
-      const startedAt = new Date();
-      for (const sql of stepStatements(step)) {
-        try {
-          await session.exec(sql);
-        } catch (error) {
-          throw new StepFailedError(index, step, error);
-        }
-      }
-      await options.afterStep?.(index, step, startedAt);
+    await checkHash?.();
+    for (let index = group.start; index < group.end; index++) {
+      const step = plan.steps[index]!;
+      await runStep(session, index, step, options, (error) => (failed = { index, error }));
     }
-    await options.beforeCommit?.();
+    await options.afterGroup?.(group, last);
     await session.exec('COMMIT');
-    return { stepsApplied: plan.steps.length };
   } catch (error) {
     await session.exec('ROLLBACK').catch(() => undefined);
+    if (failed) await options.onFailure?.(failed.index, plan.steps[failed.index]!, failed.error).catch(() => undefined);
     throw error;
   }
+  await options.onGroupDone?.(group);
+}
+
+async function runAlone({ session, plan, group, last, options, checkHash }: GroupRun): Promise<void> {
+  await checkHash?.();
+  const index = group.start;
+  const step = plan.steps[index]!;
+  const settings = Object.entries(options.settings ?? {});
+  try {
+    for (const [name, value] of settings) await session.query('SELECT set_config($1, $2, false)', [name, value]);
+    await runStep(session, index, step, options, () => undefined);
+  } catch (error) {
+    // A ledger that cannot be written (the connection is gone) must not hide the step's own error.
+    if (error instanceof StepFailedError) await options.onFailure?.(index, step, error.cause).catch(() => undefined);
+    throw error;
+  } finally {
+    for (const [name] of settings) await session.exec(`RESET ${quoteIdent(name)}`).catch(() => undefined);
+  }
+  await options.afterGroup?.(group, last);
+  await options.onGroupDone?.(group);
+}
+
+async function runStep(
+  session: PgSession,
+  index: number,
+  step: PlanStep,
+  hooks: ExecuteHooks,
+  noteFailure: (error: unknown) => void,
+): Promise<void> {
+  hooks.onStep?.(index, step);
+  const startedAt = new Date();
+  await hooks.beforeStep?.(index, step);
+  for (const sql of stepStatements(step)) {
+    try {
+      await session.exec(sql);
+    } catch (error) {
+      noteFailure(error);
+      throw new StepFailedError(index, step, error);
+    }
+  }
+  await hooks.afterStep?.(index, step, startedAt);
 }
 
 async function checkSourceHash(session: PgSession, expected: string, schemas: string[] | undefined): Promise<void> {
-  const current = await introspect(session, schemas ? { schemas } : {});
-  const actual = schemaHash(current);
+  const actual = await currentHash(session, schemas);
   if (actual === expected) return;
   throw new BlockedError(
     `the database changed since the plan was made (source hash ${expected.slice(0, 12)}…, database ${actual.slice(0, 12)}…); make a new plan`,
   );
+}
+
+export async function currentHash(session: PgSession, schemas: string[] | undefined): Promise<string> {
+  return schemaHash(await introspect(session, schemas ? { schemas } : {}));
 }

@@ -1,7 +1,10 @@
 // The ledger: what Lockplane did to this database, kept in the database
-// itself (schema `lockplane`, never introspected or diffed). Step rows are
-// written inside the apply's transaction, so the ledger and the schema can
-// never disagree; the apply row is opened before and closed after.
+// itself (schema `lockplane`, never introspected or diffed). A transactional
+// step's row is written inside its transaction, so the ledger and the schema
+// never disagree; a non-transactional step's row is committed as `running`
+// before it starts and closed after, so a crash leaves it visible. The
+// schema hash after each committed group is recorded: a resume checks the
+// database against it.
 import { hostname, userInfo } from 'node:os';
 import type { PgSession } from '../dialects/postgres/session.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
@@ -12,7 +15,8 @@ import { lockplaneVersion } from '../version.js';
 export const LEDGER_SCHEMA = 'lockplane';
 const S = quoteIdent(LEDGER_SCHEMA);
 
-export type ApplyStatus = 'running' | 'applied' | 'failed' | 'refused';
+export type ApplyStatus = 'running' | 'applied' | 'failed' | 'refused' | 'interrupted';
+export type StepStatus = 'running' | 'applied' | 'failed';
 
 export interface ApplyRecord {
   id: number;
@@ -21,7 +25,12 @@ export interface ApplyRecord {
   target_hash: string | null;
   status: ApplyStatus;
   steps_total: number;
+  /** Steps of the plan completed by this apply and the applies it resumed. */
   steps_done: number;
+  /** 1-based: the first step this apply ran (greater than 1 when it resumed another). */
+  first_step: number;
+  /** The apply this one resumed. */
+  resumes: number | null;
   failed_step: number | null;
   error: string | null;
   started_at: string;
@@ -35,6 +44,7 @@ export function planHash(plan: Plan): string {
   return sha256(stableStringify(plan.steps.map((s) => stepStatements(s))));
 }
 
+/** Creates the ledger, or upgrades one made before resumable applies: one implicit transaction, so readers never see half of it. */
 export async function ensureLedger(session: PgSession): Promise<void> {
   await session.exec(`
     CREATE SCHEMA IF NOT EXISTS ${S};
@@ -43,8 +53,11 @@ export async function ensureLedger(session: PgSession): Promise<void> {
       plan_hash text NOT NULL,
       source_hash text,
       target_hash text,
-      status text NOT NULL CHECK (status IN ('running', 'applied', 'failed', 'refused')),
+      status text NOT NULL CONSTRAINT applies_status_check CHECK (status IN ('running', 'applied', 'failed', 'refused', 'interrupted')),
       steps_total integer NOT NULL,
+      first_step integer NOT NULL DEFAULT 1,
+      start_hash text,
+      resumes bigint REFERENCES ${S}.applies (id) ON DELETE SET NULL,
       failed_step integer,
       error text,
       started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -58,26 +71,120 @@ export async function ensureLedger(session: PgSession): Promise<void> {
       step integer NOT NULL,
       description text NOT NULL,
       sql text NOT NULL,
+      transactional boolean NOT NULL DEFAULT true,
+      status text NOT NULL DEFAULT 'applied' CHECK (status IN ('running', 'applied', 'failed')),
+      error text,
+      schema_hash text,
       started_at timestamptz NOT NULL,
-      finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      finished_at timestamptz DEFAULT clock_timestamp(),
       PRIMARY KEY (apply_id, step)
-    );`);
+    );
+    DO $upgrade$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = '${S}.applies'::regclass AND attname = 'resumes' AND NOT attisdropped) THEN
+        ALTER TABLE ${S}.applies
+          DROP CONSTRAINT IF EXISTS applies_status_check,
+          ADD CONSTRAINT applies_status_check CHECK (status IN ('running', 'applied', 'failed', 'refused', 'interrupted')),
+          ADD COLUMN first_step integer NOT NULL DEFAULT 1,
+          ADD COLUMN start_hash text,
+          ADD COLUMN resumes bigint REFERENCES ${S}.applies (id) ON DELETE SET NULL;
+        ALTER TABLE ${S}.apply_steps
+          ALTER COLUMN finished_at DROP NOT NULL,
+          ADD COLUMN transactional boolean NOT NULL DEFAULT true,
+          ADD COLUMN status text NOT NULL DEFAULT 'applied' CHECK (status IN ('running', 'applied', 'failed')),
+          ADD COLUMN error text,
+          ADD COLUMN schema_hash text;
+      END IF;
+    END $upgrade$;`);
 }
 
-export async function openApply(session: PgSession, plan: Plan): Promise<number> {
+export interface OpenApplyOptions {
+  /** 0-based first step this apply runs. */
+  fromStep: number;
+  /** The schema hash expected before that step. */
+  startHash: string | null;
+  resumes: number | null;
+}
+
+export async function openApply(session: PgSession, plan: Plan, options: OpenApplyOptions): Promise<number> {
   const rows = await session.query<{ id: string | number }>(
-    `INSERT INTO ${S}.applies (plan_hash, source_hash, target_hash, status, steps_total, applied_by, host, lockplane_version)
-     VALUES ($1, $2, $3, 'running', $4, $5 || ' (' || current_user || ')', $6, $7) RETURNING id`,
-    [planHash(plan), plan.source_hash ?? null, plan.target_hash ?? null, plan.steps.length, osUser(), `${hostname()} pid ${process.pid}`, lockplaneVersion()],
+    `INSERT INTO ${S}.applies (plan_hash, source_hash, target_hash, status, steps_total, first_step, start_hash, resumes, applied_by, host, lockplane_version)
+     VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8 || ' (' || current_user || ')', $9, $10) RETURNING id`,
+    [
+      planHash(plan),
+      plan.source_hash ?? null,
+      plan.target_hash ?? null,
+      plan.steps.length,
+      options.fromStep + 1,
+      options.startHash,
+      options.resumes,
+      osUser(),
+      `${hostname()} pid ${process.pid}`,
+      lockplaneVersion(),
+    ],
   );
   return Number(rows[0]!.id);
 }
 
-/** Inside the apply's transaction: the step is done exactly when its DDL commits. */
-export async function recordStep(session: PgSession, applyId: number, index: number, step: PlanStep, startedAt: Date): Promise<void> {
+/**
+ * Under the apply lock nobody else is applying: a `running` apply is one
+ * whose process died (or lost its connection) before it could close it.
+ */
+export async function markInterrupted(session: PgSession): Promise<void> {
   await session.query(
-    `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, started_at) VALUES ($1, $2, $3, $4, $5)`,
+    `UPDATE ${S}.applies SET status = 'interrupted', finished_at = clock_timestamp(),
+            error = coalesce(error, 'the process or its connection ended before the apply finished')
+      WHERE status = 'running'`,
+  );
+}
+
+/** A non-transactional step, before it runs: committed at once, so a crash leaves it `running` in the ledger. */
+export async function recordStepStart(session: PgSession, applyId: number, index: number, step: PlanStep, startedAt: Date): Promise<void> {
+  await session.query(
+    `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, started_at, finished_at)
+     VALUES ($1, $2, $3, $4, false, 'running', $5, NULL)`,
     [applyId, index + 1, step.description, stepStatements(step).join(';\n'), startedAt.toISOString()],
+  );
+}
+
+/**
+ * A completed step. Transactional: written inside the step's transaction, so
+ * the step is recorded exactly when its DDL commits. Non-transactional: its
+ * `running` row is closed once the statement has completed, with the schema
+ * hash after it in the same statement.
+ */
+export async function recordStepDone(
+  session: PgSession,
+  applyId: number,
+  index: number,
+  step: PlanStep,
+  startedAt: Date,
+  schemaHashAfter: string | null,
+): Promise<void> {
+  if (step.transactional === false) {
+    await session.query(
+      `UPDATE ${S}.apply_steps SET status = 'applied', finished_at = clock_timestamp(), schema_hash = $3 WHERE apply_id = $1 AND step = $2`,
+      [applyId, index + 1, schemaHashAfter],
+    );
+    return;
+  }
+  await session.query(
+    `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, started_at) VALUES ($1, $2, $3, $4, true, 'applied', $5)`,
+    [applyId, index + 1, step.description, stepStatements(step).join(';\n'), startedAt.toISOString()],
+  );
+}
+
+/** The schema hash after a committed group, on its last step: where a resume must find the database. */
+export async function recordGroupHash(session: PgSession, applyId: number, index: number, hash: string): Promise<void> {
+  await session.query(`UPDATE ${S}.apply_steps SET schema_hash = $3 WHERE apply_id = $1 AND step = $2`, [applyId, index + 1, hash]);
+}
+
+/** After the step's transaction rolled back (or a non-transactional step failed): durable. */
+export async function recordStepFailed(session: PgSession, applyId: number, index: number, step: PlanStep, error: string): Promise<void> {
+  await session.query(
+    `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, error, started_at, finished_at)
+     VALUES ($1, $2, $3, $4, $5, 'failed', $6, clock_timestamp(), clock_timestamp())
+     ON CONFLICT (apply_id, step) DO UPDATE SET status = 'failed', error = EXCLUDED.error, finished_at = EXCLUDED.finished_at`,
+    [applyId, index + 1, step.description, stepStatements(step).join(';\n'), step.transactional !== false, error],
   );
 }
 
@@ -94,14 +201,20 @@ export async function closeApply(
   );
 }
 
+/** True when the database has a ledger of the current layout (an older one is upgraded by the next apply). */
+export async function ledgerExists(session: PgSession): Promise<boolean> {
+  const rows = await session.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'resumes' AND NOT attisdropped) AS present`,
+    [`${S}.applies`],
+  );
+  return rows[0]?.present === true;
+}
+
 export async function listApplies(session: PgSession, limit: number): Promise<ApplyRecord[]> {
-  const exists = await session.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
-    `${S}.applies`,
-  ]);
-  if (!exists[0]?.present) return [];
+  if (!(await ledgerExists(session))) return [];
   const rows = await session.query<Record<string, unknown>>(
-    `SELECT a.id, a.plan_hash, a.source_hash, a.target_hash, a.status, a.steps_total,
-            (SELECT count(*) FROM ${S}.apply_steps s WHERE s.apply_id = a.id) AS steps_done,
+    `SELECT a.id, a.plan_hash, a.source_hash, a.target_hash, a.status, a.steps_total, a.first_step, a.resumes,
+            a.first_step - 1 + (SELECT count(*) FROM ${S}.apply_steps s WHERE s.apply_id = a.id AND s.status = 'applied') AS steps_done,
             a.failed_step, a.error, a.started_at, a.finished_at, a.applied_by, a.host, a.lockplane_version
        FROM ${S}.applies a ORDER BY a.id DESC LIMIT $1`,
     [limit],
@@ -114,6 +227,8 @@ export async function listApplies(session: PgSession, limit: number): Promise<Ap
     status: r.status as ApplyStatus,
     steps_total: Number(r.steps_total),
     steps_done: Number(r.steps_done),
+    first_step: Number(r.first_step),
+    resumes: r.resumes === null ? null : Number(r.resumes),
     failed_step: r.failed_step === null ? null : Number(r.failed_step),
     error: (r.error as string | null) ?? null,
     started_at: timestamp(r.started_at),
@@ -134,4 +249,21 @@ function osUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+export interface StepRecord {
+  step: number;
+  description: string;
+  status: StepStatus;
+  transactional: boolean;
+  error: string | null;
+}
+
+/** The ledger's row for one step (1-based) of an apply, if it has one. */
+export async function stepRecord(session: PgSession, applyId: number, step: number): Promise<StepRecord | null> {
+  const rows = await session.query<StepRecord>(
+    `SELECT step, description, status, transactional, error FROM ${S}.apply_steps WHERE apply_id = $1 AND step = $2`,
+    [applyId, step],
+  );
+  return rows[0] ?? null;
 }

@@ -1,12 +1,27 @@
 // Applying a plan to the real target: under the advisory lock, with the
-// source hash checked inside the transaction, with lock and statement
-// timeouts, bounded retries on lock timeouts, and every outcome in the ledger.
+// source hash checked before the first step, consecutive transactional steps
+// in one transaction and non-transactional ones alone, lock and statement
+// timeouts, bounded retries on lock timeouts, every step in the ledger, and
+// resumption of an unfinished apply of the same plan.
 import { BlockedError } from '../errors.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import type { Plan, PlanStep } from '../plan/types.js';
-import { executePlan, StepFailedError, type ExecuteResult } from './execute.js';
-import { closeApply, ensureLedger, openApply, recordStep } from './ledger.js';
+import { currentHash, executePlan, StepFailedError, type ExecuteResult } from './execute.js';
+import { stepGroups } from './groups.js';
+import { completedDespiteLedger, dropInvalidIndexes } from './leftovers.js';
+import {
+  closeApply,
+  ensureLedger,
+  markInterrupted,
+  openApply,
+  recordGroupHash,
+  recordStepDone,
+  recordStepFailed,
+  recordStepStart,
+} from './ledger.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
+import { findResume, type ResumePoint } from './resume.js';
+import { pauseAfterStepForTests } from './test-hooks.js';
 
 export interface TargetApplyOptions {
   expectedSourceHash: string;
@@ -18,15 +33,27 @@ export interface TargetApplyOptions {
   lockTimeout?: string;
   /** Postgres interval text; `0` means none. */
   statementTimeout?: string;
-  /** How many times to retry the whole transaction after a lock timeout. */
+  /** How many times to retry a group after a lock timeout. */
   retries?: number;
+  /**
+   * The step (0-based) the caller expects to start from, as it previewed with
+   * findResume (and proved from); the apply refuses if the ledger, read under
+   * the lock, says otherwise. Unchecked when absent.
+   */
+  expectFromStep?: number;
+  onStart?: (info: { applyId: number; fromStep: number; resumes: number | null }) => void;
   onStep?: (index: number, step: PlanStep) => void;
+  onStepDone?: (index: number, step: PlanStep, ms: number) => void;
   onRetry?: (attempt: number, of: number, waitMs: number, error: StepFailedError) => void;
+  /** Cleanup of an interrupted step before it runs again (e.g. an INVALID index dropped). */
+  onCleanup?: (message: string) => void;
 }
 
 export interface TargetApplyResult extends ExecuteResult {
   applyId: number;
   attempts: number;
+  /** The apply this one resumed, and the step (0-based) it started from. */
+  resumed: { applyId: number; fromStep: number } | null;
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -35,38 +62,140 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
   await acquireApplyLock(session, options.lockWaitSeconds ?? 0);
   try {
     await ensureLedger(session);
-    const applyId = await openApply(session, plan);
-    const retries = options.retries ?? 3;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await executePlan(session, plan, {
-          expectedSourceHash: options.expectedSourceHash,
-          ...(options.schemas ? { schemas: options.schemas } : {}),
-          settings: {
-            lock_timeout: options.lockTimeout ?? '5s',
-            statement_timeout: options.statementTimeout ?? '0',
-          },
-          ...(options.onStep ? { onStep: options.onStep } : {}),
-          afterStep: (index, step, startedAt) => recordStep(session, applyId, index, step, startedAt),
-          beforeCommit: () => closeApply(session, applyId, { status: 'applied' }),
-        });
-        return { ...result, applyId, attempts: attempt };
-      } catch (error) {
-        if (isLockTimeout(error) && attempt <= retries) {
-          const waitMs = 500 * 2 ** (attempt - 1);
-          options.onRetry?.(attempt, retries, waitMs, error);
-          await new Promise((resolve) => setTimeout(resolve, waitMs));
-          continue;
-        }
-        const failedStep = error instanceof StepFailedError ? error.stepIndex + 1 : null;
-        const status = error instanceof BlockedError ? 'refused' : 'failed';
-        await closeApply(session, applyId, { status, failedStep, error: errorText(error) }).catch(() => undefined);
-        throw error;
+    await markInterrupted(session);
+    await watchForDeadClient(session);
+    const resume = await findResume(session, plan);
+    const position = { step: resume?.fromStep ?? 0, hash: resume?.expectedHash ?? options.expectedSourceHash };
+    const applyId = await openApply(session, plan, { fromStep: position.step, startHash: position.hash, resumes: resume?.applyId ?? null });
+    options.onStart?.({ applyId, fromStep: position.step, resumes: resume?.applyId ?? null });
+    try {
+      if (options.expectFromStep !== undefined && options.expectFromStep !== position.step) {
+        throw new BlockedError(
+          `the ledger changed while this apply was starting (it would start at step ${position.step + 1}, not ${options.expectFromStep + 1}); run apply again`,
+        );
       }
+      if (resume) await prepareResume(session, plan, resume, position, applyId, options);
+      return await runWithRetries(session, plan, position, applyId, options, resume);
+    } catch (error) {
+      const failedStep = error instanceof StepFailedError ? error.stepIndex + 1 : null;
+      const status = error instanceof BlockedError ? 'refused' : 'failed';
+      await closeApply(session, applyId, { status, failedStep, error: errorText(error) }).catch(() => undefined);
+      throw error;
     }
   } finally {
     await releaseApplyLock(session);
   }
+}
+
+async function runWithRetries(
+  session: PgSession,
+  plan: Plan,
+  position: { step: number; hash: string },
+  applyId: number,
+  options: TargetApplyOptions,
+  resume: ResumePoint | null,
+): Promise<TargetApplyResult> {
+  const retries = options.retries ?? 3;
+  const groupEnds = new Set(stepGroups(plan.steps).map((g) => g.end - 1));
+  const stepStarted = new Map<number, Date>();
+  let committedHash = position.hash;
+  let applied = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await executePlan(session, plan, {
+        fromStep: position.step,
+        expectedSourceHash: position.hash,
+        ...(options.schemas ? { schemas: options.schemas } : {}),
+        settings: { lock_timeout: options.lockTimeout ?? '5s', statement_timeout: options.statementTimeout ?? '0' },
+        onStep: (index, step) => {
+          stepStarted.set(index, new Date());
+          options.onStep?.(index, step);
+        },
+        beforeStep: async (index, step) => {
+          if (step.transactional === false) await recordStepStart(session, applyId, index, step, stepStarted.get(index)!);
+        },
+        afterStep: async (index, step, startedAt) => {
+          if (step.transactional !== false) await recordStepDone(session, applyId, index, step, startedAt, null);
+          options.onStepDone?.(index, step, Date.now() - startedAt.getTime());
+          if (step.transactional !== false && !groupEnds.has(index)) await pauseAfterStepForTests(index + 1);
+        },
+        afterGroup: async (group, last) => {
+          committedHash = await currentHash(session, options.schemas);
+          const index = group.end - 1;
+          if (group.transactional) await recordGroupHash(session, applyId, index, committedHash);
+          else await recordStepDone(session, applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);
+          if (last) await closeApply(session, applyId, { status: 'applied' });
+        },
+        onGroupDone: async (group) => {
+          position.step = group.end;
+          position.hash = committedHash;
+          applied += group.end - group.start;
+          await pauseAfterStepForTests(group.end);
+        },
+        onFailure: (index, step, error) => recordStepFailed(session, applyId, index, step, errorText(error)),
+      });
+      if (position.step >= plan.steps.length && applied === 0) await closeApply(session, applyId, { status: 'applied' });
+      return { stepsApplied: applied, applyId, attempts: attempt, resumed: resume ? { applyId: resume.applyId, fromStep: resume.fromStep } : null };
+    } catch (error) {
+      if (isLockTimeout(error) && attempt <= retries) {
+        const waitMs = 500 * 2 ** (attempt - 1);
+        options.onRetry?.(attempt, retries, waitMs, error);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Before resuming: clean up what an interrupted non-transactional step left,
+ * count it done if it in fact completed, and require the database to be
+ * exactly where the ledger says.
+ */
+async function prepareResume(
+  session: PgSession,
+  plan: Plan,
+  resume: ResumePoint,
+  position: { step: number; hash: string },
+  applyId: number,
+  options: TargetApplyOptions,
+): Promise<void> {
+  if (resume.interrupted !== null) {
+    const step = plan.steps[resume.interrupted]!;
+    for (const name of await dropInvalidIndexes(session, step)) {
+      options.onCleanup?.(`dropped the INVALID index ${name} left by the interrupted step ${resume.interrupted + 1} (${step.description})`);
+    }
+    const live = await currentHash(session, options.schemas);
+    if (live !== resume.expectedHash) {
+      const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, options.schemas);
+      if (doneHash !== null) {
+        await recordStepStart(session, applyId, resume.interrupted, step, new Date());
+        await recordStepDone(session, applyId, resume.interrupted, step, new Date(), doneHash);
+        options.onCleanup?.(`step ${resume.interrupted + 1} (${step.description}) had completed after the previous apply stopped; recorded it`);
+        position.step = resume.interrupted + 1;
+        position.hash = doneHash;
+      }
+    }
+  }
+  const live = await currentHash(session, options.schemas);
+  if (live !== position.hash) {
+    throw new BlockedError(
+      `cannot resume apply #${resume.applyId}: the database is not in the state the ledger recorded before step ${position.step + 1} ` +
+        `(expected ${position.hash.slice(0, 12)}…, found ${live.slice(0, 12)}…); something else changed it. Make a new plan from the database as it is`,
+    );
+  }
+}
+
+/**
+ * The server normally notices a vanished client only when it next writes to
+ * it, so a statement of a killed Lockplane would run to its end — and a
+ * non-transactional one commit. Where the server can (Postgres 14+ on
+ * Linux), ask it to check the connection while a statement runs.
+ */
+async function watchForDeadClient(session: PgSession): Promise<void> {
+  if (session.kind !== 'server') return;
+  await session.query(`SELECT set_config('client_connection_check_interval', '1s', false)`).catch(() => undefined);
 }
 
 function isLockTimeout(error: unknown): error is StepFailedError {

@@ -11,7 +11,7 @@ import {
   type ResolvedDatabase,
   type ShadowSettings,
 } from '../config/index.js';
-import type { LoadedSource, LoadSourceOptions, NormalizeOptions } from '../index.js';
+import type { LoadedSource, LoadSourceOptions, NormalizeOptions, ProveOptions } from '../index.js';
 import { info, warn } from './output.js';
 
 /** The library, loaded when a command runs: `--help` and `--version` stay fast. */
@@ -42,6 +42,21 @@ export function normalizeOptions(protect: readonly string[] = []): NormalizeOpti
   if (shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
   const databaseUrl = active?.url;
   return { shadowUrl: shadow.url, protect: [...protect, ...(databaseUrl ? [databaseUrl] : [])] };
+}
+
+/**
+ * Where `apply` proves a plan: the shadow of normalizeOptions, or with
+ * SHADOW_SCHEMA a schema in SHADOW_DATABASE_URL's database, else in the target's.
+ */
+export function proveOptions(targetUrl: string, targetSchemas: string[] | undefined): ProveOptions {
+  const shadow = active?.shadow ?? defaultShadow();
+  const scope = targetSchemas ? { schemas: targetSchemas } : {};
+  if (!shadow.schema) return { ...normalizeOptions([targetUrl]), ...scope };
+  if (shadow.url && shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
+  return {
+    ...scope,
+    shadowSchema: { schema: shadow.schema, url: shadow.url ?? targetUrl, targetUrl, ...(targetSchemas ? { targetSchemas } : {}) },
+  };
 }
 
 function defaultShadow(): ShadowSettings {

@@ -26,12 +26,14 @@ function planSql(plan: Plan): string {
   );
 }
 
-export function planText(plan: Plan): string {
+/** `offset`: the steps are the rest of a plan whose first `offset` steps are done. */
+export function planText(plan: Plan, offset = 0): string {
   if (plan.steps.length === 0) return 'No changes.\n';
-  const lines = [`Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`, ''];
+  const count = `${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`;
+  const lines = [offset > 0 ? `Plan: ${count} left (from step ${offset + 1})` : `Plan: ${count}`, ''];
   plan.steps.forEach((step, i) => {
     const hazards = step.hazards?.length ? `  [${step.hazards.join(', ')}]` : '';
-    lines.push(`${i + 1}. ${step.description}${hazards}`);
+    lines.push(`${i + 1 + offset}. ${step.description}${hazards}`);
     for (const sql of stepStatements(step)) lines.push(`     ${sql.replace(/\n/g, '\n     ')}`);
   });
   return `${lines.join('\n')}\n`;

@@ -3,7 +3,7 @@
 // Lockplane's by an earlier use. It refuses, touching nothing, when the
 // shadow is one of the databases the command works on, or holds objects
 // Lockplane did not put there.
-import { LockplaneError } from '../errors.js';
+import { LockplaneError, redact } from '../errors.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { connect, type PgSession } from '../dialects/postgres/session.js';
 
@@ -51,25 +51,29 @@ export async function releaseServerShadow(session: PgSession): Promise<void> {
 }
 
 async function refuseIfProtected(shadow: PgSession, shadowUrl: string, protect: readonly string[]): Promise<void> {
-  const shadowId = await identify(shadow, shadowUrl);
   for (const url of protect) {
-    if (!/^postgres(ql)?:\/\//i.test(url.trim())) continue; // files and PGlite cannot be a server shadow
-    let other: PgSession;
-    try {
-      other = await connect(url);
-    } catch {
-      continue; // An unreachable database cannot be the shadow we just reached.
+    if (await sameServerDatabase(shadow, shadowUrl, url)) {
+      throw new UnsafeShadowError(
+        `the shadow database (SHADOW_DATABASE_URL, ${shadow.description}) is the same database as ${redact(url)}; ` +
+          'point SHADOW_DATABASE_URL at a separate, empty database',
+      );
     }
-    try {
-      if (sameDatabase(shadowId, await identify(other, url))) {
-        throw new UnsafeShadowError(
-          `the shadow database (SHADOW_DATABASE_URL, ${shadow.description}) is the same database as ${other.description}; ` +
-            'point SHADOW_DATABASE_URL at a separate, empty database',
-        );
-      }
-    } finally {
-      await other.close();
-    }
+  }
+}
+
+/** True when `otherUrl` is a server database and the very database `session` is connected to (URLs written differently included). */
+export async function sameServerDatabase(session: PgSession, sessionUrl: string, otherUrl: string): Promise<boolean> {
+  if (!/^postgres(ql)?:\/\//i.test(otherUrl.trim())) return false; // files and PGlite are never a server database
+  let other: PgSession;
+  try {
+    other = await connect(otherUrl);
+  } catch {
+    return false; // An unreachable database cannot be the one we just reached.
+  }
+  try {
+    return sameDatabase(await identify(session, sessionUrl), await identify(other, otherUrl));
+  } finally {
+    await other.close();
   }
 }
 

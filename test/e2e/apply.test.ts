@@ -20,7 +20,7 @@ const BROKEN_PLAN = JSON.stringify({
 
 const db = (dir: string): string => `pglite://${join(dir, 'db')}`;
 
-test('apply: a plan file, shadow-proven, then its hash guard refuses a second run', { timeout: 180_000 }, async () => {
+test('apply: a plan file, shadow-proven; a second run is a no-op, and the hash guard refuses it once the database moved on', { timeout: 180_000 }, async () => {
   const { dir, cleanup } = project();
   try {
     const target = db(dir);
@@ -36,11 +36,18 @@ test('apply: a plan file, shadow-proven, then its hash guard refuses a second ru
     assert.match(applied.stdout, /Applied 2 steps/);
 
     const again = await runCli(['apply', '--plan', 'migration.json', '--target', target, '--auto-approve'], { cwd: dir });
-    assert.equal(again.code, 3, again.stderr);
-    assert.match(again.stderr, /not in the state this plan was made for/);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Already applied: apply #\d+ applied this plan and the database is still in the state it left/);
+
+    writeFileSync(join(dir, 'extra.json'), JSON.stringify({ steps: [{ description: 'Create extra', sql: 'CREATE TABLE extra (id int)' }] }));
+    const moved = await runCli(['apply', 'extra.json', '--target', target, '--auto-approve', '--skip-shadow'], { cwd: dir });
+    assert.equal(moved.code, 0, moved.stderr);
+    const stale = await runCli(['apply', '--plan', 'migration.json', '--target', target, '--auto-approve'], { cwd: dir });
+    assert.equal(stale.code, 3, stale.stderr);
+    assert.match(stale.stderr, /not in the state this plan was made for/);
 
     const now = await runCli(['plan', '--from', target, '--to', 'desired.json'], { cwd: dir });
-    assert.equal((JSON.parse(now.stdout) as { steps: unknown[] }).steps.length, 0, 'the target converged');
+    assert.deepEqual((JSON.parse(now.stdout) as { steps: { description: string }[] }).steps.map((st) => st.description), ['Drop table extra'], 'the target converged, but for extra');
   } finally {
     cleanup();
   }

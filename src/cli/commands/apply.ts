@@ -2,13 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import type { Plan, Schema } from '../../index.js';
-import { confirm } from '../confirm.js';
+import type { PgSession, Plan, PlanStep, ResumePoint, Schema, TargetApplyResult } from '../../index.js';
+import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
+import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
   configuredSchemaPath,
   lib,
   loadSourceFor,
-  normalizeOptions,
+  proveOptions,
   parseAllowHazards,
   targetFor,
   type HazardAllowance,
@@ -29,6 +30,7 @@ interface ApplyOptions {
   lockTimeout: string;
   statementTimeout: string;
   retries: string;
+  json?: boolean;
 }
 
 export function registerApply(program: Command): void {
@@ -46,7 +48,8 @@ export function registerApply(program: Command): void {
     .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
     .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
-    .option('--retries <n>', 'retries of the transaction after a lock timeout, with backoff', '3')
+    .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
+    .option('--json', 'progress as newline-delimited JSON events on stdout')
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
 }
 
@@ -61,43 +64,177 @@ type Lib = Awaited<ReturnType<typeof lib>>;
 
 async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<void> {
   const lp = await lib();
-  const { connect, introspect, applyToTarget, provePlan, schemaHash } = lp;
+  const { connect, introspect, findResume } = lp;
+  const reporter = applyReporter(Boolean(opts.json));
+  const started = Date.now();
   const timing = parseTiming(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target, opts.targetEnvironment);
   const session = await connect(target.url);
+  let outcome: Outcome = { status: 'failed' };
   try {
     const scope = target.schemas ? { schemas: target.schemas } : {};
     const current = await introspect(session, scope);
-    const plan = planPath ? loadPlanFor(planPath, current, lp) : await planFromSchema(opts.schema!, target.url, current, allowed, lp);
-    if (!plan) return;
-    gate(plan, allowed, lp);
-    info(`Target: ${session.description}`);
-    info(planText(plan));
-    if (!(await confirm('Apply these steps?', Boolean(opts.autoApprove)))) {
-      info('Apply cancelled.');
+    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, target.url, current, allowed, lp);
+    if (!plan) {
+      if (!reporter.json) out(`No changes: the database already matches ${label}.`);
+      outcome = { status: 'no_changes' };
       return;
     }
-    if (!opts.skipShadow) {
-      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope });
-      info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
-      if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
-      else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
+    const resume = planPath ? await findResume(session, plan) : null;
+    if (planPath && !resume && (await finishedBefore(session, plan, current, lp))) {
+      outcome = { status: 'no_changes' };
+      return;
     }
-    const started = Date.now();
-    const result = await applyToTarget(session, plan, {
-      expectedSourceHash: plan.source_hash ?? schemaHash(current),
-      ...scope,
-      ...timing,
-      onStep: (i, step) => info(`  [${i + 1}/${plan.steps.length}] ${step.description} (${elapsed(started)})`),
-      onRetry: (attempt, of, waitMs, error) =>
-        info(`  lock timeout at step ${error.stepIndex + 1}; retry ${attempt}/${of} in ${(waitMs / 1000).toFixed(1)} s`),
-    });
-    out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
+    const start = resume ? await resumeStart(session, current, plan, resume, lp) : { fromStep: 0, schema: current };
+    if (!resume && planPath) checkSource(planPath, plan, current, lp);
+    const remaining: Plan = { ...plan, steps: plan.steps.slice(start.fromStep), source_hash: lp.schemaHash(start.schema) };
+    info(`Target: ${session.description}`);
+    if (!(await approve(remaining, start.fromStep, allowed, opts, lp))) {
+      info('Apply cancelled.');
+      outcome = { status: 'cancelled' };
+      return;
+    }
+    if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, lp);
+    const result = await runApply(session, target.url, plan, start.fromStep, { ...scope, ...timing, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
+    outcome = { status: 'applied', applyId: result.applyId, steps: result.stepsApplied };
+    if (!reporter.json) out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
+  } catch (error) {
+    outcome = failureOutcome(error, lp);
+    throw error;
   } finally {
+    reporter.emit({ event: 'apply_finished', ...finishedFields(outcome), duration_ms: Date.now() - started });
     await session.close();
   }
+}
+
+type Outcome =
+  | { status: 'applied'; applyId: number; steps: number }
+  | { status: 'no_changes' | 'cancelled' }
+  | { status: 'failed' | 'refused'; failedStep?: number; error?: string };
+
+function failureOutcome(error: unknown, { BlockedError: Blocked, StepFailedError: StepFailed }: Lib): Outcome {
+  const message = error instanceof Error ? error.message : String(error);
+  const failedStep = error instanceof StepFailed ? error.stepIndex + 1 : undefined;
+  return { status: error instanceof Blocked ? 'refused' : 'failed', error: message, ...(failedStep ? { failedStep } : {}) };
+}
+
+function finishedFields(outcome: Outcome): Omit<Extract<ApplyEvent, { event: 'apply_finished' }>, 'event' | 'duration_ms'> {
+  if (outcome.status === 'applied') return { status: 'applied', steps_applied: outcome.steps, apply_id: outcome.applyId };
+  if (outcome.status === 'failed' || outcome.status === 'refused') {
+    return { status: outcome.status, steps_applied: 0, ...(outcome.failedStep ? { failed_step: outcome.failedStep } : {}), ...(outcome.error ? { error: outcome.error } : {}) };
+  }
+  return { status: outcome.status, steps_applied: 0 };
+}
+
+/**
+ * Where a resumed apply starts, and the schema the remaining steps start
+ * from (the live one, without the INVALID indexes the interrupted step left,
+ * which the apply drops first). A preview: applyToTarget decides again under the lock.
+ */
+async function resumeStart(session: PgSession, current: Schema, plan: Plan, resume: ResumePoint, lp: Lib): Promise<{ fromStep: number; schema: Schema }> {
+  const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current);
+  const done = resume.fromStep;
+  info(
+    `Apply #${resume.applyId} of this plan did not finish: ${done === 0 ? 'no step' : `steps 1-${done}`} of ${plan.steps.length} completed` +
+      `${resume.interrupted === null ? '' : `, step ${resume.interrupted + 1} was interrupted`}. Resuming at step ${done + 1}.`,
+  );
+  if (resume.interrupted === null && lp.schemaHash(schema) !== resume.expectedHash) {
+    throw new lp.BlockedError(
+      `cannot resume apply #${resume.applyId}: the database is not in the state the ledger recorded after step ${done}; something else changed it. Make a new plan from the database as it is`,
+    );
+  }
+  return { fromStep: done, schema };
+}
+
+/** A plan whose apply finished and whose result is still the database: nothing to do (say so, exit 0). */
+async function finishedBefore(session: PgSession, plan: Plan, current: Schema, lp: Lib): Promise<boolean> {
+  const done = await lp.appliedBefore(session, plan);
+  if (!done || done.hash === null || done.hash !== lp.schemaHash(current)) return false;
+  info(`Already applied: apply #${done.applyId} applied this plan and the database is still in the state it left.`);
+  return true;
+}
+
+function checkSource(path: string, plan: Plan, current: Schema, { schemaHash }: Lib): void {
+  if (plan.source_hash && plan.source_hash !== schemaHash(current)) {
+    throw new BlockedError(`${path}: the target is not in the state this plan was made for (source_hash differs); make a new plan`);
+  }
+}
+
+async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: { schemas?: string[] }, { provePlan }: Lib): Promise<void> {
+  const proof = await provePlan(schema, plan, proveOptions(targetUrl, scope.schemas));
+  info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
+  if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
+  else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
+}
+
+type Timing = ReturnType<typeof parseTiming>;
+
+async function runApply(
+  session: PgSession,
+  url: string,
+  plan: Plan,
+  fromStep: number,
+  options: Timing & { schemas?: string[]; expectedSourceHash: string },
+  reporter: ApplyReporter,
+  lp: Lib,
+): Promise<TargetApplyResult> {
+  const watcher = await indexWatcher(session, url, plan, reporter, lp);
+  try {
+    return await lp.applyToTarget(session, plan, {
+      ...options,
+      expectFromStep: fromStep,
+      onStart: ({ applyId, fromStep: from, resumes }) =>
+        reporter.emit({ event: 'apply_started', target: session.description, ...(plan.source_hash ? { plan_hash: plan.source_hash } : {}), steps: plan.steps.length, from_step: from, resumes, apply_id: applyId }),
+      onStep: (i, step) => {
+        reporter.emit(stepStartedEvent(i, plan.steps.length, step));
+        watcher.stepStarted(step);
+      },
+      onStepDone: (i, _step, ms) => {
+        watcher.stepDone();
+        reporter.emit({ event: 'step_finished', step: i + 1, status: 'applied', duration_ms: ms });
+      },
+      onRetry: (attempt, of, waitMs, error) => {
+        watcher.stepDone();
+        reporter.emit({ event: 'step_retry', step: error.stepIndex + 1, attempt, of, wait_ms: waitMs, error: error.message });
+      },
+      onCleanup: (message) => reporter.emit({ event: 'cleanup', message }),
+    });
+  } finally {
+    await watcher.close();
+  }
+}
+
+/** Index builds report their progress from a second connection (servers only). */
+async function indexWatcher(session: PgSession, url: string, plan: Plan, reporter: ApplyReporter, lp: Lib) {
+  let monitor: PgSession | undefined;
+  let pid = 0;
+  if (session.kind === 'server' && plan.steps.some(lp.buildsIndex)) {
+    pid = Number((await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid);
+    monitor = await lp.connect(url).catch(() => undefined);
+  }
+  let stop: (() => void) | undefined;
+  let step = 0;
+  return {
+    stepStarted(s: PlanStep) {
+      step++;
+      stop?.();
+      stop = undefined;
+      const current = step;
+      if (monitor && lp.buildsIndex(s)) {
+        stop = lp.watchIndexBuild(monitor, pid, (p) => reporter.emit({ event: 'step_progress', step: current, phase: p.phase, percent: p.percent }));
+      }
+    },
+    stepDone() {
+      stop?.();
+      stop = undefined;
+    },
+    async close() {
+      stop?.();
+      await monitor?.close();
+    },
+  };
 }
 
 function parseTiming(opts: ApplyOptions): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: string; retries: number } {
@@ -111,10 +248,6 @@ function parseTiming(opts: ApplyOptions): { lockWaitSeconds: number; lockTimeout
   return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout: opts.statementTimeout, retries };
 }
 
-function elapsed(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
-}
-
 function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { isSqlSourcePath }: Lib): string | undefined {
   if (planArg && opts.plan && planArg !== opts.plan) throw new InputError('give the plan once: as an argument or with --plan');
   const planPath = planArg ?? opts.plan;
@@ -126,40 +259,46 @@ function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { 
   return planPath;
 }
 
-function loadPlanFor(path: string, current: Schema, { loadPlanJson, schemaHash }: Lib): Plan {
-  const plan = loadPlanJson(path);
-  if (plan.source_hash && plan.source_hash !== schemaHash(current)) {
-    throw new BlockedError(`${path}: the target is not in the state this plan was made for (source_hash differs); make a new plan`);
-  }
-  return plan;
-}
-
 async function planFromSchema(
   spec: string,
   targetUrl: string,
   current: Schema,
   allowed: HazardAllowance,
   { buildPlan, formatValidationReport, validatePlan }: Lib,
-): Promise<Plan | null> {
+): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, {}, [targetUrl]);
   const plan = buildPlan(current, desired.schema);
-  if (plan.steps.length === 0) {
-    out(`No changes: the database already matches ${desired.label}.`);
-    return null;
-  }
+  if (plan.steps.length === 0) return { plan: null, label: desired.label };
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);
   if (report.blocked) {
     info(report.text);
     throw new BlockedError('the plan is blocked by safety checks (see the report above); fix the schema or allow the hazards with --allow-hazards');
   }
-  return plan;
+  return { plan, label: desired.label };
 }
 
-function gate(plan: Plan, allowed: HazardAllowance, { hazardInfo }: Lib): void {
-  const problems = unapprovedHazards(plan, allowed, hazardInfo);
-  if (problems.length === 0) return;
-  const lines = problems.map((p) => `  step ${p.step + 1} (${p.description}): ${p.code} ${p.message}`);
-  info(lines.join('\n'));
-  const codes = [...new Set(problems.map((p) => p.code))].join(',');
-  throw new BlockedError(`the plan has hazards that need approval; rerun with --allow-hazards ${codes} if that is intended`);
+/**
+ * Hazards: a blocking one needs --allow-hazards; a data-losing one needs it
+ * too, or, on a terminal, the user typing the name of what it destroys
+ * (--auto-approve never approves data loss). Then the plan itself needs `yes`
+ * unless --auto-approve.
+ */
+async function approve(plan: Plan, offset: number, allowed: HazardAllowance, opts: ApplyOptions, { hazardInfo }: Lib): Promise<boolean> {
+  const problems = unapprovedHazards(plan, allowed, hazardInfo).map((p) => ({ ...p, step: p.step + offset }));
+  const needFlag = problems.filter((p) => p.flagOnly || !interactive());
+  const codes = (list: typeof problems): string => [...new Set(list.map((p) => p.code))].join(',');
+  if (needFlag.length > 0) {
+    info(problems.map((p) => `  step ${p.step + 1} (${p.description}): ${p.code} ${p.message}`).join('\n'));
+    const typed = needFlag.every((p) => !p.flagOnly) ? ', or run apply in a terminal and type the name of each object to confirm' : '';
+    throw new BlockedError(`the plan has hazards that need approval; rerun with --allow-hazards ${codes(problems)} if that is intended${typed}`);
+  }
+  info(planText(plan, offset));
+  for (const p of problems) {
+    const question = pc.red(`Step ${p.step + 1} (${p.description}) destroys data: ${p.code} ${p.message}.`);
+    if (!(await confirmByName(question, p.object))) {
+      info(`The name did not match ${p.object}.`);
+      return false;
+    }
+  }
+  return confirm('Apply these steps?', Boolean(opts.autoApprove));
 }

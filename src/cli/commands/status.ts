@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ApplyRecord, PgSession } from '../../index.js';
 import { choice, lib, loadSourceFor, targetFor } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
@@ -8,6 +9,17 @@ interface StatusOptions {
   targetEnvironment?: string;
   schema?: string;
   format: string;
+}
+
+interface Unfinished {
+  apply_id: number;
+  steps_done: number;
+  steps_total: number;
+  /** 1-based: the step a re-run of the same plan resumes at. */
+  resume_at: number;
+  /** The non-transactional step a dead apply was running (null otherwise: a transaction leaves no trace). */
+  stopped_in: string | null;
+  reason: string;
 }
 
 export function registerStatus(program: Command): void {
@@ -24,28 +36,25 @@ export function registerStatus(program: Command): void {
       const { connect, introspect, listApplies, buildPlan, applyLockFree } = await lib();
       const session = await connect(target.url);
       try {
-        const applies = await listApplies(session, 1);
+        const applies = await listApplies(session, 20);
         const last = applies[0] ?? null;
+        const latest = applies.find((a) => a.status !== 'refused') ?? null;
         // A `running` row with nobody holding the apply lock is an apply whose process died.
-        const interrupted = last?.status === 'running' && (await applyLockFree(session));
+        const runningNow = latest?.status === 'running' && !(await applyLockFree(session));
+        const unfinished = latest && !runningNow ? await unfinishedApply(session, latest) : null;
         let pending: string[] | null = null;
         if (opts.schema) {
           const desired = await loadSourceFor(opts.schema, {}, [target.url]);
           pending = buildPlan(await introspect(session, target.schemas ? { schemas: target.schemas } : {}), desired.schema).steps.map((s) => s.description);
         }
         if (format === 'json') {
-          out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, interrupted }));
+          out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, running: runningNow, unfinished }));
           return;
         }
         const lines = [`Target: ${session.description}`];
         lines.push(last ? `Last apply: ${applyLine(last)}` : 'Last apply: none recorded');
-        if (last?.status === 'running') {
-          lines.push(
-            interrupted
-              ? `Unfinished apply #${last.id}: its process is gone; its transaction was rolled back, so the database is as before it. Run apply again.`
-              : `Apply #${last.id} is running now.`,
-          );
-        }
+        if (runningNow) lines.push(`Apply #${latest.id} is running now (${latest.steps_done}/${latest.steps_total} steps done).`);
+        if (unfinished) lines.push(unfinishedText(unfinished));
         if (pending !== null) {
           lines.push(pending.length === 0 ? `In sync with ${opts.schema}.` : `${pending.length} change(s) pending to reach ${opts.schema}:`);
           for (const p of pending) lines.push(`  - ${p}`);
@@ -55,4 +64,27 @@ export function registerStatus(program: Command): void {
         await session.close();
       }
     });
+}
+
+/** The latest apply, when it stopped part-way (or died): where a re-run of its plan resumes. */
+async function unfinishedApply(session: PgSession, latest: ApplyRecord): Promise<Unfinished | null> {
+  if (latest.status === 'applied' || latest.status === 'refused') return null;
+  const { stepRecord } = await lib();
+  const resumeAt = latest.steps_done + 1;
+  const row = await stepRecord(session, latest.id, latest.failed_step ?? resumeAt);
+  // A failed apply's error names its step (`step 5 (…) failed: …`).
+  const reason = latest.status === 'failed' ? (latest.error ?? 'it failed') : 'its process or connection ended before it finished';
+  // Rolled back before anything committed and nothing left over: nothing to resume.
+  if (latest.status === 'failed' && latest.steps_done === 0 && (!row || row.transactional)) return null;
+  const stoppedIn = latest.status === 'failed' ? null : (row?.description ?? null);
+  return { apply_id: latest.id, steps_done: latest.steps_done, steps_total: latest.steps_total, resume_at: resumeAt, stopped_in: stoppedIn, reason };
+}
+
+function unfinishedText(u: Unfinished): string {
+  const done = u.steps_done === 0 ? 'no step committed (the database is as before it)' : `steps 1-${u.steps_done} of ${u.steps_total} committed`;
+  const where = u.stopped_in ? `; it was interrupted in step ${u.resume_at} (${u.stopped_in})` : '';
+  return (
+    `Unfinished apply #${u.apply_id}: ${u.reason}; ${done}${where}.\n` +
+    `  Run the same plan again (lockplane apply PLAN) to resume at step ${u.resume_at}: finished steps are not run again.`
+  );
 }

@@ -1,0 +1,21 @@
+// How a plan runs: consecutive transactional steps share one transaction;
+// a step Postgres refuses inside a transaction block runs alone.
+import type { PlanStep } from '../plan/types.js';
+
+export interface StepGroup {
+  /** First step (0-based) and one past the last. */
+  start: number;
+  end: number;
+  transactional: boolean;
+}
+
+export function stepGroups(steps: readonly PlanStep[], from = 0): StepGroup[] {
+  const groups: StepGroup[] = [];
+  for (let index = from; index < steps.length; index++) {
+    const transactional = steps[index]!.transactional !== false;
+    const open = groups.at(-1);
+    if (transactional && open?.transactional && open.end === index) open.end = index + 1;
+    else groups.push({ start: index, end: index + 1, transactional });
+  }
+  return groups;
+}

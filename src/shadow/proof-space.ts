@@ -1,0 +1,60 @@
+// Where a plan is proven: a scratch database (in-memory PGlite or
+// SHADOW_DATABASE_URL), where the plan runs as it is; or a shadow schema
+// (SHADOW_SCHEMA), where it runs moved into that schema (relocate.ts).
+import { introspect } from '../dialects/postgres/introspect.js';
+import { quoteIdent } from '../dialects/postgres/quote.js';
+import { renderSchemaDdl } from '../plan/ddl.js';
+import type { PgSession } from '../dialects/postgres/session.js';
+import type { Plan } from '../plan/types.js';
+import type { Schema } from '../schema/types.js';
+import { planSchema, relocate, relocateBack } from './relocate.js';
+import { checkShadowSchemaName, openSchemaShadow, releaseSchemaShadow, type SchemaShadowOptions } from './schema-shadow.js';
+import { openScratch, type ScratchOptions } from './scratch.js';
+
+export interface ProofSpaceOptions extends ScratchOptions {
+  /** The namespaces the hashes cover (lockplane.toml `schemas`). */
+  schemas?: string[];
+  /** Prove in this shadow schema instead of a scratch database. */
+  shadowSchema?: Omit<SchemaShadowOptions, 'touched'>;
+}
+
+export interface ProofSpace {
+  session: PgSession;
+  description: string;
+  /** Statements that load the source schema. */
+  sourceDdl: string[];
+  /** A plan (the forward one, or its rollback) as it runs in the shadow. */
+  inShadow(plan: Plan): Plan;
+  /** The shadow's schema, as the target would report it. */
+  readBack(): Promise<Schema>;
+  release(): Promise<void>;
+}
+
+export async function openProofSpace(current: Schema, plan: Plan, options: ProofSpaceOptions): Promise<ProofSpace> {
+  if (options.shadowSchema) return openSchemaSpace(current, plan, options.shadowSchema);
+  const scratch = await openScratch(options);
+  const scope = options.schemas ? { schemas: options.schemas } : {};
+  return {
+    session: scratch.session,
+    description: scratch.description,
+    sourceDdl: renderSchemaDdl(current),
+    inShadow: (p) => p,
+    readBack: () => introspect(scratch.session, scope),
+    release: () => scratch.release(),
+  };
+}
+
+async function openSchemaSpace(current: Schema, plan: Plan, options: Omit<SchemaShadowOptions, 'touched'>): Promise<ProofSpace> {
+  checkShadowSchemaName(options.schema);
+  const moved = relocate(current, plan, options.schema); // refuses before anything is opened
+  const session = await openSchemaShadow({ ...options, touched: [planSchema(current, plan)] });
+  const createShadow = `CREATE SCHEMA ${quoteIdent(options.schema)}`;
+  return {
+    session,
+    description: `shadow schema ${options.schema} in ${session.description}`,
+    sourceDdl: renderSchemaDdl(moved.current).filter((sql) => sql !== createShadow),
+    inShadow: (p) => (p === plan ? moved.plan : relocate(current, p, options.schema).plan),
+    readBack: async () => relocateBack(await introspect(session, { schemas: [options.schema] }), moved.relocation, current.schemas),
+    release: () => releaseSchemaShadow(session, options.schema),
+  };
+}
