@@ -333,6 +333,7 @@ function canonicalIndex(index: Index): Index {
   if (index.where) out.where = index.where;
   if (index.include?.length) out.include = [...index.include];
   if (index.nulls_not_distinct) out.nulls_not_distinct = true;
+  if (index.invalid) out.invalid = true;
   if (index.with?.length) out.with = [...index.with];
   return withComment(out, index.comment);
 }

@@ -204,7 +204,7 @@ function orderColumn(column: Column): Column {
 }
 
 function orderIndex(index: Index): Index {
-  const out = pick(index, ['name', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with', 'comment']);
+  const out = pick(index, ['name', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with', 'invalid', 'comment']);
   if (out.keys) out.keys = out.keys.map((k: IndexKey) => pick(k, ['column', 'expression', 'collation', 'opclass', 'order', 'nulls']));
   return out;
 }

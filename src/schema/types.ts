@@ -306,6 +306,8 @@ export interface Index {
   nulls_not_distinct?: boolean;
   /** Storage parameters, catalog spelling, e.g. `fillfactor=90`. */
   with?: string[];
+  /** Left INVALID by a failed CREATE INDEX CONCURRENTLY: never what a schema asks for, so a plan rebuilds it. */
+  invalid?: boolean;
   comment?: string;
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { introspect } from '../../../src/dialects/postgres/introspect.js';
+import { buildPlan } from '../../../src/plan/index.js';
 import { quoteIdent } from '../../../src/dialects/postgres/quote.js';
 import type { PgSession } from '../../../src/dialects/postgres/session.js';
 import type { Schema, Table } from '../../../src/schema/types.js';
@@ -472,4 +473,19 @@ onBoth('reads enum types with labels in sort order, and columns by their catalog
 
 serverTest('PGlite and the server read the same enum types', async () => {
   assert.deepEqual(await withPglite(enumModel), await withServerSession(enumModel));
+});
+
+serverTest('server: an index left INVALID by a failed concurrent build is read as invalid, and a plan rebuilds it', async () => {
+  await withServerSession(async (session) => {
+    await session.exec(`CREATE TABLE public.dup (v integer); INSERT INTO public.dup VALUES (1), (1);`);
+    await assert.rejects(session.exec('CREATE UNIQUE INDEX CONCURRENTLY dup_v ON public.dup (v)'));
+    const before = await introspect(session);
+    const index = table(before, 'public', 'dup').indexes?.[0];
+    assert.equal(index?.name, 'dup_v');
+    assert.equal(index?.invalid, true);
+    const desired = structuredClone(before);
+    delete table(desired, 'public', 'dup').indexes![0]!.invalid;
+    const steps = buildPlan(before, desired).steps.map((s) => s.description);
+    assert.deepEqual(steps, ['Drop index dup_v', 'Create index dup_v']);
+  });
 });

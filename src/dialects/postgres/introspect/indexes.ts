@@ -21,6 +21,7 @@ SELECT i.indrelid::text AS table_oid,
        CASE WHEN k.n = 0 THEN ic.reloptions::text[] END AS options,
        CASE WHEN k.n = 0 THEN pg_catalog.obj_description(i.indexrelid, 'pg_class') END AS comment,
        i.indnullsnotdistinct AS nulls_not_distinct,
+       NOT i.indisvalid AS invalid,
        a.attname::text AS column_name,
        CASE WHEN i.indkey[k.n] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n + 1, true) END AS expression,
        k.n >= i.indnkeyatts AS include,
@@ -66,6 +67,7 @@ interface IndexColumnRow {
   options: string[] | null;
   comment: string | null;
   nulls_not_distinct: boolean;
+  invalid: boolean;
   column_name: string | null;
   expression: string | null;
   include: boolean;
@@ -109,6 +111,7 @@ function toIndex(row: IndexColumnRow): Index {
   const index: Index = { name: row.name, columns: [], unique: row.is_unique, method: row.method };
   if (row.predicate !== null) index.where = row.predicate;
   if (row.nulls_not_distinct) index.nulls_not_distinct = true;
+  if (row.invalid) index.invalid = true;
   if (row.options?.length) index.with = row.options;
   if (row.comment !== null) index.comment = row.comment;
   return index;
