@@ -13,6 +13,7 @@ import { sha256, stableStringify } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
 import { locateInStatement, type SqlStatement } from '../sql/index.js';
 import { withScratch, type ScratchOptions } from './scratch.js';
+import { execCreatingRoles } from './roles.js';
 import { engineFingerprint } from './engine.js';
 
 export interface NormalizeOptions extends ScratchOptions {
@@ -27,7 +28,7 @@ export async function normalizeModel(model: Schema, label: string, options: Norm
     withScratch(options, async (session) => {
       for (const sql of statements) {
         try {
-          await session.exec(sql);
+          await execCreatingRoles(session, sql);
         } catch (error) {
           throw new InputError(`${label}: Postgres rejects the schema: ${errorText(error)} (in: ${oneLine(sql)})`);
         }
@@ -46,7 +47,7 @@ export async function normalizeSql(statements: SqlStatement[], options: Normaliz
 async function runStatements(session: PgSession, statements: SqlStatement[]): Promise<Schema> {
   for (const statement of statements) {
     try {
-      await session.exec(statement.sql);
+      await execCreatingRoles(session, statement.sql);
     } catch (error) {
       const raw = (error as { position?: unknown }).position;
       const position = typeof raw === 'string' || typeof raw === 'number' ? raw : undefined;

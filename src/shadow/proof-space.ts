@@ -10,6 +10,7 @@ import type { Schema } from '../schema/types.js';
 import { planSchema, relocate, relocateBack } from './relocate.js';
 import { checkShadowSchemaName, openSchemaShadow, releaseSchemaShadow, type SchemaShadowOptions } from './schema-shadow.js';
 import { openScratch, type ScratchOptions } from './scratch.js';
+import { createRoleSql, rolesUsed } from './roles.js';
 
 export interface ProofSpaceOptions extends ScratchOptions {
   /** The namespaces the hashes cover (lockplane.toml `schemas`). */
@@ -37,7 +38,7 @@ export async function openProofSpace(current: Schema, plan: Plan, options: Proof
   return {
     session: scratch.session,
     description: scratch.description,
-    sourceDdl: renderSchemaDdl(current),
+    sourceDdl: [...rolesUsed(current, plan).map(createRoleSql), ...renderSchemaDdl(current)],
     inShadow: (p) => p,
     readBack: () => introspect(scratch.session, scope),
     release: () => scratch.release(),

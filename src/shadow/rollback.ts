@@ -4,6 +4,7 @@
 // rollback is planned from the resulting schema back to the before-schema:
 // still no SQL parsing, and still exact.
 import { LockplaneError } from '../errors.js';
+import { execCreatingRoles } from './roles.js';
 import { introspect } from '../dialects/postgres/introspect.js';
 import { renderSchemaDdl } from '../plan/ddl.js';
 import { executePlan, StepFailedError } from '../apply/execute.js';
@@ -22,7 +23,7 @@ export async function reversePlan(forward: Plan, before: Schema, options: Scratc
   }
   if (forward.steps.every((step) => step.change !== undefined)) return rollbackPlan(forward, before);
   const after = await withScratch(options, async (session) => {
-    for (const sql of renderSchemaDdl(before)) await session.exec(sql);
+    for (const sql of renderSchemaDdl(before)) await execCreatingRoles(session, sql);
     try {
       await executePlan(session, forward);
     } catch (error) {
