@@ -3,7 +3,7 @@
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
 import { routineKey } from '../schema/canonical.js';
-import type { CompositeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
+import type { CompositeType, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { commentHolder } from './comment-target.js';
@@ -185,6 +185,11 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     if (c.to) t.partition_of = structuredClone(c.to);
     else delete t.partition_of;
   },
+  set_grants: (m, c) => {
+    const holder = grantHolder(m, c.target);
+    if (c.to?.length) holder.grants = structuredClone(c.to);
+    else delete holder.grants;
+  },
   create_domain: (m, c) => void m.domains.set(tableKey(c.domain), structuredClone(c.domain)),
   drop_domain: (m, c) => void m.domains.delete(tableKey(c.domain)),
   alter_domain: (m, c) => void m.domains.set(tableKey(c.to), structuredClone(c.to)),
@@ -202,4 +207,27 @@ export function applyChanges(schema: Schema, changes: readonly Change[]): Schema
   const model = new Model(schema);
   for (const change of changes) (appliers[change.kind] as (m: Model, c: Change) => void)(model, change);
   return model.toSchema();
+}
+
+/** The IR object that carries the target's grants; throws when it is missing. */
+function grantHolder(m: Model, t: GrantTarget): { grants?: Grant[] } {
+  const missing = (what: string): never => {
+    throw new Error(`grant refers to missing ${what}`);
+  };
+  switch (t.kind) {
+    case 'schema':
+      return m.schemas.get(t.schema) ?? missing(`schema ${t.schema}`);
+    case 'table':
+      return m.table(t.table);
+    case 'view':
+      return m.views.get(qualifiedKey(t.view)) ?? missing(`view ${qualifiedKey(t.view)}`);
+    case 'sequence':
+      return m.sequences.get(qualifiedKey(t.sequence)) ?? missing(`sequence ${qualifiedKey(t.sequence)}`);
+    case 'column':
+      return m.table(t.table).columns.find((c) => c.name === t.column) ?? missing(`column ${t.column}`);
+    case 'function': {
+      const k = routineKey({ ...t.function, signature: t.signature });
+      return m.functions.get(k) ?? missing(`function ${k}`);
+    }
+  }
 }

@@ -12,6 +12,8 @@ import type {
   Domain,
   ExclusionConstraint,
   Extension,
+  Grant,
+  GrantTarget,
   PartitionOf,
   Policy,
   PrimaryKey,
@@ -105,6 +107,8 @@ export type Change =
   | { kind: 'set_unlogged'; table: QualifiedName; unlogged: boolean }
   /** DETACH from the old parent (if any), ATTACH to the new one (if any); the rows stay. */
   | { kind: 'set_partition'; table: QualifiedName; from?: PartitionOf; to?: PartitionOf; columns: string[] }
+  /** REVOKE what only `from` grants, GRANT what only `to` does (absent: none). */
+  | { kind: 'set_grants'; target: GrantTarget; from?: Grant[]; to?: Grant[] }
   | { kind: 'create_domain'; domain: Domain }
   | { kind: 'drop_domain'; domain: Domain }
   /** Default, NOT NULL or checks changed (same base type and collation). */

@@ -3,20 +3,20 @@
 import { stableStringify } from '../schema/hash.js';
 import type { Column, PrimaryKey } from '../schema/types.js';
 
-/** Same definition, comments aside (a comment change is a set_comment, not a recreate). */
+/** Same definition, comments and grants aside (those are set_comment and set_grants, not a recreate). */
 export function sameDefinition<T>(a: T, b: T): boolean {
   return stableStringify(withoutComment(a)) === stableStringify(withoutComment(b));
 }
 
 function withoutComment<T>(value: T): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const { comment: _comment, ...rest } = value as { comment?: unknown };
+  const { comment: _comment, grants: _grants, ...rest } = value as { comment?: unknown; grants?: unknown };
   return rest;
 }
 
 /** A column's definition without the original format's `is_primary_key` flag and without its comment. */
-export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key' | 'comment'> {
-  const { is_primary_key: _flag, comment: _comment, ...rest } = column;
+export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key' | 'comment' | 'grants'> {
+  const { is_primary_key: _flag, comment: _comment, grants: _grants, ...rest } = column;
   return rest;
 }
 

@@ -8,7 +8,8 @@ import { routineKey } from '../schema/canonical.js';
 import type { ObjectRef, Policy, QualifiedName, Routine, Schema, Table, Trigger, View } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
-import { createViewChanges, dropViewChanges } from './objects.js';
+import { createRoutineChanges, createViewChanges, dropRoutineChanges, dropViewChanges } from './objects.js';
+import { grantTargetKey } from './grants.js';
 
 const SEP = '\u0000';
 const relationId = (q: QualifiedName): string => `rel${SEP}${qualifiedKey(q)}`;
@@ -109,8 +110,12 @@ function isDropOf(c: Change, d: Dependent): boolean {
   }
 }
 
-/** Changes made redundant by a rebuild: in-place replacements and comment updates of the same object. */
+/** Changes made redundant by a rebuild: in-place replacements, comment and privilege updates of the same object. */
 function supersededBy(c: Change, d: Dependent): boolean {
+  if (c.kind === 'set_grants' && (d.kind === 'view' || d.kind === 'function')) {
+    const target = d.kind === 'view' ? grantTargetKey({ kind: 'view', view: nameOf(d.to) }) : grantTargetKey({ kind: 'function', function: nameOf(d.to), signature: d.to.signature });
+    if (grantTargetKey(c.target) === target) return true;
+  }
   switch (d.kind) {
     case 'view':
       return (c.kind === 'replace_view' && relationId(nameOf(c.to)) === d.id) ||
@@ -134,7 +139,7 @@ function rebuild(d: Dependent): Change[] {
     case 'view':
       return [...dropViewChanges(d.from), ...createViewChanges(d.to)];
     case 'function':
-      return [{ kind: 'drop_function', function: d.from }, { kind: 'create_function', function: d.to }];
+      return [...dropRoutineChanges(d.from), ...createRoutineChanges(d.to)];
     case 'trigger':
       return [{ kind: 'drop_trigger', table: d.table, trigger: d.from }, { kind: 'create_trigger', table: d.table, trigger: d.to }];
     case 'policy':

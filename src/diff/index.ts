@@ -13,6 +13,7 @@ import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
 import { rebuildDependents } from './dependents.js';
+import { schemaGrantChanges, tableGrantChanges, tableGrantsCreated, tableGrantsDropped } from './grants.js';
 import { diffComposites, diffDomains, diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
 
 export type { Change, ChangeKind } from './changes.js';
@@ -53,7 +54,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
       continue;
     }
     const d = diffTable(old, t);
-    changes.push(...d.changes, ...diffTableExtras(old, t), ...partitionChanges(old, t));
+    changes.push(...d.changes, ...diffTableExtras(old, t), ...partitionChanges(old, t), ...tableGrantChanges(old, t));
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
   // Columns a recreated enum converts change type too: foreign keys over them are re-added around it.
@@ -72,7 +73,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   const out = changes.filter(
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
-  out.push(...readded, ...enumChanges, ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
+  out.push(...readded, ...enumChanges, ...schemaGrantChanges(a, b), ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
   return rebuildDependents(a, b, out);
 }
 
@@ -99,8 +100,8 @@ function nameOf(t: Table): QualifiedName {
 
 /** The table alone (columns, primary key, unique and check constraints). */
 export function bareTable(t: Table): Table {
-  const { indexes: _i, foreign_keys: _f, exclusion_constraints: _x, triggers: _t, policies: _p, row_security: _r, force_row_security: _fr, ...rest } = t;
-  return rest;
+  const { indexes: _i, foreign_keys: _f, exclusion_constraints: _x, grants: _g, triggers: _t, policies: _p, row_security: _r, force_row_security: _fr, ...rest } = t;
+  return { ...rest, columns: rest.columns.map(({ grants: _cg, ...c }) => c) };
 }
 
 export function createTableChanges(t: Table): Change[] {
@@ -111,12 +112,14 @@ export function createTableChanges(t: Table): Change[] {
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'add_foreign_key', table: q, foreign_key })),
     ...(t.exclusion_constraints ?? []).map((constraint): Change => ({ kind: 'add_exclusion', table: q, constraint })),
     ...tableExtrasCreated(t),
+    ...tableGrantsCreated(t),
   ];
 }
 
 export function dropTableChanges(t: Table): Change[] {
   const q = nameOf(t);
   return [
+    ...tableGrantsDropped(t),
     ...tableExtrasDropped(t),
     ...(t.exclusion_constraints ?? []).map((constraint): Change => ({ kind: 'drop_exclusion', table: q, constraint })),
     ...(t.foreign_keys ?? []).map((foreign_key): Change => ({ kind: 'drop_foreign_key', table: q, foreign_key })),

@@ -65,6 +65,12 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
     if (c.from) out.to = c.from;
     return out;
   },
+  set_grants: (c) => {
+    const out: Change = { kind: 'set_grants', target: c.target };
+    if (c.to) out.from = c.to;
+    if (c.from) out.to = c.from;
+    return out;
+  },
   create_domain: (c) => ({ kind: 'drop_domain', domain: c.domain }),
   drop_domain: (c) => ({ kind: 'create_domain', domain: c.domain }),
   alter_domain: (c) => ({ kind: 'alter_domain', from: c.to, to: c.from }),

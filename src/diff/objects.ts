@@ -9,6 +9,7 @@ import { DEFAULT_NAMESPACE, tableKey, tableSchema } from '../schema/types.js';
 import type { Change, RowSecurity } from './changes.js';
 import { commentChange } from './comment-target.js';
 import { sameDefinition } from './compare.js';
+import { grantChange, grantsCreated, grantsDropped, routineTarget } from './grants.js';
 
 const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });
 
@@ -51,12 +52,14 @@ function keepVersion(x: Extension, y: Extension): Extension {
 }
 
 export function diffSequences(a: Schema, b: Schema): Change[] {
+  const target = (q: Sequence) => ({ kind: 'sequence' as const, sequence: nameOf(q) });
   return matchBy(a.sequences, b.sequences, tableKey, {
-    gone: (q) => [{ kind: 'drop_sequence', sequence: q }],
-    fresh: (q) => [{ kind: 'create_sequence', sequence: q }],
+    gone: (q) => [...grantsDropped(target(q), q.grants), { kind: 'drop_sequence', sequence: q }],
+    fresh: (q) => [{ kind: 'create_sequence', sequence: q }, ...grantsCreated(target(q), q.grants)],
     both: (x, y) => [
       ...(sameDefinition<Sequence>(x, y) ? [] : [{ kind: 'alter_sequence', from: x, to: y } as Change]),
       ...commentChange({ kind: 'sequence', sequence: nameOf(y) }, x.comment, y.comment),
+      ...grantChange(target(y), x.grants, y.grants),
     ],
   });
 }
@@ -91,7 +94,7 @@ export function diffComposites(a: Schema, b: Schema): Change[] {
 
 /** The view alone (its indexes and triggers are separate changes). */
 export function bareView(v: View): View {
-  const { indexes: _i, triggers: _t, ...rest } = v;
+  const { indexes: _i, triggers: _t, grants: _g, ...rest } = v;
   return rest;
 }
 
@@ -99,6 +102,7 @@ export function createViewChanges(v: View): Change[] {
   const q = nameOf(v);
   return [
     { kind: 'create_view', view: bareView(v) },
+    ...grantsCreated({ kind: 'view', view: q }, v.grants),
     ...(v.indexes ?? []).map((index): Change => ({ kind: 'create_index', table: q, index })),
     ...(v.triggers ?? []).map((trigger): Change => ({ kind: 'create_trigger', table: q, trigger })),
   ];
@@ -107,6 +111,7 @@ export function createViewChanges(v: View): Change[] {
 export function dropViewChanges(v: View): Change[] {
   const q = nameOf(v);
   return [
+    ...grantsDropped({ kind: 'view', view: q }, v.grants),
     ...(v.triggers ?? []).map((trigger): Change => ({ kind: 'drop_trigger', table: q, trigger })),
     ...(v.indexes ?? []).map((index): Change => ({ kind: 'drop_index', table: q, index })),
     { kind: 'drop_view', view: bareView(v) },
@@ -128,10 +133,15 @@ function viewChanges(x: View, y: View): Change[] {
           ? commentChange({ kind: 'index', table: q, name: j.name }, i.comment, j.comment)
           : [{ kind: 'drop_index', table: q, index: i }, { kind: 'create_index', table: q, index: j }],
     });
-    return [...out, ...triggerChanges(q, x.triggers, y.triggers), ...viewComment(x, y)];
+    return [...out, ...triggerChanges(q, x.triggers, y.triggers), ...viewComment(x, y), ...grantChange({ kind: 'view', view: q }, x.grants, y.grants)];
   }
   if (!x.materialized && !y.materialized && sameOutput(x, y)) {
-    return [{ kind: 'replace_view', from: bareView(x), to: bareView(y) }, ...triggerChanges(q, x.triggers, y.triggers), ...viewComment(x, y)];
+    return [
+      { kind: 'replace_view', from: bareView(x), to: bareView(y) },
+      ...triggerChanges(q, x.triggers, y.triggers),
+      ...viewComment(x, y),
+      ...grantChange({ kind: 'view', view: q }, x.grants, y.grants),
+    ];
   }
   return [...dropViewChanges(x), ...createViewChanges(y)];
 }
@@ -160,14 +170,23 @@ function routineComment(x: Routine, y: Routine): Change[] {
 
 export function diffRoutines(a: Schema, b: Schema): Change[] {
   return matchBy(a.functions, b.functions, routineKey, {
-    gone: (f) => [{ kind: 'drop_function', function: f }],
-    fresh: (f) => [{ kind: 'create_function', function: f }],
+    gone: dropRoutineChanges,
+    fresh: createRoutineChanges,
     both: (x, y) => {
-      if (sameDefinition(x, y)) return routineComment(x, y);
-      if (replaceable(x, y)) return [{ kind: 'replace_function', from: x, to: y }, ...routineComment(x, y)];
-      return [{ kind: 'drop_function', function: x }, { kind: 'create_function', function: y }];
+      const grants = grantChange(routineTarget(y), x.grants, y.grants);
+      if (sameDefinition(x, y)) return [...routineComment(x, y), ...grants];
+      if (replaceable(x, y)) return [{ kind: 'replace_function', from: x, to: y }, ...routineComment(x, y), ...grants];
+      return [...dropRoutineChanges(x), ...createRoutineChanges(y)];
     },
   });
+}
+
+export function createRoutineChanges(f: Routine): Change[] {
+  return [{ kind: 'create_function', function: f }, ...grantsCreated(routineTarget(f), f.grants)];
+}
+
+export function dropRoutineChanges(f: Routine): Change[] {
+  return [...grantsDropped(routineTarget(f), f.grants), { kind: 'drop_function', function: f }];
 }
 
 // ---- Triggers, policies, row-level security (per table) --------------------

@@ -11,6 +11,7 @@ import type {
   Index,
   IndexKey,
   Namespace,
+  Grant,
   ObjectRef,
   Domain,
   CompositeType,
@@ -48,7 +49,8 @@ export function canonicalize(schema: Schema): Schema {
   for (const s of schema.schemas ?? []) comments.set(s.name, s.comment ?? comments.get(s.name));
   for (const t of tables) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
   for (const t of types) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
-  const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => withComment({ name }, comments.get(name)));
+  const grants = new Map((schema.schemas ?? []).map((s) => [s.name, s.grants]));
+  const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => withGrants(withComment<Namespace>({ name }, comments.get(name)), grants.get(name)));
   const out: Schema = { dialect: schema.dialect ?? 'postgres', schemas, tables };
   if (types.length) out.types = types;
   const extensions = (schema.extensions ?? []).map(canonicalExtension).sort(byName);
@@ -105,7 +107,7 @@ const TYPE_BOUNDS: Record<string, [string, string]> = {
 };
 
 /** Every option of a sequence, defaults filled in for its type and direction. */
-export function sequenceSettings(q: Sequence): Required<Omit<Sequence, 'schema' | 'name' | 'owned_by' | 'comment'>> {
+export function sequenceSettings(q: Sequence): Required<Omit<Sequence, 'schema' | 'name' | 'owned_by' | 'comment' | 'grants'>> {
   const type = q.data_type ?? 'bigint';
   const [typeMin, typeMax] = TYPE_BOUNDS[type] ?? TYPE_BOUNDS.bigint!;
   const increment = String(q.increment ?? '1');
@@ -132,7 +134,24 @@ export function canonicalSequence(q: Sequence): Sequence {
   if (q.owned_by) {
     out.owned_by = { schema: q.owned_by.schema ?? out.schema!, table: q.owned_by.table, column: q.owned_by.column };
   }
-  return withComment(out, q.comment);
+  return withGrants(withComment(out, q.comment), q.grants);
+}
+
+/** Grants sorted by grantee (plain before WITH GRANT OPTION), privileges sorted; none when empty. MAINTAIN (Postgres 17+) is left out so that versions compare. */
+export function canonicalGrants(grants: readonly Grant[] | undefined): Grant[] | undefined {
+  const out: Grant[] = [];
+  for (const g of grants ?? []) {
+    const privileges = [...new Set(g.privileges.map((p) => p.toUpperCase()))].filter((p) => p !== 'MAINTAIN').sort(compareText);
+    if (privileges.length) out.push(g.grantable ? { grantee: g.grantee, privileges, grantable: true } : { grantee: g.grantee, privileges });
+  }
+  out.sort((a, b) => compareText(a.grantee, b.grantee) || Number(Boolean(a.grantable)) - Number(Boolean(b.grantable)));
+  return out.length ? out : undefined;
+}
+
+function withGrants<T extends { grants?: Grant[] }>(out: T, grants: readonly Grant[] | undefined): T {
+  const g = canonicalGrants(grants);
+  if (g) out.grants = g;
+  return out;
 }
 
 function canonicalRefs(refs: ObjectRef[] | undefined): ObjectRef[] | undefined {
@@ -163,6 +182,7 @@ function canonicalView(v: View): View {
   const triggers = (v.triggers ?? []).map(canonicalTrigger).sort(byName);
   if (triggers.length) out.triggers = triggers;
   withComment(out, v.comment);
+  withGrants(out, v.grants);
   return withRefs(out, v.depends_on);
 }
 
@@ -175,6 +195,7 @@ function canonicalRoutine(f: Routine): Routine {
   if (f.returns !== undefined && f.returns !== null) out.returns = f.returns;
   out.definition = f.definition;
   withComment(out, f.comment);
+  withGrants(out, f.grants);
   return withRefs(out, f.depends_on);
 }
 
@@ -255,6 +276,7 @@ function canonicalTable(table: Table): Table {
   if (table.force_row_security) out.force_row_security = true;
   const policies = (table.policies ?? []).map(canonicalPolicy).sort(byName);
   if (policies.length) out.policies = policies;
+  withGrants(out, table.grants);
   return withRefs(out, table.depends_on);
 }
 
@@ -275,7 +297,8 @@ function canonicalColumn(column: Column, inPrimaryKey: boolean): Column {
     if (column.generated.kind === 'virtual') out.generated.kind = 'virtual';
   }
   if (column.collation) out.collation = column.collation;
-  return withComment(out, column.comment);
+  withComment(out, column.comment);
+  return withGrants(out, column.grants);
 }
 
 function canonicalIdentity(identity: Identity): Identity {

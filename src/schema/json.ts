@@ -131,18 +131,18 @@ function orderSchema(schema: Schema): Schema {
   const out = pick(schema, ['$schema', 'dialect', 'schemas', 'extensions', 'types', 'domains', 'composite_types', 'sequences', 'tables', 'views', 'functions']);
   if (out.domains) out.domains = out.domains.map((d) => pick(d, ['schema', 'name', 'type', 'collation', 'default', 'not_null', 'checks', 'comment', 'depends_on']));
   if (out.composite_types) out.composite_types = out.composite_types.map((c) => pick(c, ['schema', 'name', 'attributes', 'comment']));
-  if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name', 'comment']));
+  if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name', 'comment', 'grants']));
   if (out.extensions) out.extensions = out.extensions.map((e) => pick(e, ['name', 'schema', 'version', 'comment']));
   if (out.types) out.types = out.types.map((t) => pick(t, ['schema', 'name', 'values', 'comment']));
   if (out.sequences) {
     out.sequences = out.sequences.map((q) =>
-      pick(q, ['schema', 'name', 'data_type', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle', 'owned_by', 'comment']),
+      pick(q, ['schema', 'name', 'data_type', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle', 'owned_by', 'comment', 'grants']),
     );
   }
   out.tables = schema.tables.map(orderTable);
   if (out.views) {
     out.views = out.views.map((v) => {
-      const o = pick(v, ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'triggers', 'comment', 'depends_on']);
+      const o = pick(v, ['schema', 'name', 'materialized', 'definition', 'options', 'columns', 'indexes', 'triggers', 'comment', 'depends_on', 'grants']);
       if (o.indexes) o.indexes = o.indexes.map(orderIndex);
       if (o.triggers) o.triggers = o.triggers.map((t) => pick(t, ['name', 'definition', 'enabled', 'comment', 'depends_on']));
       return o;
@@ -150,7 +150,7 @@ function orderSchema(schema: Schema): Schema {
   }
   if (out.functions) {
     out.functions = out.functions.map((f) =>
-      pick(f, ['schema', 'name', 'kind', 'signature', 'arguments', 'argument_list', 'returns', 'definition', 'comment', 'depends_on']),
+      pick(f, ['schema', 'name', 'kind', 'signature', 'arguments', 'argument_list', 'returns', 'definition', 'comment', 'depends_on', 'grants']),
     );
   }
   return out;
@@ -175,6 +175,7 @@ function orderTable(table: Table): Table {
     'row_security',
     'force_row_security',
     'policies',
+    'grants',
     'depends_on',
   ]);
   if (out.triggers) out.triggers = out.triggers.map((t) => pick(t, ['name', 'definition', 'enabled', 'comment', 'depends_on']));
@@ -195,7 +196,7 @@ function orderTable(table: Table): Table {
 }
 
 function orderColumn(column: Column): Column {
-  const out = pick(column, ['name', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment']);
+  const out = pick(column, ['name', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'grants']);
   if (out.identity) {
     out.identity = pick(out.identity, ['generation', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle']);
   }

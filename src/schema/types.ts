@@ -87,6 +87,7 @@ export interface Sequence extends SequenceOptions {
   /** `ALTER SEQUENCE … OWNED BY table.column`. */
   owned_by?: { schema?: string; table: string; column: string };
   comment?: string;
+  grants?: Grant[];
 }
 
 export interface View {
@@ -105,6 +106,7 @@ export interface View {
   triggers?: Trigger[];
   comment?: string;
   depends_on?: ObjectRef[];
+  grants?: Grant[];
 }
 
 /** A function or procedure. Identity: schema, name and argument types (`signature`). */
@@ -125,6 +127,8 @@ export interface Routine {
   definition: string;
   comment?: string;
   depends_on?: ObjectRef[];
+  /** Privileges; a new function grants EXECUTE to public unless this says otherwise. */
+  grants?: Grant[];
 }
 
 export interface Trigger {
@@ -156,6 +160,16 @@ export interface Policy {
 export interface Namespace {
   name: string;
   comment?: string;
+  grants?: Grant[];
+}
+
+/** Privileges granted to a role (`public`: everyone), besides the owner's own. */
+export interface Grant {
+  grantee: string;
+  /** Upper case, e.g. SELECT, INSERT, USAGE, EXECUTE. */
+  privileges: string[];
+  /** WITH GRANT OPTION. */
+  grantable?: boolean;
 }
 
 export interface EnumType {
@@ -194,6 +208,7 @@ export interface Table {
   policies?: Policy[];
   /** Derived: functions its defaults, generation expressions and checks call. */
   depends_on?: ObjectRef[];
+  grants?: Grant[];
 }
 
 export interface Column {
@@ -215,6 +230,8 @@ export interface Column {
    * listed in `sequences`, which the column does not own as a serial would.
    */
   standalone_sequence?: boolean;
+  /** Column-level privileges (GRANT SELECT (col) ON …). */
+  grants?: Grant[];
 }
 
 export type IdentityGeneration = 'ALWAYS' | 'BY DEFAULT';
@@ -328,6 +345,15 @@ export interface ForeignKey {
   initially_deferred?: boolean;
   comment?: string;
 }
+
+/** The object privileges are granted on (GRANT … ON …). */
+export type GrantTarget =
+  | { kind: 'schema'; schema: string }
+  | { kind: 'table'; table: QualifiedName }
+  | { kind: 'view'; view: QualifiedName }
+  | { kind: 'sequence'; sequence: QualifiedName }
+  | { kind: 'column'; table: QualifiedName; column: string }
+  | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean };
 
 /** The object a comment belongs to (COMMENT ON …). */
 export type CommentTarget =

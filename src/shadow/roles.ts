@@ -4,18 +4,28 @@
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import type { Plan } from '../plan/types.js';
-import type { Schema } from '../schema/types.js';
+import type { Grant, Schema } from '../schema/types.js';
 
 const BUILT_IN = new Set(['public', 'current_user', 'session_user', 'current_role']);
 
-/** Roles a schema's policies name, and those of the policies a plan creates or alters. */
+/** Roles a schema's policies and grants name, and those a plan's policies and grants name. */
 export function rolesUsed(schema: Schema, plan?: Plan): string[] {
   const out = new Set<string>();
-  for (const t of schema.tables) for (const p of t.policies ?? []) for (const r of p.roles ?? []) out.add(r);
+  const grants = (list: readonly Grant[] | undefined): void => {
+    for (const g of list ?? []) out.add(g.grantee);
+  };
+  for (const s of schema.schemas ?? []) grants(s.grants);
+  for (const t of schema.tables) {
+    for (const p of t.policies ?? []) for (const r of p.roles ?? []) out.add(r);
+    grants(t.grants);
+    for (const c of t.columns) grants(c.grants);
+  }
+  for (const o of [...(schema.views ?? []), ...(schema.functions ?? []), ...(schema.sequences ?? [])]) grants(o.grants);
   for (const step of plan?.steps ?? []) {
     const c = step.change;
     if (c?.kind === 'create_policy') for (const r of c.policy.roles ?? []) out.add(r);
     if (c?.kind === 'alter_policy') for (const r of c.to.roles ?? []) out.add(r);
+    if (c?.kind === 'set_grants') grants(c.to);
   }
   return [...out].filter((r) => !BUILT_IN.has(r.toLowerCase())).sort();
 }

@@ -9,6 +9,7 @@ import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
+import { grantKey, readGrants } from './introspect/grants.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
@@ -44,6 +45,7 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const indexes = await readIndexes(session, namespaces);
   const types = await readEnums(session, namespaces);
   const depends = await readDepends(session, namespaces);
+  const grants = await readGrants(session, namespaces);
   const triggers = await readTriggers(session, namespaces, depends);
   const policies = await readPolicies(session, namespaces, depends);
   const tables = tableRows.map((row): Table => {
@@ -71,13 +73,24 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (pol?.length) table.policies = pol;
     const refs = depends.get(ownerKey('table', row.oid));
     if (refs) table.depends_on = refs;
+    const g = grants.get(grantKey('relation', row.oid));
+    if (g) table.grants = g;
+    for (const col of table.columns) {
+      const cg = grants.get(grantKey('column', row.oid, col.name));
+      if (cg) col.grants = cg;
+    }
     return table;
   });
-  const schemas = namespaceRows.map((n): Namespace => (n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment }));
+  const schemas = namespaceRows.map((n): Namespace => {
+    const ns: Namespace = n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment };
+    const g = grants.get(grantKey('schema', n.name));
+    if (g) ns.grants = g;
+    return ns;
+  });
   const extensions = await readExtensions(session, namespaces);
-  const sequences = await readSequences(session, namespaces);
-  const views = await readViews(session, namespaces, depends, triggers);
-  const functions = await readRoutines(session, namespaces, depends);
+  const sequences = await readSequences(session, namespaces, grants);
+  const views = await readViews(session, namespaces, depends, triggers, grants);
+  const functions = await readRoutines(session, namespaces, depends, grants);
   const domains = await readDomains(session, namespaces, depends);
   const composite_types = await readComposites(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));

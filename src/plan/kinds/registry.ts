@@ -10,6 +10,7 @@ import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable, setPartition } from './table.js';
+import { setGrants } from './grants.js';
 import {
   alterExtension,
   alterPolicy,
@@ -77,6 +78,7 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_exclusion: dropExclusion,
   set_unlogged: setUnlogged,
   set_partition: setPartition,
+  set_grants: setGrants,
   create_domain: createDomain,
   drop_domain: dropDomain,
   alter_domain: alterDomain,

@@ -3,6 +3,7 @@
 import type { CompositeType, Domain, Extension, Policy, PolicyCommand, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 import { ownerKey, type DependsMap } from './depends.js';
+import { grantKey, type GrantsMap } from './grants.js';
 import { readIndexes } from './indexes.js';
 import { relationsCte } from './scope.js';
 
@@ -36,7 +37,7 @@ export async function readExtensions(session: PgSession, namespaces: string[]): 
 // Identity sequences belong to their column; a sequence owned by a column
 // whose default draws from it is that serial column's (the column renders it).
 const SEQUENCES_SQL = `
-SELECT n.nspname::text AS schema_name, c.relname::text AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
+SELECT c.oid::text AS oid, n.nspname::text AS schema_name, c.relname::text AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value, s.seqmax::text AS max_value,
        s.seqcache::text AS cache, s.seqcycle AS cycle,
        on_.nspname::text AS owner_schema, oc.relname::text AS owner_table, oa.attname::text AS owner_column,
@@ -59,6 +60,7 @@ WHERE n.nspname = ANY ($1::text[])
 ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`;
 
 interface SequenceRow {
+  oid: string;
   schema_name: string;
   name: string;
   data_type: string;
@@ -74,7 +76,7 @@ interface SequenceRow {
   comment: string | null;
 }
 
-export async function readSequences(session: PgSession, namespaces: string[]): Promise<Sequence[]> {
+export async function readSequences(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<Sequence[]> {
   const rows = await session.query<SequenceRow>(SEQUENCES_SQL, [namespaces]);
   return rows.map((r) => {
     const q: Sequence = {
@@ -89,6 +91,8 @@ export async function readSequences(session: PgSession, namespaces: string[]): P
       cycle: r.cycle,
     };
     if (r.owner_table !== null && r.owner_column !== null) q.owned_by = { schema: r.owner_schema ?? r.schema_name, table: r.owner_table, column: r.owner_column };
+    const g = grants.get(grantKey('relation', r.oid));
+    if (g) q.grants = g;
     return withComment(q, r.comment);
   });
 }
@@ -123,6 +127,7 @@ export async function readViews(
   namespaces: string[],
   depends: DependsMap,
   triggers: ReadonlyMap<string, Trigger[]>,
+  grants: GrantsMap,
 ): Promise<View[]> {
   const rows = await session.query<ViewRow>(VIEWS_SQL, [namespaces]);
   const indexes = rows.some((r) => r.materialized) ? await readIndexes(session, namespaces, relationsCte("'m'")) : new Map();
@@ -135,6 +140,8 @@ export async function readViews(
     if (idx?.length) v.indexes = idx;
     const trg = triggers.get(r.oid);
     if (trg?.length) v.triggers = trg;
+    const g = grants.get(grantKey('relation', r.oid));
+    if (g) v.grants = g;
     withComment(v, r.comment);
     const refs = depends.get(ownerKey('view', r.oid));
     if (refs) v.depends_on = refs;
@@ -172,7 +179,7 @@ interface RoutineRow {
   comment: string | null;
 }
 
-export async function readRoutines(session: PgSession, namespaces: string[], depends: DependsMap): Promise<Routine[]> {
+export async function readRoutines(session: PgSession, namespaces: string[], depends: DependsMap, grants: GrantsMap): Promise<Routine[]> {
   const rows = await session.query<RoutineRow>(ROUTINES_SQL, [namespaces]);
   return rows.map((r) => {
     const f = { schema: r.schema_name, name: r.name } as Routine;
@@ -183,6 +190,8 @@ export async function readRoutines(session: PgSession, namespaces: string[], dep
     if (r.returns !== null) f.returns = r.returns;
     f.definition = r.definition;
     withComment(f, r.comment);
+    const g = grants.get(grantKey('function', r.oid));
+    if (g) f.grants = g;
     const refs = depends.get(ownerKey('function', r.oid));
     if (refs) f.depends_on = refs;
     return f;

@@ -1,0 +1,64 @@
+// Privileges (GRANT) on schemas, tables, views, sequences, columns and
+// functions, from their ACLs. A NULL ACL means the kind's default, which
+// acldefault spells out; the owner's own privileges are implicit and left out.
+import type { Grant } from '../../../schema/types.js';
+import type { PgSession } from '../session.js';
+
+const GRANTS_SQL = `
+WITH acl AS (
+  SELECT 'schema' AS kind, n.nspname::text AS object, NULL::text AS column_name, n.nspowner AS owner,
+         COALESCE(n.nspacl, pg_catalog.acldefault('n'::"char", n.nspowner)) AS acl
+  FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY ($1::text[])
+  UNION ALL
+  SELECT 'relation', c.oid::text, NULL, c.relowner,
+         COALESCE(c.relacl, pg_catalog.acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY ($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+  UNION ALL
+  SELECT 'column', c.oid::text, a.attname::text, c.relowner, a.attacl
+  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY ($1::text[]) AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+  UNION ALL
+  SELECT 'function', p.oid::text, NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
+  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = ANY ($1::text[]) AND p.prokind IN ('f', 'p')
+)
+SELECT acl.kind, acl.object, acl.column_name,
+       CASE WHEN e.grantee = 0 THEN 'public' ELSE r.rolname::text END AS grantee,
+       e.privilege_type::text AS privilege, e.is_grantable AS grantable
+FROM acl CROSS JOIN LATERAL pg_catalog.aclexplode(acl.acl) e
+LEFT JOIN pg_catalog.pg_roles r ON r.oid = e.grantee
+WHERE e.grantee <> acl.owner
+ORDER BY 1, 2, 3, 4, 5`;
+
+interface GrantRow {
+  kind: 'schema' | 'relation' | 'column' | 'function';
+  object: string;
+  column_name: string | null;
+  grantee: string;
+  privilege: string;
+  grantable: boolean;
+}
+
+/** `kind:object[:column]` → grants, one per grantee (and grant option). */
+export type GrantsMap = Map<string, Grant[]>;
+
+export const grantKey = (kind: GrantRow['kind'], object: string, column?: string): string =>
+  column === undefined ? `${kind}:${object}` : `${kind}:${object}:${column}`;
+
+export async function readGrants(session: PgSession, namespaces: string[]): Promise<GrantsMap> {
+  const rows = await session.query<GrantRow>(GRANTS_SQL, [namespaces]);
+  const out: GrantsMap = new Map();
+  for (const r of rows) {
+    const k = grantKey(r.kind, r.object, r.column_name ?? undefined);
+    const list = out.get(k) ?? [];
+    let g = list.find((x) => x.grantee === r.grantee && Boolean(x.grantable) === r.grantable);
+    if (!g) {
+      g = r.grantable ? { grantee: r.grantee, privileges: [], grantable: true } : { grantee: r.grantee, privileges: [] };
+      list.push(g);
+    }
+    g.privileges.push(r.privilege);
+    out.set(k, list);
+  }
+  return out;
+}

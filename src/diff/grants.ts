@@ -1,0 +1,99 @@
+// Privileges: one set_grants change per object whose grants differ. A new
+// object starts with its kind's default privileges and an object about to be
+// dropped is brought back to them, so that creates and drops invert exactly.
+import { routineKey } from '../schema/canonical.js';
+import { stableStringify } from '../schema/hash.js';
+import type { Grant, GrantTarget, QualifiedName, Routine, Schema, Table } from '../schema/types.js';
+import { DEFAULT_NAMESPACE, qualifiedKey, tableSchema } from '../schema/types.js';
+import type { Change } from './changes.js';
+
+/** What Postgres grants on a new object of this kind: EXECUTE to everyone on functions, nothing else. */
+export function defaultGrants(target: GrantTarget): Grant[] | undefined {
+  return target.kind === 'function' ? [{ grantee: 'public', privileges: ['EXECUTE'] }] : undefined;
+}
+
+export function sameGrants(a: readonly Grant[] | undefined, b: readonly Grant[] | undefined): boolean {
+  return stableStringify(a ?? []) === stableStringify(b ?? []);
+}
+
+/** A set_grants change from `from` to `to`, when they differ. */
+export function grantChange(target: GrantTarget, from: Grant[] | undefined, to: Grant[] | undefined): Change[] {
+  if (sameGrants(from, to)) return [];
+  const change: Change = { kind: 'set_grants', target };
+  if (from?.length) change.from = from;
+  if (to?.length) change.to = to;
+  return [change];
+}
+
+/** After an object is created: from its kind's defaults to its grants. */
+export function grantsCreated(target: GrantTarget, grants: Grant[] | undefined): Change[] {
+  return grantChange(target, defaultGrants(target), grants);
+}
+
+/** Before an object is dropped: back to its kind's defaults. */
+export function grantsDropped(target: GrantTarget, grants: Grant[] | undefined): Change[] {
+  return grantChange(target, grants, defaultGrants(target));
+}
+
+const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });
+
+export function routineTarget(f: Routine): GrantTarget {
+  const t = { kind: 'function' as const, function: nameOf(f), signature: f.signature };
+  return f.kind === 'procedure' ? { ...t, procedure: true } : t;
+}
+
+/** A table's own grants and its columns'. */
+export function tableGrantsCreated(t: Table): Change[] {
+  const q = nameOf({ schema: tableSchema(t), name: t.name });
+  return [
+    ...grantsCreated({ kind: 'table', table: q }, t.grants),
+    ...t.columns.flatMap((c) => grantsCreated({ kind: 'column', table: q, column: c.name }, c.grants)),
+  ];
+}
+
+export function tableGrantsDropped(t: Table): Change[] {
+  const q = nameOf({ schema: tableSchema(t), name: t.name });
+  return [
+    ...t.columns.flatMap((c) => grantsDropped({ kind: 'column', table: q, column: c.name }, c.grants)),
+    ...grantsDropped({ kind: 'table', table: q }, t.grants),
+  ];
+}
+
+/** Grants of a table present on both sides, and of its columns (a new column's come after it, a dropped one's go before). */
+export function tableGrantChanges(a: Table, b: Table): Change[] {
+  const q = nameOf({ schema: tableSchema(b), name: b.name });
+  const out = grantChange({ kind: 'table', table: q }, a.grants, b.grants);
+  const before = new Map(a.columns.map((c) => [c.name, c]));
+  const after = new Map(b.columns.map((c) => [c.name, c]));
+  for (const [name, col] of after) out.push(...grantChange({ kind: 'column', table: q, column: name }, before.get(name)?.grants, col.grants));
+  for (const [name, col] of before) if (!after.has(name)) out.push(...grantsDropped({ kind: 'column', table: q, column: name }, col.grants));
+  return out;
+}
+
+/** Grants of schemas present on both sides; a new schema's after it is created, a dropped one's before. */
+export function schemaGrantChanges(a: Schema, b: Schema): Change[] {
+  const before = new Map((a.schemas ?? []).map((s) => [s.name, s.grants]));
+  const after = new Map((b.schemas ?? []).map((s) => [s.name, s.grants]));
+  const out: Change[] = [];
+  for (const [name, grants] of after) out.push(...grantChange({ kind: 'schema', schema: name }, before.get(name), grants));
+  for (const [name, grants] of before) if (!after.has(name)) out.push(...grantChange({ kind: 'schema', schema: name }, grants, undefined));
+  return out;
+}
+
+/** The key naming the object a grant change is on (for matching with rebuilds). */
+export function grantTargetKey(t: GrantTarget): string {
+  switch (t.kind) {
+    case 'schema':
+      return `schema:${t.schema}`;
+    case 'table':
+      return `rel:${qualifiedKey(t.table)}`;
+    case 'view':
+      return `rel:${qualifiedKey(t.view)}`;
+    case 'sequence':
+      return `rel:${qualifiedKey(t.sequence)}`;
+    case 'column':
+      return `col:${qualifiedKey(t.table)}:${t.column}`;
+    case 'function':
+      return `fn:${routineKey({ ...t.function, signature: t.signature })}`;
+  }
+}
