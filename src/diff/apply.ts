@@ -2,8 +2,8 @@
 // after running them. Used to know the state between steps (safety checks,
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
-import { routineKey } from '../schema/canonical.js';
-import type { CompositeType, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
+import { defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
+import type { CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { commentHolder } from './comment-target.js';
@@ -20,6 +20,7 @@ export class Model {
   readonly functions: Map<string, Routine>;
   readonly domains: Map<string, Domain>;
   readonly composites: Map<string, CompositeType>;
+  readonly defaults: Map<string, DefaultPrivilege>;
   constructor(schema: Schema) {
     const c = structuredClone(canonicalize(schema));
     this.schemas = new Map((c.schemas ?? []).map((s) => [s.name, s]));
@@ -31,6 +32,7 @@ export class Model {
     this.functions = new Map((c.functions ?? []).map((f) => [routineKey(f), f]));
     this.domains = new Map((c.domains ?? []).map((d) => [tableKey(d), d]));
     this.composites = new Map((c.composite_types ?? []).map((t) => [tableKey(t), t]));
+    this.defaults = new Map((c.default_privileges ?? []).map((d) => [defaultPrivilegeKey(d), d]));
   }
   /** A table, or a materialized view (which has indexes too). */
   table(q: QualifiedName): Table {
@@ -49,6 +51,7 @@ export class Model {
       functions: [...this.functions.values()],
       domains: [...this.domains.values()],
       composite_types: [...this.composites.values()],
+      default_privileges: [...this.defaults.values()],
     });
   }
 }
@@ -189,6 +192,10 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     const holder = grantHolder(m, c.target);
     if (c.to?.length) holder.grants = structuredClone(c.to);
     else delete holder.grants;
+  },
+  set_default_privileges: (m, c) => {
+    if (c.from) m.defaults.delete(defaultPrivilegeKey(c.from));
+    if (c.to) m.defaults.set(defaultPrivilegeKey(c.to), structuredClone(c.to));
   },
   create_domain: (m, c) => void m.domains.set(tableKey(c.domain), structuredClone(c.domain)),
   drop_domain: (m, c) => void m.domains.delete(tableKey(c.domain)),

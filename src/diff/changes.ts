@@ -10,6 +10,7 @@ import type {
   Index,
   CompositeType,
   Domain,
+  DefaultPrivilege,
   ExclusionConstraint,
   Extension,
   Grant,
@@ -108,7 +109,9 @@ export type Change =
   /** DETACH from the old parent (if any), ATTACH to the new one (if any); the rows stay. */
   | { kind: 'set_partition'; table: QualifiedName; from?: PartitionOf; to?: PartitionOf; columns: string[] }
   /** REVOKE what only `from` grants, GRANT what only `to` does (absent: none). */
-  | { kind: 'set_grants'; target: GrantTarget; from?: Grant[]; to?: Grant[] }
+  | { kind: 'set_grants'; target: GrantTarget; from?: Grant[]; to?: Grant[]; when?: 'created' | 'dropped' }
+  /** An ALTER DEFAULT PRIVILEGES entry set, changed or removed (absent: the built-in default). */
+  | { kind: 'set_default_privileges'; from?: DefaultPrivilege; to?: DefaultPrivilege }
   | { kind: 'create_domain'; domain: Domain }
   | { kind: 'drop_domain'; domain: Domain }
   /** Default, NOT NULL or checks changed (same base type and collation). */

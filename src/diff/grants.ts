@@ -1,9 +1,9 @@
 // Privileges: one set_grants change per object whose grants differ. A new
 // object starts with its kind's default privileges and an object about to be
 // dropped is brought back to them, so that creates and drops invert exactly.
-import { routineKey } from '../schema/canonical.js';
+import { canonicalGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
 import { stableStringify } from '../schema/hash.js';
-import type { Grant, GrantTarget, QualifiedName, Routine, Schema, Table } from '../schema/types.js';
+import type { DefaultPrivilege, Grant, GrantTarget, QualifiedName, Routine, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
 
@@ -17,22 +17,94 @@ export function sameGrants(a: readonly Grant[] | undefined, b: readonly Grant[] 
 }
 
 /** A set_grants change from `from` to `to`, when they differ. */
-export function grantChange(target: GrantTarget, from: Grant[] | undefined, to: Grant[] | undefined): Change[] {
+export function grantChange(target: GrantTarget, from: Grant[] | undefined, to: Grant[] | undefined, when?: 'created' | 'dropped'): Change[] {
   if (sameGrants(from, to)) return [];
   const change: Change = { kind: 'set_grants', target };
   if (from?.length) change.from = from;
   if (to?.length) change.to = to;
+  if (when) change.when = when;
   return [change];
 }
 
 /** After an object is created: from its kind's defaults to its grants. */
 export function grantsCreated(target: GrantTarget, grants: Grant[] | undefined): Change[] {
-  return grantChange(target, defaultGrants(target), grants);
+  return grantChange(target, defaultGrants(target), grants, 'created');
 }
 
 /** Before an object is dropped: back to its kind's defaults. */
 export function grantsDropped(target: GrantTarget, grants: Grant[] | undefined): Change[] {
-  return grantChange(target, grants, defaultGrants(target));
+  return grantChange(target, grants, defaultGrants(target), 'dropped');
+}
+
+// ---- Default privileges ---------------------------------------------------------
+
+/** Without an entry: nothing in one schema; globally, EXECUTE/USAGE to public on functions/types. */
+export function builtinDefault(d: Pick<DefaultPrivilege, 'schema' | 'on'>): Grant[] | undefined {
+  if (d.schema) return undefined;
+  if (d.on === 'functions') return [{ grantee: 'public', privileges: ['EXECUTE'] }];
+  if (d.on === 'types') return [{ grantee: 'public', privileges: ['USAGE'] }];
+  return undefined;
+}
+
+export function diffDefaultPrivileges(a: Schema, b: Schema): Change[] {
+  const before = new Map((a.default_privileges ?? []).map((d) => [defaultPrivilegeKey(d), d]));
+  const after = new Map((b.default_privileges ?? []).map((d) => [defaultPrivilegeKey(d), d]));
+  const out: Change[] = [];
+  for (const k of new Set([...before.keys(), ...after.keys()])) {
+    const x = before.get(k);
+    const y = after.get(k);
+    if (x && y && sameGrants(x.grants, y.grants)) continue;
+    const change: Change = { kind: 'set_default_privileges' };
+    if (x) change.from = x;
+    if (y) change.to = y;
+    out.push(change);
+  }
+  return out;
+}
+
+const OBJECTS: Partial<Record<GrantTarget['kind'], DefaultPrivilege['on']>> = { table: 'tables', view: 'tables', sequence: 'sequences', function: 'functions', schema: 'schemas' };
+
+function targetSchema(t: GrantTarget): string | undefined {
+  switch (t.kind) {
+    case 'schema':
+      return undefined;
+    case 'table':
+    case 'column':
+      return t.table.schema;
+    case 'view':
+      return t.view.schema;
+    case 'sequence':
+      return t.sequence.schema;
+    case 'function':
+      return t.function.schema;
+  }
+}
+
+function union(...lists: (readonly Grant[] | undefined)[]): Grant[] | undefined {
+  return canonicalGrants(lists.flatMap((l) => l ?? []));
+}
+
+/**
+ * A new object gets the default privileges in force when it is created, which
+ * a plan (or its rollback) may be changing: assume any of them, from either
+ * side. REVOKE of a privilege not held does nothing, so the result is exact.
+ */
+export function widenForDefaultPrivileges(changes: Change[], a: Schema, b: Schema): Change[] {
+  const entries = [...(a.default_privileges ?? []), ...(b.default_privileges ?? [])];
+  if (!entries.length) return changes;
+  return changes.map((c) => {
+    if (c.kind !== 'set_grants' || !c.when) return c;
+    const on = OBJECTS[c.target.kind];
+    const schema = targetSchema(c.target);
+    const extra = entries.filter((d) => d.on === on && (!d.schema || d.schema === schema)).flatMap((d) => d.grants);
+    if (!extra.length) return c;
+    const out = { ...c };
+    const widened = union(c.when === 'created' ? c.from : c.to, extra);
+    if (c.when === 'created') {
+      if (widened) out.from = widened;
+    } else if (widened) out.to = widened;
+    return out;
+  });
 }
 
 const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });

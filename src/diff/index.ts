@@ -13,7 +13,7 @@ import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
 import { rebuildDependents } from './dependents.js';
-import { schemaGrantChanges, tableGrantChanges, tableGrantsCreated, tableGrantsDropped } from './grants.js';
+import { diffDefaultPrivileges, schemaGrantChanges, tableGrantChanges, widenForDefaultPrivileges, tableGrantsCreated, tableGrantsDropped } from './grants.js';
 import { diffComposites, diffDomains, diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
 
 export type { Change, ChangeKind } from './changes.js';
@@ -74,7 +74,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
     (c) => !(c.kind === 'set_comment' && c.target.kind === 'constraint' && readdedNames.has(`${qualifiedKey(c.target.table)}\u0000${c.target.name}`)),
   );
   out.push(...readded, ...enumChanges, ...schemaGrantChanges(a, b), ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
-  return rebuildDependents(a, b, out);
+  return widenForDefaultPrivileges(rebuildDependents(a, b, [...out, ...diffDefaultPrivileges(a, b)]), a, b);
 }
 
 function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {

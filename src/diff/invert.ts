@@ -69,6 +69,13 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
     const out: Change = { kind: 'set_grants', target: c.target };
     if (c.to) out.from = c.to;
     if (c.from) out.to = c.from;
+    if (c.when) out.when = c.when === 'created' ? 'dropped' : 'created';
+    return out;
+  },
+  set_default_privileges: (c) => {
+    const out: Change = { kind: 'set_default_privileges' };
+    if (c.to) out.from = c.to;
+    if (c.from) out.to = c.from;
     return out;
   },
   create_domain: (c) => ({ kind: 'drop_domain', domain: c.domain }),

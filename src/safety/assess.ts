@@ -185,6 +185,7 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
       ? { findings: [finding('LP206', `Attaching ${show(c.table)} as a partition fails if any row is outside ${c.to.bound} (the table is scanned)`)], reasons: [] }
       : safe('Detaching a partition keeps its rows in a table of its own'),
   set_grants: () => safe('Privileges change who may read or write, not the data'),
+  set_default_privileges: () => safe('Default privileges apply only to objects created later'),
   create_domain: () => safe('Type creation is always safe'),
   drop_domain: () => safe('No column uses the domain when it is dropped'),
   alter_domain: (c) =>

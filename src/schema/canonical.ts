@@ -12,6 +12,7 @@ import type {
   IndexKey,
   Namespace,
   Grant,
+  DefaultPrivilege,
   ObjectRef,
   Domain,
   CompositeType,
@@ -66,6 +67,11 @@ export function canonicalize(schema: Schema): Schema {
   if (domains.length) out.domains = domains;
   const composites = (schema.composite_types ?? []).map(canonicalComposite).sort((a, b) => compareText(tableKey(a), tableKey(b)));
   if (composites.length) out.composite_types = composites;
+  const defaults = (schema.default_privileges ?? [])
+    .map(canonicalDefaultPrivilege)
+    .filter((d): d is DefaultPrivilege => d !== undefined)
+    .sort((a, b) => compareText(defaultPrivilegeKey(a), defaultPrivilegeKey(b)));
+  if (defaults.length) out.default_privileges = defaults;
   for (const o of [...sequences, ...views, ...functions, ...domains, ...composites]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
   return out;
 }
@@ -152,6 +158,17 @@ function withGrants<T extends { grants?: Grant[] }>(out: T, grants: readonly Gra
   const g = canonicalGrants(grants);
   if (g) out.grants = g;
   return out;
+}
+
+export function defaultPrivilegeKey(d: Pick<DefaultPrivilege, 'role' | 'schema' | 'on'>): string {
+  return `${d.role}\u0000${d.schema ?? ''}\u0000${d.on}`;
+}
+
+/** An IN SCHEMA entry only adds, so an empty one is none; a global entry replaces the built-in default, so it stays. */
+function canonicalDefaultPrivilege(d: DefaultPrivilege): DefaultPrivilege | undefined {
+  const grants = canonicalGrants(d.grants) ?? [];
+  if (d.schema && !grants.length) return undefined;
+  return d.schema ? { role: d.role, schema: d.schema, on: d.on, grants } : { role: d.role, on: d.on, grants };
 }
 
 function canonicalRefs(refs: ObjectRef[] | undefined): ObjectRef[] | undefined {

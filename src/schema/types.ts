@@ -29,6 +29,19 @@ export interface Schema {
   domains?: Domain[];
   /** Composite types (`CREATE TYPE … AS (…)`). */
   composite_types?: CompositeType[];
+  /** ALTER DEFAULT PRIVILEGES: what objects a role creates later are granted. */
+  default_privileges?: DefaultPrivilege[];
+}
+
+export type DefaultPrivilegeObjects = 'tables' | 'sequences' | 'functions' | 'types' | 'schemas';
+
+export interface DefaultPrivilege {
+  /** The creating role (FOR ROLE). */
+  role: string;
+  /** IN SCHEMA; every schema when omitted. */
+  schema?: string;
+  on: DefaultPrivilegeObjects;
+  grants: Grant[];
 }
 
 export interface DomainCheck {

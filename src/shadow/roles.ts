@@ -21,11 +21,19 @@ export function rolesUsed(schema: Schema, plan?: Plan): string[] {
     for (const c of t.columns) grants(c.grants);
   }
   for (const o of [...(schema.views ?? []), ...(schema.functions ?? []), ...(schema.sequences ?? [])]) grants(o.grants);
+  for (const d of schema.default_privileges ?? []) {
+    out.add(d.role);
+    grants(d.grants);
+  }
   for (const step of plan?.steps ?? []) {
     const c = step.change;
     if (c?.kind === 'create_policy') for (const r of c.policy.roles ?? []) out.add(r);
     if (c?.kind === 'alter_policy') for (const r of c.to.roles ?? []) out.add(r);
     if (c?.kind === 'set_grants') grants(c.to);
+    if (c?.kind === 'set_default_privileges' && c.to) {
+      out.add(c.to.role);
+      grants(c.to.grants);
+    }
   }
   return [...out].filter((r) => !BUILT_IN.has(r.toLowerCase())).sort();
 }

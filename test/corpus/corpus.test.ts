@@ -11,7 +11,6 @@ import { CORPUS, checkCase, corpusCases } from './harness.js';
 const EXCLUDED: Record<string, string> = {
   'create_table/add_column_cross_schema_custom_type': 'needs the hstore and citext extensions, which PGlite does not load here',
   'create_table/issue_295_pgvector_typmod': 'needs the pgvector extension, which is not installed here',
-  'privilege/revoke_default_privilege': 'ALTER DEFAULT PRIVILEGES is not planned yet (issue 3): a new table gets the defaults',
   'privilege/grant_type': 'privileges on types and domains are not modelled yet (issue 3): pg_dump sees the GRANT, Lockplane does not',
   'comment/add_aggregate_comment': 'aggregates are not modelled yet (issue 3): pg_dump sees the aggregate, Lockplane does not',
   'comment/add_serial_sequence_comment_on_create': "a serial column's implicit sequence is not an IR object, so its comment is not carried (issue 3)",
@@ -39,6 +38,7 @@ const CATEGORIES = [
   'dependency',
   'create_domain',
   'privilege',
+  'default_privilege',
 ];
 const cases = corpusCases(CATEGORIES);
 

@@ -46,7 +46,7 @@ async function load(session: PgSession, dir: string, file: string): Promise<void
 async function createRoles(session: PgSession, dir: string): Promise<void> {
   const text = ['old.sql', 'new.sql', 'setup.sql'].map((f) => join(dir, f)).filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
   const roles = new Set<string>();
-  for (const m of text.matchAll(/CREATE ROLE\s+([a-z_][a-z0-9_]*)/gi)) roles.add(m[1]!.toLowerCase());
+  for (const m of text.matchAll(/(?:CREATE ROLE|FOR ROLE)\s+([a-z_][a-z0-9_]*)/gi)) roles.add(m[1]!.toLowerCase());
   for (const m of text.matchAll(/\bTO\s+([a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*)\s*(?:USING|WITH|;)/gi)) {
     for (const r of m[1]!.split(',')) roles.add(r.trim().toLowerCase());
   }

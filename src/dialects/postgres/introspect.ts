@@ -9,7 +9,7 @@ import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
-import { grantKey, readGrants } from './introspect/grants.js';
+import { grantKey, readDefaultPrivileges, readGrants } from './introspect/grants.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
@@ -93,6 +93,7 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const functions = await readRoutines(session, namespaces, depends, grants);
   const domains = await readDomains(session, namespaces, depends);
   const composite_types = await readComposites(session, namespaces);
+  const default_privileges = await readDefaultPrivileges(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
-  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types });
+  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, default_privileges });
 }

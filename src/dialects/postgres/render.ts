@@ -63,4 +63,4 @@ export {
   SKIP_BODY_CHECK,
 } from './render/objects.js';
 export { createDomainStatements, dropDomainSql, alterDomainStatements, createCompositeStatements, dropCompositeSql } from './render/types.js';
-export { grantStatements } from './render/grants.js';
+export { grantStatements, defaultPrivilegeStatements } from './render/grants.js';

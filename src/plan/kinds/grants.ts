@@ -1,7 +1,7 @@
 // Privileges: granted once the object exists, revoked before it is dropped.
-import { grantStatements } from '../../dialects/postgres/render.js';
-import type { Grant, GrantTarget } from '../../schema/types.js';
-import { defaultGrants, sameGrants } from '../../diff/grants.js';
+import { defaultPrivilegeStatements, grantStatements } from '../../dialects/postgres/render.js';
+import type { DefaultPrivilege, Grant, GrantTarget } from '../../schema/types.js';
+import { builtinDefault } from '../../diff/grants.js';
 import { display, key, noDeps, PHASE, type ChangeHandler } from './handler.js';
 
 function targetKey(t: GrantTarget): string {
@@ -72,7 +72,30 @@ export const setGrants: ChangeHandler<'set_grants'> = {
   describe: (c) => `Change privileges on ${describeTarget(c.target)} (${changedRoles(c.from, c.to).join(', ')})`,
   summary: (c) => `GRANT/REVOKE ON ${describeTarget(c.target)}`,
   sql: (c) => grantStatements(c.target, c.from, c.to),
-  // Back to the defaults: before the object may be dropped; otherwise after it exists.
-  deps: (c) =>
-    sameGrants(c.to, defaultGrants(c.target)) ? { ...noDeps(), releases: [targetKey(c.target)] } : { ...noDeps(), needs: [targetKey(c.target)] },
+  // Before the object is dropped; otherwise after it exists.
+  deps: (c) => (c.when === 'dropped' ? { ...noDeps(), releases: [targetKey(c.target)] } : { ...noDeps(), needs: [targetKey(c.target)] }),
+};
+
+const defaultsTarget = (c: { from?: DefaultPrivilege; to?: DefaultPrivilege }): DefaultPrivilege => (c.to ?? c.from)!;
+
+export const setDefaultPrivileges: ChangeHandler<'set_default_privileges'> = {
+  phase: PHASE.create_schema,
+  sortKey: (c) => {
+    const d = defaultsTarget(c);
+    return [d.role, d.schema ?? '', d.on];
+  },
+  describe: (c) => {
+    const d = defaultsTarget(c);
+    return `Change default privileges of ${d.role} on new ${d.on}${d.schema ? ` in schema ${d.schema}` : ''} (${changedRoles(c.from?.grants ?? builtinDefault(d), c.to?.grants ?? builtinDefault(d)).join(', ')})`;
+  },
+  summary: (c) => `ALTER DEFAULT PRIVILEGES ON ${defaultsTarget(c).on.toUpperCase()}`,
+  sql: (c) => {
+    const d = defaultsTarget(c);
+    return defaultPrivilegeStatements(d, c.from?.grants ?? builtinDefault(d), c.to?.grants ?? builtinDefault(d));
+  },
+  deps: (c) => {
+    const d = defaultsTarget(c);
+    if (!d.schema) return noDeps();
+    return c.to ? { ...noDeps(), needs: [key.schema(d.schema)] } : { ...noDeps(), releases: [key.schema(d.schema)] };
+  },
 };

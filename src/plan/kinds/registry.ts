@@ -10,7 +10,7 @@ import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable, setPartition } from './table.js';
-import { setGrants } from './grants.js';
+import { setDefaultPrivileges, setGrants } from './grants.js';
 import {
   alterExtension,
   alterPolicy,
@@ -79,6 +79,7 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   set_unlogged: setUnlogged,
   set_partition: setPartition,
   set_grants: setGrants,
+  set_default_privileges: setDefaultPrivileges,
   create_domain: createDomain,
   drop_domain: dropDomain,
   alter_domain: alterDomain,

@@ -1,7 +1,7 @@
 // Privileges (GRANT) on schemas, tables, views, sequences, columns and
 // functions, from their ACLs. A NULL ACL means the kind's default, which
 // acldefault spells out; the owner's own privileges are implicit and left out.
-import type { Grant } from '../../../schema/types.js';
+import type { DefaultPrivilege, Grant } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 
 const GRANTS_SQL = `
@@ -61,4 +61,45 @@ export async function readGrants(session: PgSession, namespaces: string[]): Prom
     out.set(k, list);
   }
   return out;
+}
+
+const DEFAULT_PRIVILEGES_SQL = `
+SELECT r.rolname::text AS role, n.nspname::text AS schema_name, d.defaclobjtype::text AS objtype,
+       CASE WHEN e.grantee = 0 THEN 'public' ELSE g.rolname::text END AS grantee,
+       e.privilege_type::text AS privilege, e.is_grantable AS grantable
+FROM pg_catalog.pg_default_acl d
+JOIN pg_catalog.pg_roles r ON r.oid = d.defaclrole
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+LEFT JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) e ON e.grantee <> d.defaclrole
+LEFT JOIN pg_catalog.pg_roles g ON g.oid = e.grantee
+WHERE d.defaclnamespace = 0 OR n.nspname = ANY ($1::text[])
+ORDER BY 1, 2, 3, 4, 5`;
+
+const OBJECT_TYPES: Record<string, DefaultPrivilege['on']> = { r: 'tables', S: 'sequences', f: 'functions', T: 'types', n: 'schemas' };
+
+/** ALTER DEFAULT PRIVILEGES entries: global ones (every schema) whole, IN SCHEMA ones as what they add. */
+export async function readDefaultPrivileges(session: PgSession, namespaces: string[]): Promise<DefaultPrivilege[]> {
+  const rows = await session.query<{ role: string; schema_name: string | null; objtype: string; grantee: string | null; privilege: string | null; grantable: boolean | null }>(
+    DEFAULT_PRIVILEGES_SQL,
+    [namespaces],
+  );
+  const out = new Map<string, DefaultPrivilege>();
+  for (const r of rows) {
+    const on = OBJECT_TYPES[r.objtype];
+    if (!on) continue;
+    const k = `${r.role}\u0000${r.schema_name ?? ''}\u0000${on}`;
+    let entry = out.get(k);
+    if (!entry) {
+      entry = r.schema_name === null ? { role: r.role, on, grants: [] } : { role: r.role, schema: r.schema_name, on, grants: [] };
+      out.set(k, entry);
+    }
+    if (r.grantee === null || r.privilege === null) continue;
+    let g = entry.grants.find((x) => x.grantee === r.grantee && Boolean(x.grantable) === Boolean(r.grantable));
+    if (!g) {
+      g = r.grantable ? { grantee: r.grantee, privileges: [], grantable: true } : { grantee: r.grantee, privileges: [] };
+      entry.grants.push(g);
+    }
+    g.privileges.push(r.privilege);
+  }
+  return [...out.values()];
 }

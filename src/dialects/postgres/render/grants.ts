@@ -1,6 +1,6 @@
 // GRANT / REVOKE. Privilege names are checked against Postgres's list;
 // grantees and object names are quoted.
-import type { Grant, GrantTarget } from '../../../schema/types.js';
+import type { DefaultPrivilege, Grant, GrantTarget } from '../../../schema/types.js';
 import { quoteIdent, quoteQualified } from '../quote.js';
 
 const PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'USAGE', 'CREATE', 'EXECUTE', 'MAINTAIN', 'TEMPORARY', 'CONNECT']);
@@ -50,6 +50,18 @@ function byGrantee(grants: readonly Grant[] | undefined): Map<string, Held> {
 /** REVOKE what only `from` grants (or its grant option), then GRANT what only `to` grants. */
 export function grantStatements(target: GrantTarget, from: Grant[] | undefined, to: Grant[] | undefined): string[] {
   const { on, columns } = objectSql(target);
+  return privilegeStatements('', `ON ${on}`, columns, from, to);
+}
+
+const DEFAULT_OBJECTS = { tables: 'TABLES', sequences: 'SEQUENCES', functions: 'FUNCTIONS', types: 'TYPES', schemas: 'SCHEMAS' } as const;
+
+/** ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] GRANT/REVOKE … ON TABLES …. */
+export function defaultPrivilegeStatements(d: Pick<DefaultPrivilege, 'role' | 'schema' | 'on'>, from: Grant[] | undefined, to: Grant[] | undefined): string[] {
+  const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema ? ` IN SCHEMA ${quoteIdent(d.schema)}` : ''} `;
+  return privilegeStatements(prefix, `ON ${DEFAULT_OBJECTS[d.on]}`, '', from, to);
+}
+
+function privilegeStatements(prefix: string, on: string, columns: string, from: Grant[] | undefined, to: Grant[] | undefined): string[] {
   const before = byGrantee(from);
   const after = byGrantee(to);
   const empty: Held = { plain: new Set(), grantable: new Set() };
@@ -58,7 +70,7 @@ export function grantStatements(target: GrantTarget, from: Grant[] | undefined, 
     if (!privileges.length) return;
     privilegeList(privileges);
     const list = privileges.map((p) => p + columns).join(', ');
-    out.push(`${verb} ${list} ON ${on} ${verb.startsWith('GRANT') ? 'TO' : 'FROM'} ${grantee(role)}${tail}`);
+    out.push(`${prefix}${verb} ${list} ${on} ${verb.startsWith('GRANT') ? 'TO' : 'FROM'} ${grantee(role)}${tail}`);
   };
   const roles = [...new Set([...before.keys(), ...after.keys()])].sort();
   for (const role of roles) {
