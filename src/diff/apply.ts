@@ -6,6 +6,7 @@ import { defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
 import type { CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
+import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from './grants.js';
 import { commentHolder } from './comment-target.js';
 
 type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
@@ -191,7 +192,9 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   set_grants: (m, c) => {
     const holder = grantHolder(m, c.target);
     if (c.to?.length) holder.grants = structuredClone(c.to);
+    else if (c.target.kind === 'schema' && c.target.schema === 'public') holder.grants = [];
     else delete holder.grants;
+    if (c.target.kind === 'schema' && c.target.schema === 'public' && sameGrants(c.to, PUBLIC_SCHEMA_DEFAULT)) delete holder.grants;
   },
   set_default_privileges: (m, c) => {
     if (c.from) m.defaults.delete(defaultPrivilegeKey(c.from));

@@ -142,10 +142,18 @@ export function tableGrantChanges(a: Table, b: Table): Change[] {
   return out;
 }
 
+/** What a new database grants on `public`: USAGE to everyone (Postgres 15+). The IR omits it, like public's default comment. */
+export const PUBLIC_SCHEMA_DEFAULT: Grant[] = [{ grantee: 'public', privileges: ['USAGE'] }];
+
+/** A schema's grants, with `public`'s omitted default spelled out. */
+export function schemaGrants(name: string, grants: Grant[] | undefined): Grant[] | undefined {
+  return grants ?? (name === DEFAULT_NAMESPACE ? PUBLIC_SCHEMA_DEFAULT : undefined);
+}
+
 /** Grants of schemas present on both sides; a new schema's after it is created, a dropped one's before. */
 export function schemaGrantChanges(a: Schema, b: Schema): Change[] {
-  const before = new Map((a.schemas ?? []).map((s) => [s.name, s.grants]));
-  const after = new Map((b.schemas ?? []).map((s) => [s.name, s.grants]));
+  const before = new Map((a.schemas ?? []).map((s) => [s.name, schemaGrants(s.name, s.grants)]));
+  const after = new Map((b.schemas ?? []).map((s) => [s.name, schemaGrants(s.name, s.grants)]));
   const out: Change[] = [];
   for (const [name, grants] of after) out.push(...grantChange({ kind: 'schema', schema: name }, before.get(name), grants));
   for (const [name, grants] of before) if (!after.has(name)) out.push(...grantChange({ kind: 'schema', schema: name }, grants, undefined));

@@ -51,7 +51,12 @@ export function canonicalize(schema: Schema): Schema {
   for (const t of tables) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
   for (const t of types) if (!comments.has(t.schema!)) comments.set(t.schema!, undefined);
   const grants = new Map((schema.schemas ?? []).map((s) => [s.name, s.grants]));
-  const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => withGrants(withComment<Namespace>({ name }, comments.get(name)), grants.get(name)));
+  const schemas: Namespace[] = [...comments.keys()].sort(compareText).map((name) => {
+    const ns = withGrants(withComment<Namespace>({ name }, comments.get(name)), grants.get(name));
+    // `public` with no grants at all (its default revoked) keeps the empty list: absent means the default.
+    if (name === DEFAULT_NAMESPACE && grants.get(name)?.length === 0) ns.grants = [];
+    return ns;
+  });
   const out: Schema = { dialect: schema.dialect ?? 'postgres', schemas, tables };
   if (types.length) out.types = types;
   const extensions = (schema.extensions ?? []).map(canonicalExtension).sort(byName);

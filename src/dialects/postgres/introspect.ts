@@ -1,6 +1,7 @@
 // The Postgres introspector: reads pg_catalog in a fixed number of round
 // trips (one per object kind) and assembles the IR in TypeScript.
-import { canonicalize } from '../../schema/canonical.js';
+import { canonicalGrants, canonicalize } from '../../schema/canonical.js';
+import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from '../../diff/grants.js';
 import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
@@ -84,7 +85,11 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const schemas = namespaceRows.map((n): Namespace => {
     const ns: Namespace = n.comment === null ? { name: n.name } : { name: n.name, comment: n.comment };
     const g = grants.get(grantKey('schema', n.name));
-    if (g) ns.grants = g;
+    if (n.name === 'public') {
+      // The default of a new database is left out; its absence is spelled as an empty list.
+      if (!g) ns.grants = [];
+      else if (!sameGrants(canonicalGrants(g), PUBLIC_SCHEMA_DEFAULT)) ns.grants = g;
+    } else if (g) ns.grants = g;
     return ns;
   });
   const extensions = await readExtensions(session, namespaces);
