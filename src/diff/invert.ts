@@ -56,6 +56,18 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   drop_policy: (c) => ({ kind: 'create_policy', table: c.table, policy: c.policy }),
   alter_policy: (c) => ({ kind: 'alter_policy', table: c.table, from: c.to, to: c.from }),
   set_row_security: (c) => ({ kind: 'set_row_security', table: c.table, from: c.to, to: c.from }),
+  // A rename is undone by renaming back.
+  rename_table: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_column: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_index: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_constraint: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_sequence: (c) => ({
+    kind: 'rename_sequence',
+    sequence: { schema: c.sequence.schema, name: c.to },
+    to: c.sequence.name,
+    from_default: c.to_default,
+    to_default: c.from_default,
+  }),
 };
 
 export function invertChange(change: Change): Change {

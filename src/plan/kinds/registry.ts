@@ -10,6 +10,7 @@ import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable } from './table.js';
+import { renameColumn, renameConstraint, renameIndex, renameSequence, renameTable } from './renames.js';
 import {
   alterExtension,
   alterPolicy,
@@ -72,6 +73,11 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_policy: dropPolicy,
   alter_policy: alterPolicy,
   set_row_security: setRowSecurity,
+  rename_table: renameTable,
+  rename_column: renameColumn,
+  rename_index: renameIndex,
+  rename_constraint: renameConstraint,
+  rename_sequence: renameSequence,
 };
 
 /** The handler of a change, typed for that change. */

@@ -1,0 +1,126 @@
+// In-memory renames: what Postgres does on ALTER … RENAME. Everything that
+// points at the object by identity (foreign keys, key column lists, the
+// dependency refs, sequence ownership, a table's own check and index
+// expressions) follows the new name. View and function bodies keep their old
+// text: the differ compares them with the desired text anyway.
+import type { ForeignKey, ObjectRef, QualifiedName, Table } from '../schema/types.js';
+import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
+import type { ChangeOf, Model } from './apply.js';
+import type { ConstraintKind } from './changes.js';
+
+type RenameKind = 'rename_table' | 'rename_column' | 'rename_index' | 'rename_constraint' | 'rename_sequence';
+
+function missing(what: string): never {
+  throw new Error(`change refers to missing ${what}`);
+}
+
+/** Every dependency ref in the model (tables, their triggers and policies, views, functions). */
+function allRefs(m: Model): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  const add = (refs: ObjectRef[] | undefined): void => void (refs && out.push(...refs));
+  for (const t of m.tables.values()) {
+    add(t.depends_on);
+    for (const x of [...(t.triggers ?? []), ...(t.policies ?? [])]) add(x.depends_on);
+  }
+  for (const v of m.views.values()) {
+    add(v.depends_on);
+    for (const x of v.triggers ?? []) add(x.depends_on);
+  }
+  for (const f of m.functions.values()) add(f.depends_on);
+  return out;
+}
+
+function referencesTable(fk: ForeignKey, owner: Table, q: QualifiedName): boolean {
+  return (fk.referenced_schema ?? tableSchema(owner)) === q.schema && fk.referenced_table === q.name;
+}
+
+const renameIn = (list: string[] | undefined, from: string, to: string): void => {
+  if (list) list.forEach((x, i) => x === from && (list[i] = to));
+};
+
+/** An identifier as the catalog prints it in an expression: bare when it can be. */
+function spelled(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A column renamed inside catalog-spelled expression text, as Postgres shows
+ * it after the rename: identifier tokens outside string literals, not
+ * qualified by something else and not called as functions. A wrong guess only
+ * costs a recreate of the object, which the differ then plans.
+ */
+export function renameInExpression(text: string, from: string, to: string): string {
+  const token = /'(?:[^']|'')*'|"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*/g;
+  return text.replace(token, (match, offset: number) => {
+    if (match.startsWith("'")) return match;
+    const name = match.startsWith('"') ? match.slice(1, -1).replace(/""/g, '"') : match;
+    if (name !== from || (!match.startsWith('"') && match !== match.toLowerCase())) return match;
+    if (text[offset - 1] === '.' || text[offset - 1] === ':' || /^\s*\(/.test(text.slice(offset + match.length))) return match;
+    return spelled(to);
+  });
+}
+
+function renameConstraint(t: Table, kind: ConstraintKind, q: QualifiedName, from: string, to: string): void {
+  if (kind === 'primary_key') {
+    if (!t.primary_key) missing(`primary key of ${qualifiedKey(q)}`);
+    t.primary_key.name = to;
+    return;
+  }
+  const list = kind === 'unique' ? t.unique_constraints : kind === 'check' ? t.check_constraints : t.foreign_keys;
+  const found = (list ?? []).find((x) => x.name === from) ?? missing(`constraint ${qualifiedKey(q)}.${from}`);
+  found.name = to;
+}
+
+export const renameAppliers: { [K in RenameKind]: (m: Model, c: ChangeOf<K>) => void } = {
+  rename_table: (m, c) => {
+    const old: QualifiedName = { schema: c.schema, name: c.from };
+    const t = m.tables.get(qualifiedKey(old)) ?? missing(`table ${qualifiedKey(old)}`);
+    m.tables.delete(qualifiedKey(old));
+    t.name = c.to;
+    m.tables.set(tableKey(t), t);
+    for (const owner of m.tables.values()) {
+      for (const fk of owner.foreign_keys ?? []) if (referencesTable(fk, owner, old)) fk.referenced_table = c.to;
+    }
+    for (const r of allRefs(m)) if ((r.kind === 'relation' || r.kind === 'column') && r.schema === c.schema && r.name === c.from) r.name = c.to;
+    for (const s of m.sequences.values()) {
+      if (s.owned_by && (s.owned_by.schema ?? DEFAULT_NAMESPACE) === c.schema && s.owned_by.table === c.from) s.owned_by.table = c.to;
+    }
+  },
+  rename_column: (m, c) => {
+    const t = m.table(c.table);
+    const col = t.columns.find((x) => x.name === c.from) ?? missing(`column ${qualifiedKey(c.table)}.${c.from}`);
+    col.name = c.to;
+    renameIn(t.primary_key?.columns, c.from, c.to);
+    for (const u of t.unique_constraints ?? []) renameIn(u.columns, c.from, c.to);
+    for (const i of t.indexes ?? []) {
+      renameIn(i.columns, c.from, c.to);
+      renameIn(i.include, c.from, c.to);
+      for (const k of i.keys ?? []) if (k.column === c.from) k.column = c.to;
+    }
+    for (const fk of t.foreign_keys ?? []) renameIn(fk.columns, c.from, c.to);
+    for (const k of t.check_constraints ?? []) k.expression = renameInExpression(k.expression, c.from, c.to);
+    for (const i of t.indexes ?? []) {
+      if (i.where) i.where = renameInExpression(i.where, c.from, c.to);
+      for (const k of i.keys ?? []) if (k.expression) k.expression = renameInExpression(k.expression, c.from, c.to);
+    }
+    for (const owner of m.tables.values()) {
+      for (const fk of owner.foreign_keys ?? []) if (referencesTable(fk, owner, c.table)) renameIn(fk.referenced_columns, c.from, c.to);
+    }
+    for (const r of allRefs(m)) {
+      if (r.kind === 'column' && r.schema === c.table.schema && r.name === c.table.name && r.column === c.from) r.column = c.to;
+    }
+    for (const s of m.sequences.values()) {
+      const o = s.owned_by;
+      if (o && (o.schema ?? DEFAULT_NAMESPACE) === c.table.schema && o.table === c.table.name && o.column === c.from) o.column = c.to;
+    }
+  },
+  rename_index: (m, c) => {
+    const t = m.table(c.table);
+    const index = (t.indexes ?? []).find((x) => x.name === c.from) ?? missing(`index ${c.table.schema}.${c.from}`);
+    index.name = c.to;
+  },
+  rename_constraint: (m, c) => renameConstraint(m.table(c.table), c.constraint, c.table, c.from, c.to),
+  rename_sequence: (m, c) => {
+    for (const t of m.tables.values()) for (const col of t.columns) if (col.default === c.from_default) col.default = c.to_default;
+  },
+};
