@@ -234,7 +234,7 @@ serverTest('SQL annotations: both names existing is exit 2 naming the object; an
     try {
       const both = await runCli(['plan', '--from', url, '--to', 'schema.sql'], { cwd: dir });
       assert.equal(both.code, 2, both.stderr);
-      assert.match(both.stderr, /table people: renamed_from "users", but both users and people exist in the database/);
+      assert.match(both.stderr, /schema\.sql: table people: renamed_from "users", but both users and people exist in the database/);
       const none = await runCli(['plan', '--from', 'fresh.sql', '--to', 'fresh.sql'], { cwd: dir });
       assert.equal(none.code, 0, none.stderr);
       assert.deepEqual((JSON.parse(none.stdout) as Plan).steps, []);
@@ -259,4 +259,23 @@ test('SQL annotations: a misplaced or malformed annotation is exit 2 at its line
   } finally {
     cleanup();
   }
+});
+
+test('a view over a renamed table and column keeps working; its new text is planned around the renames', { timeout: 120_000 }, async () => {
+  await withPglite(async (session) => {
+    await session.exec("CREATE TABLE users (id integer, email text); CREATE VIEW contacts AS SELECT id, email FROM users; INSERT INTO users VALUES (1, 'a@example.com');");
+    const { dir, cleanup } = tempProject({
+      'schema.sql': '-- lockplane: renamed from users\nCREATE TABLE people (\n  id integer,\n  -- lockplane: renamed from email\n  mail text\n);\nCREATE VIEW contacts AS SELECT id, mail FROM people;\n',
+    });
+    try {
+      const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
+      const plan = buildPlan(await introspect(session), desired);
+      assert.deepEqual(planSql(plan).slice(0, 2), ['ALTER TABLE "public"."users" RENAME TO "people"', 'ALTER TABLE "public"."people" RENAME COLUMN "email" TO "mail"']);
+      await applyPlan(session, plan);
+      assert.deepEqual(await session.query('SELECT id, mail FROM contacts'), [{ id: 1, mail: 'a@example.com' }]);
+      assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { BlockedError, InputError } from '../../errors.js';
 import type { Plan, Schema } from '../../index.js';
 import { confirm } from '../confirm.js';
 import {
+  againstSource,
   configuredSchemaPath,
   lib,
   loadSourceFor,
@@ -142,7 +143,7 @@ async function planFromSchema(
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<Plan | null> {
   const desired = await loadSourceFor(spec, {}, [targetUrl]);
-  const plan = buildPlan(current, desired.schema);
+  const plan = againstSource(desired.label, () => buildPlan(current, desired.schema));
   if (plan.steps.length === 0) {
     out(`No changes: the database already matches ${desired.label}.`);
     return null;
