@@ -1,12 +1,14 @@
 // In-memory renames: what Postgres does on ALTER … RENAME. Everything that
 // points at the object by identity (foreign keys, key column lists, the
-// dependency refs, sequence ownership, a table's own check and index
-// expressions) follows the new name. View and function bodies keep their old
-// text: the differ compares them with the desired text anyway.
+// dependency refs, sequence ownership, a table's own checks, index, generation
+// and policy expressions and trigger definitions) follows the new name. View
+// and function bodies keep their old text: the differ compares them with the
+// desired text anyway.
 import type { ForeignKey, ObjectRef, QualifiedName, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import type { ChangeOf, Model } from './apply.js';
 import type { ConstraintKind } from './changes.js';
+import { renameColumnInTrigger, renameInExpression, renameTableInTrigger } from './rename-text.js';
 
 type RenameKind = 'rename_table' | 'rename_column' | 'rename_index' | 'rename_constraint' | 'rename_sequence';
 
@@ -38,28 +40,6 @@ const renameIn = (list: string[] | undefined, from: string, to: string): void =>
   if (list) list.forEach((x, i) => x === from && (list[i] = to));
 };
 
-/** An identifier as the catalog prints it in an expression: bare when it can be. */
-function spelled(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-/**
- * A column renamed inside catalog-spelled expression text, as Postgres shows
- * it after the rename: identifier tokens outside string literals, not
- * qualified by something else and not called as functions. A wrong guess only
- * costs a recreate of the object, which the differ then plans.
- */
-export function renameInExpression(text: string, from: string, to: string): string {
-  const token = /'(?:[^']|'')*'|"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*/g;
-  return text.replace(token, (match, offset: number) => {
-    if (match.startsWith("'")) return match;
-    const name = match.startsWith('"') ? match.slice(1, -1).replace(/""/g, '"') : match;
-    if (name !== from || (!match.startsWith('"') && match !== match.toLowerCase())) return match;
-    if (text[offset - 1] === '.' || text[offset - 1] === ':' || /^\s*\(/.test(text.slice(offset + match.length))) return match;
-    return spelled(to);
-  });
-}
-
 function renameConstraint(t: Table, kind: ConstraintKind, q: QualifiedName, from: string, to: string): void {
   if (kind === 'primary_key') {
     if (!t.primary_key) missing(`primary key of ${qualifiedKey(q)}`);
@@ -81,6 +61,7 @@ export const renameAppliers: { [K in RenameKind]: (m: Model, c: ChangeOf<K>) => 
     for (const owner of m.tables.values()) {
       for (const fk of owner.foreign_keys ?? []) if (referencesTable(fk, owner, old)) fk.referenced_table = c.to;
     }
+    for (const trg of t.triggers ?? []) trg.definition = renameTableInTrigger(trg.definition, c.schema, c.from, c.to);
     for (const r of allRefs(m)) if ((r.kind === 'relation' || r.kind === 'column') && r.schema === c.schema && r.name === c.from) r.name = c.to;
     for (const s of m.sequences.values()) {
       if (s.owned_by && (s.owned_by.schema ?? DEFAULT_NAMESPACE) === c.schema && s.owned_by.table === c.from) s.owned_by.table = c.to;
@@ -99,6 +80,12 @@ export const renameAppliers: { [K in RenameKind]: (m: Model, c: ChangeOf<K>) => 
     }
     for (const fk of t.foreign_keys ?? []) renameIn(fk.columns, c.from, c.to);
     for (const k of t.check_constraints ?? []) k.expression = renameInExpression(k.expression, c.from, c.to);
+    for (const x of t.columns) if (x.generated) x.generated.expression = renameInExpression(x.generated.expression, c.from, c.to);
+    for (const p of t.policies ?? []) {
+      if (p.using) p.using = renameInExpression(p.using, c.from, c.to);
+      if (p.with_check) p.with_check = renameInExpression(p.with_check, c.from, c.to);
+    }
+    for (const trg of t.triggers ?? []) trg.definition = renameColumnInTrigger(trg.definition, c.from, c.to);
     for (const i of t.indexes ?? []) {
       if (i.where) i.where = renameInExpression(i.where, c.from, c.to);
       for (const k of i.keys ?? []) if (k.expression) k.expression = renameInExpression(k.expression, c.from, c.to);

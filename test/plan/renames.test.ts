@@ -279,3 +279,43 @@ test('a view over a renamed table and column keeps working; its new text is plan
     }
   });
 });
+
+test('checks, generated columns, triggers and policies over a renamed table and column follow it: only renames', { timeout: 120_000 }, async () => {
+  const body = (table: string, column: string, id: string): string => `
+CREATE TABLE ${table} (
+  ${id} integer PRIMARY KEY,
+  ${column} text CHECK (${column} <> ''),
+  twice integer GENERATED ALWAYS AS (${id} * 2) STORED
+);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER touch_${table} BEFORE UPDATE OF ${column} ON ${table} FOR EACH ROW WHEN (NEW.${column} IS NOT NULL) EXECUTE FUNCTION touch();
+ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON ${table} USING (${column} = current_user);`;
+  await withPglite(async (session) => {
+    await session.exec(`${body('users', 'email', 'id')}\nINSERT INTO users VALUES (4, 'a@example.com');`);
+    const annotated = body('people', 'mail', '"Key"')
+      .replace('CREATE TABLE people (', '-- lockplane: renamed from users\nCREATE TABLE people (')
+      .replace('  "Key" integer', '  -- lockplane: renamed from id\n  "Key" integer')
+      .replace('  mail text', '  -- lockplane: renamed from email\n  mail text');
+    const { dir, cleanup } = tempProject({ 'schema.sql': annotated });
+    try {
+      const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
+      const plan = buildPlan(await introspect(session), desired);
+      const renames = plan.steps.filter((s) => s.change?.kind.startsWith('rename_'));
+      assert.deepEqual(sorted(renames.flatMap(stepStatements)), sorted([
+        'ALTER TABLE "public"."users" RENAME TO "people"',
+        'ALTER TABLE "public"."people" RENAME COLUMN "id" TO "Key"',
+        'ALTER TABLE "public"."people" RENAME COLUMN "email" TO "mail"',
+        'ALTER TABLE "public"."people" RENAME CONSTRAINT "users_pkey" TO "people_pkey"',
+        'ALTER TABLE "public"."people" RENAME CONSTRAINT "users_email_check" TO "people_mail_check"',
+      ]));
+      // Triggers are not renamed (no intent for them): the differently named trigger is replaced, nothing else.
+      assert.deepEqual(plan.steps.filter((s) => !renames.includes(s)).map((s) => s.change?.kind), ['drop_trigger', 'create_trigger']);
+      await applyPlan(session, plan);
+      assert.deepEqual(await session.query('SELECT "Key", mail, twice FROM people'), [{ Key: 4, mail: 'a@example.com', twice: 8 }]);
+      assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+    } finally {
+      cleanup();
+    }
+  });
+});
