@@ -1,9 +1,9 @@
 // In-memory renames: what Postgres does on ALTER … RENAME. Everything that
 // points at the object by identity (foreign keys, key column lists, the
-// dependency refs, sequence ownership, a table's own checks, index, generation
-// and policy expressions and trigger definitions) follows the new name. View
-// and function bodies keep their old text: the differ compares them with the
-// desired text anyway.
+// tables' dependency refs, sequence ownership, a table's own checks, index,
+// generation and policy expressions and trigger definitions) follows the new
+// name. Views and functions keep their old text (see tableRefs): the differ
+// compares it with the desired text and recreates what uses the old names.
 import type { ForeignKey, ObjectRef, QualifiedName, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import type { ChangeOf, Model } from './apply.js';
@@ -16,19 +16,20 @@ function missing(what: string): never {
   throw new Error(`change refers to missing ${what}`);
 }
 
-/** Every dependency ref in the model (tables, their triggers and policies, views, functions). */
-function allRefs(m: Model): ObjectRef[] {
+/**
+ * The dependency refs of tables, their triggers and policies, whose text
+ * follows a rename too. Views and functions keep refs to the old names, as
+ * they keep its text: dropping one of them then releases the old name, so
+ * the drop runs before the rename, and its inverse (the re-creation from the
+ * old text) after the rename back.
+ */
+function tableRefs(m: Model): ObjectRef[] {
   const out: ObjectRef[] = [];
   const add = (refs: ObjectRef[] | undefined): void => void (refs && out.push(...refs));
   for (const t of m.tables.values()) {
     add(t.depends_on);
     for (const x of [...(t.triggers ?? []), ...(t.policies ?? [])]) add(x.depends_on);
   }
-  for (const v of m.views.values()) {
-    add(v.depends_on);
-    for (const x of v.triggers ?? []) add(x.depends_on);
-  }
-  for (const f of m.functions.values()) add(f.depends_on);
   return out;
 }
 
@@ -62,7 +63,7 @@ export const renameAppliers: { [K in RenameKind]: (m: Model, c: ChangeOf<K>) => 
       for (const fk of owner.foreign_keys ?? []) if (referencesTable(fk, owner, old)) fk.referenced_table = c.to;
     }
     for (const trg of t.triggers ?? []) trg.definition = renameTableInTrigger(trg.definition, c.schema, c.from, c.to);
-    for (const r of allRefs(m)) if ((r.kind === 'relation' || r.kind === 'column') && r.schema === c.schema && r.name === c.from) r.name = c.to;
+    for (const r of tableRefs(m)) if ((r.kind === 'relation' || r.kind === 'column') && r.schema === c.schema && r.name === c.from) r.name = c.to;
     for (const s of m.sequences.values()) {
       if (s.owned_by && (s.owned_by.schema ?? DEFAULT_NAMESPACE) === c.schema && s.owned_by.table === c.from) s.owned_by.table = c.to;
     }
@@ -93,7 +94,7 @@ export const renameAppliers: { [K in RenameKind]: (m: Model, c: ChangeOf<K>) => 
     for (const owner of m.tables.values()) {
       for (const fk of owner.foreign_keys ?? []) if (referencesTable(fk, owner, c.table)) renameIn(fk.referenced_columns, c.from, c.to);
     }
-    for (const r of allRefs(m)) {
+    for (const r of tableRefs(m)) {
       if (r.kind === 'column' && r.schema === c.table.schema && r.name === c.table.name && r.column === c.from) r.column = c.to;
     }
     for (const s of m.sequences.values()) {

@@ -261,7 +261,7 @@ test('SQL annotations: a misplaced or malformed annotation is exit 2 at its line
   }
 });
 
-test('a view over a renamed table and column keeps working; its new text is planned around the renames', { timeout: 120_000 }, async () => {
+test('a view over a renamed table and column: recreated around the renames, and back by the rollback', { timeout: 120_000 }, async () => {
   await withPglite(async (session) => {
     await session.exec("CREATE TABLE users (id integer, email text); CREATE VIEW contacts AS SELECT id, email FROM users; INSERT INTO users VALUES (1, 'a@example.com');");
     const { dir, cleanup } = tempProject({
@@ -269,11 +269,15 @@ test('a view over a renamed table and column keeps working; its new text is plan
     });
     try {
       const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
-      const plan = buildPlan(await introspect(session), desired);
-      assert.deepEqual(planSql(plan).slice(0, 2), ['ALTER TABLE "public"."users" RENAME TO "people"', 'ALTER TABLE "public"."people" RENAME COLUMN "email" TO "mail"']);
+      const before = await introspect(session);
+      const plan = buildPlan(before, desired);
+      assert.deepEqual(plan.steps.map((s) => s.change?.kind), ['drop_view', 'rename_table', 'rename_column', 'create_view'], 'the view is dropped before the renames, so the rollback recreates it after renaming back');
       await applyPlan(session, plan);
       assert.deepEqual(await session.query('SELECT id, mail FROM contacts'), [{ id: 1, mail: 'a@example.com' }]);
       assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+      await applyPlan(session, rollbackPlan(plan, before));
+      assert.equal(schemaHash(await introspect(session)), schemaHash(before));
+      assert.deepEqual(await session.query('SELECT id, email FROM contacts'), [{ id: 1, email: 'a@example.com' }]);
     } finally {
       cleanup();
     }
@@ -300,7 +304,8 @@ CREATE POLICY own ON ${table} USING (${column} = current_user);`;
     const { dir, cleanup } = tempProject({ 'schema.sql': annotated });
     try {
       const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
-      const plan = buildPlan(await introspect(session), desired);
+      const before = await introspect(session);
+      const plan = buildPlan(before, desired);
       const renames = plan.steps.filter((s) => s.change?.kind.startsWith('rename_'));
       assert.deepEqual(sorted(renames.flatMap(stepStatements)), sorted([
         'ALTER TABLE "public"."users" RENAME TO "people"',
@@ -314,6 +319,9 @@ CREATE POLICY own ON ${table} USING (${column} = current_user);`;
       await applyPlan(session, plan);
       assert.deepEqual(await session.query('SELECT "Key", mail, twice FROM people'), [{ Key: 4, mail: 'a@example.com', twice: 8 }]);
       assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+      await applyPlan(session, rollbackPlan(plan, before));
+      assert.equal(schemaHash(await introspect(session)), schemaHash(before));
+      assert.deepEqual(await session.query('SELECT id, email, twice FROM users'), [{ id: 4, email: 'a@example.com', twice: 8 }]);
     } finally {
       cleanup();
     }
