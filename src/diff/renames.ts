@@ -10,7 +10,7 @@
 import { InputError } from '../errors.js';
 import { primaryKeyName } from '../dialects/postgres/render.js';
 import { nextvalSequence } from '../schema/nextval.js';
-import type { QualifiedName, Schema, Table } from '../schema/types.js';
+import type { Index, QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { applyChanges } from './apply.js';
 import type { Change, ConstraintKind } from './changes.js';
@@ -57,7 +57,7 @@ export function renameChanges(a: Schema, b: Schema): Change[] {
       renamedTables.add(tableKey(t));
     }
   }
-  if (!tables.length && !b.tables.some(hasInnerIntent)) return [];
+  if (!tables.length && !b.tables.some(hasInnerIntent) && !(b.views ?? []).some((v) => (v.indexes ?? []).some((i) => i.renamed_from !== undefined))) return [];
   const a1 = tables.length ? applyChanges(a, tables) : a;
   const a1Tables = new Map(a1.tables.map((t) => [tableKey(t), t]));
 
@@ -70,6 +70,7 @@ export function renameChanges(a: Schema, b: Schema): Change[] {
     explicit.push(...own);
     if (renamedTables.has(tableKey(t)) || own.some((c) => c.kind === 'rename_column')) touched.push(t);
   }
+  explicit.push(...viewIndexRenames(a1, b));
   const a2 = explicit.length ? applyChanges(a1, explicit) : a1;
   const a2Tables = new Map(a2.tables.map((t) => [tableKey(t), t]));
   const follow = touched.flatMap((t) => followingRenames(a2Tables.get(tableKey(t))!, t));
@@ -93,14 +94,7 @@ function tableRenames(a: Table, b: Table): Change[] {
       out.push({ kind: 'rename_column', table: q, from: c.renamed_from, to: c.name });
     }
   }
-  const indexes = new Set((a.indexes ?? []).map((i) => i.name));
-  const claimedIndexes = new Set<string>();
-  for (const i of b.indexes ?? []) {
-    if (i.renamed_from === undefined) continue;
-    if (decide(`index ${show({ schema: q.schema, name: i.name })}`, i.renamed_from, i.name, (n) => indexes.has(n), claimedIndexes)) {
-      out.push({ kind: 'rename_index', table: q, from: i.renamed_from, to: i.name });
-    }
-  }
+  out.push(...indexRenames(q, a.indexes, b.indexes));
   const kinds = constraintKinds(a, q);
   const claimedConstraints = new Set<string>();
   const wanted: { name: string; renamed_from?: string }[] = [
@@ -113,6 +107,32 @@ function tableRenames(a: Table, b: Table): Change[] {
     if (x.renamed_from === undefined) continue;
     if (decide(`constraint ${x.name} on ${show(q)}`, x.renamed_from, x.name, (n) => kinds.has(n), claimedConstraints)) {
       out.push({ kind: 'rename_constraint', table: q, constraint: kinds.get(x.renamed_from)!, from: x.renamed_from, to: x.name });
+    }
+  }
+  return out;
+}
+
+/** Index intents of materialized views kept as they are (a recreated view brings its indexes anew). */
+function viewIndexRenames(a: Schema, b: Schema): Change[] {
+  const before = new Map((a.views ?? []).map((v) => [tableKey(v), v]));
+  const out: Change[] = [];
+  for (const v of b.views ?? []) {
+    const old = before.get(tableKey(v));
+    if (!old || old.definition !== v.definition) continue;
+    out.push(...indexRenames({ schema: tableSchema(v), name: v.name }, old.indexes, v.indexes));
+  }
+  return out;
+}
+
+/** Index intents of one table or materialized view. */
+function indexRenames(q: QualifiedName, before: Index[] | undefined, after: Index[] | undefined): Change[] {
+  const names = new Set((before ?? []).map((i) => i.name));
+  const claimed = new Set<string>();
+  const out: Change[] = [];
+  for (const i of after ?? []) {
+    if (i.renamed_from === undefined) continue;
+    if (decide(`index ${show({ schema: q.schema, name: i.name })}`, i.renamed_from, i.name, (n) => names.has(n), claimed)) {
+      out.push({ kind: 'rename_index', table: q, from: i.renamed_from, to: i.name });
     }
   }
   return out;

@@ -2,7 +2,7 @@
 // source is normalized in a scratch database (which knows nothing of old
 // names), then each intent is attached again, by name, as `renamed_from`.
 import { InputError } from '../errors.js';
-import type { QualifiedName, Schema, Table } from './types.js';
+import type { QualifiedName, Schema, Table, View } from './types.js';
 import { qualifiedKey, tableKey, tableSchema } from './types.js';
 
 export type RenameTarget =
@@ -39,6 +39,12 @@ export function renameIntents(model: Schema, label: string): RenameIntent[] {
       (t[list] ?? []).forEach((x, j) => add({ kind: 'constraint', name: x.name }, x.renamed_from, `/${list}/${j}`));
     }
   });
+  (model.views ?? []).forEach((v, i) => {
+    const table: QualifiedName = { schema: tableSchema(v), name: v.name };
+    (v.indexes ?? []).forEach((x, j) => {
+      if (x.renamed_from !== undefined) out.push({ table, target: { kind: 'index', name: x.name }, from: x.renamed_from, at: `${label}: /views/${i}/indexes/${j}` });
+    });
+  });
   return out;
 }
 
@@ -47,7 +53,8 @@ function show(q: QualifiedName): string {
 }
 
 /** The object an intent names, in a normalized schema; undefined when it is not there. */
-function holder(t: Table, target: RenameTarget): { renamed_from?: string } | undefined {
+function holder(t: Table | View, target: RenameTarget): { renamed_from?: string } | undefined {
+  if ('definition' in t) return target.kind === 'index' ? (t.indexes ?? []).find((x) => x.name === target.name) : undefined;
   switch (target.kind) {
     case 'table':
       return t;
@@ -73,7 +80,7 @@ function describe(table: QualifiedName, target: RenameTarget): string {
 export function attachRenames(schema: Schema, intents: readonly RenameIntent[]): Schema {
   if (!intents.length) return schema;
   const out = structuredClone(schema);
-  const tables = new Map(out.tables.map((t) => [tableKey(t), t]));
+  const tables = new Map<string, Table | View>([...(out.views ?? []).map((v) => [tableKey(v), v] as const), ...out.tables.map((t) => [tableKey(t), t] as const)]);
   for (const intent of intents) {
     const t = tables.get(qualifiedKey(intent.table));
     const target = t && holder(t, intent.target);

@@ -327,3 +327,20 @@ CREATE POLICY own ON ${table} USING (${column} = current_user);`;
     }
   });
 });
+
+test('an index of a materialized view is renamed from an annotation', { timeout: 120_000 }, async () => {
+  await withPglite(async (session) => {
+    const view = 'CREATE TABLE t (n integer);\nCREATE MATERIALIZED VIEW totals AS SELECT sum(n) AS total FROM t;\n';
+    await session.exec(`${view}CREATE INDEX totals_idx ON totals (total);`);
+    const { dir, cleanup } = tempProject({ 'schema.sql': `${view}-- lockplane: renamed from totals_idx\nCREATE INDEX totals_total_idx ON totals (total);\n` });
+    try {
+      const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
+      const plan = buildPlan(await introspect(session), desired);
+      assert.deepEqual(planSql(plan), ['ALTER INDEX "public"."totals_idx" RENAME TO "totals_total_idx"']);
+      await applyPlan(session, plan);
+      assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+    } finally {
+      cleanup();
+    }
+  });
+});
