@@ -27,9 +27,10 @@ export class AssessContext {
   ) {
     // A renamed table holds its rows under the new name.
     const start = canonicalize(before);
-    const renames = renameChanges(start, canonicalize(after));
+    const end = canonicalize(after);
+    const renames = renameChanges(start, end);
     this.before = new Map((renames.length ? applyChanges(start, renames) : start).tables.map((t) => [tableKey(t), t]));
-    this.after = new Map(canonicalize(after).tables.map((t) => [tableKey(t), t]));
+    this.after = new Map(end.tables.map((t) => [tableKey(t), t]));
   }
   /** The table holds rows already (it exists in the starting schema). */
   existing(table: QualifiedName): boolean {
