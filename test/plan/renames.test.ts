@@ -203,8 +203,10 @@ serverTest('SQL annotations through the CLI: plan holds renames, apply keeps row
   await withRenamedDatabase(async (url) => {
     const { dir, cleanup } = tempProject({ 'schema/001_people.sql': ANNOTATED });
     try {
-      const result = await runCli(['plan', '--from', url, '--to', 'schema'], { cwd: dir });
+      const result = await runCli(['plan', '--from', url, '--to', 'schema', '--validate'], { cwd: dir });
       assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /LP209/, 'each rename is reported as a warning');
+      assert.match(result.stderr, /✓ All validations passed/);
       const plan = JSON.parse(result.stdout) as Plan;
       assert.deepEqual(sorted(planSql(plan)), sorted([
         'ALTER TABLE "public"."users" RENAME TO "people"',
