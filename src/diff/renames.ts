@@ -57,7 +57,7 @@ export function renameChanges(a: Schema, b: Schema): Change[] {
       renamedTables.add(tableKey(t));
     }
   }
-  if (!tables.length && !b.tables.some(hasInnerIntent) && !(b.views ?? []).some((v) => (v.indexes ?? []).some((i) => i.renamed_from !== undefined))) return [];
+  if (!tables.length && !hasInnerIntent(b)) return [];
   const a1 = tables.length ? applyChanges(a, tables) : a;
   const a1Tables = new Map(a1.tables.map((t) => [tableKey(t), t]));
 
@@ -77,9 +77,14 @@ export function renameChanges(a: Schema, b: Schema): Change[] {
   return [...tables, ...explicit, ...follow];
 }
 
-function hasInnerIntent(t: Table): boolean {
-  const named = [...t.columns, ...(t.indexes ?? []), ...(t.unique_constraints ?? []), ...(t.check_constraints ?? []), ...(t.foreign_keys ?? [])];
-  return t.primary_key?.renamed_from !== undefined || named.some((x) => x.renamed_from !== undefined);
+/** Any intent below the level of tables: columns, indexes, constraints, materialized views' indexes. */
+function hasInnerIntent(s: Schema): boolean {
+  const named = [
+    ...s.tables.flatMap((t) => [...t.columns, ...(t.indexes ?? []), ...(t.unique_constraints ?? []), ...(t.check_constraints ?? []), ...(t.foreign_keys ?? [])]),
+    ...s.tables.flatMap((t) => (t.primary_key ? [t.primary_key] : [])),
+    ...(s.views ?? []).flatMap((v) => v.indexes ?? []),
+  ];
+  return named.some((x) => x.renamed_from !== undefined);
 }
 
 /** Column, index and constraint intents of one table that exists on both sides (after table renames). */
