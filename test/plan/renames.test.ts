@@ -346,3 +346,26 @@ test('an index of a materialized view is renamed from an annotation', { timeout:
     }
   });
 });
+
+test('renames in another namespace and of names that need quoting', { timeout: 120_000 }, async () => {
+  await withPglite(async (session) => {
+    await session.exec('CREATE SCHEMA app; CREATE TABLE app."Users" (id serial PRIMARY KEY, "E Mail" text); INSERT INTO app."Users" ("E Mail") VALUES (\'x\');');
+    const sql = 'CREATE SCHEMA app;\n-- lockplane: renamed from "Users"\nCREATE TABLE app."User Accounts" (\n  id serial PRIMARY KEY,\n  -- lockplane: renamed from "E Mail"\n  email text\n);\n';
+    const { dir, cleanup } = tempProject({ 'schema.sql': sql });
+    try {
+      const desired = (await loadSource(join(dir, 'schema.sql'), { cacheDir: null })).schema;
+      const plan = buildPlan(await introspect(session), desired);
+      assert.deepEqual(sorted(planSql(plan)), sorted([
+        'ALTER TABLE "app"."Users" RENAME TO "User Accounts"',
+        'ALTER TABLE "app"."User Accounts" RENAME COLUMN "E Mail" TO "email"',
+        'ALTER TABLE "app"."User Accounts" RENAME CONSTRAINT "Users_pkey" TO "User Accounts_pkey"',
+        'ALTER SEQUENCE "app"."Users_id_seq" RENAME TO "User Accounts_id_seq"',
+      ]));
+      await applyPlan(session, plan);
+      assert.deepEqual(await session.query('SELECT id, email FROM app."User Accounts"'), [{ id: 1, email: 'x' }]);
+      assert.deepEqual(buildPlan(await introspect(session), desired).steps, []);
+    } finally {
+      cleanup();
+    }
+  });
+});
