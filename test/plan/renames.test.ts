@@ -208,14 +208,15 @@ serverTest('SQL annotations through the CLI: plan holds renames, apply keeps row
       assert.match(result.stderr, /LP209/, 'each rename is reported as a warning');
       assert.match(result.stderr, /✓ All validations passed/);
       const plan = JSON.parse(result.stdout) as Plan;
-      assert.deepEqual(sorted(planSql(plan)), sorted([
+      // The README's example, in its order.
+      assert.deepEqual(planSql(plan), [
         'ALTER TABLE "public"."users" RENAME TO "people"',
         'ALTER TABLE "public"."people" RENAME COLUMN "email" TO "mail"',
-        'ALTER TABLE "public"."people" RENAME CONSTRAINT "users_pkey" TO "people_pkey"',
         'ALTER TABLE "public"."people" RENAME CONSTRAINT "users_email_key" TO "people_mail_key"',
         'ALTER INDEX "public"."users_email_lower" RENAME TO "people_mail_lower"',
+        'ALTER TABLE "public"."people" RENAME CONSTRAINT "users_pkey" TO "people_pkey"',
         'ALTER SEQUENCE "public"."users_id_seq" RENAME TO "people_id_seq"',
-      ]));
+      ]);
       writeFileSync(join(dir, 'plan.json'), result.stdout);
       const applied = await runCli(['apply', 'plan.json', '--target', url, '--auto-approve'], { cwd: dir });
       assert.equal(applied.code, 0, applied.stderr);
