@@ -144,3 +144,13 @@ export function choice<T extends string>(flag: string, value: string, allowed: r
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new InputError(`${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
 }
+
+/** Runs a step that reads the desired schema's rename intent: its bad-input errors name that source. */
+export function againstSource<T>(label: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${label}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

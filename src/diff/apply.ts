@@ -8,8 +8,9 @@ import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from './grants.js';
 import { commentHolder } from './comment-target.js';
+import { renameAppliers } from './rename-apply.js';
 
-type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 export class Model {
   readonly schemas: Map<string, Namespace>;
@@ -210,6 +211,7 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     t.row_security = c.to.enabled;
     t.force_row_security = c.to.forced;
   },
+  ...renameAppliers,
 };
 
 /** The schema after the changes, in canonical form. Throws when a change refers to a missing table. */

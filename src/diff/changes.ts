@@ -117,6 +117,19 @@ export type Change =
   /** Default, NOT NULL or checks changed (same base type and collation). */
   | { kind: 'alter_domain'; from: Domain; to: Domain }
   | { kind: 'create_composite_type'; type: CompositeType }
-  | { kind: 'drop_composite_type'; type: CompositeType };
+  | { kind: 'drop_composite_type'; type: CompositeType }
+  /**
+   * Explicit renames (`renamed_from`): ALTER … RENAME keeps the data. Every
+   * later change of the plan uses the new names. A table keeps its indexes
+   * and constraints under their old names (their own renames follow).
+   */
+  | { kind: 'rename_table'; schema: string; from: string; to: string }
+  | { kind: 'rename_column'; table: QualifiedName; from: string; to: string }
+  | { kind: 'rename_index'; table: QualifiedName; from: string; to: string }
+  | { kind: 'rename_constraint'; table: QualifiedName; constraint: ConstraintKind; from: string; to: string }
+  /** The sequence a serial column owns, renamed with its table or column; the defaults drawing from it read `to_default` after. */
+  | { kind: 'rename_sequence'; sequence: QualifiedName; to: string; from_default: string; to_default: string };
+
+export type ConstraintKind = 'primary_key' | 'unique' | 'check' | 'foreign_key';
 
 export type ChangeKind = Change['kind'];

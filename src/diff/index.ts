@@ -14,6 +14,8 @@ import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
 import { rebuildDependents } from './dependents.js';
 import { diffDefaultPrivileges, schemaGrantChanges, tableGrantChanges, widenForDefaultPrivileges, tableGrantsCreated, tableGrantsDropped } from './grants.js';
+import { applyChanges } from './apply.js';
+import { renameChanges } from './renames.js';
 import { diffComposites, diffDomains, diffExtensions, diffRoutines, diffSequences, diffTableExtras, diffViews, tableExtrasCreated, tableExtrasDropped } from './objects.js';
 
 export type { Change, ChangeKind } from './changes.js';
@@ -21,9 +23,12 @@ export { invertChange } from './invert.js';
 export { applyChanges } from './apply.js';
 
 export function diffSchemas(from: Schema, to: Schema): Change[] {
-  const a = canonicalize(from);
   const b = canonicalize(to);
-  const changes: Change[] = [];
+  const start = canonicalize(from);
+  // Renames first; every other change is computed against the renamed state.
+  const renames = renameChanges(start, b);
+  const a = renames.length ? applyChanges(start, renames) : start;
+  const changes: Change[] = [...renames];
 
   const aNs = new Map((a.schemas ?? []).map((s) => [s.name, s]));
   const bNs = new Map((b.schemas ?? []).map((s) => [s.name, s]));

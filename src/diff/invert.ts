@@ -83,6 +83,18 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   alter_domain: (c) => ({ kind: 'alter_domain', from: c.to, to: c.from }),
   create_composite_type: (c) => ({ kind: 'drop_composite_type', type: c.type }),
   drop_composite_type: (c) => ({ kind: 'create_composite_type', type: c.type }),
+  // A rename is undone by renaming back.
+  rename_table: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_column: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_index: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_constraint: (c) => ({ ...c, from: c.to, to: c.from }),
+  rename_sequence: (c) => ({
+    kind: 'rename_sequence',
+    sequence: { schema: c.sequence.schema, name: c.to },
+    to: c.sequence.name,
+    from_default: c.to_default,
+    to_default: c.from_default,
+  }),
 };
 
 export function invertChange(change: Change): Change {

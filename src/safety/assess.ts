@@ -1,6 +1,8 @@
 // What each kind of change risks: findings (with stable codes) and the
 // reasons shown in the validation report. One assessor per change kind.
 import type { Change, ChangeKind } from '../diff/changes.js';
+import { applyChanges } from '../diff/apply.js';
+import { renameChanges } from '../diff/renames.js';
 import { canonicalize } from '../schema/canonical.js';
 import type { Column, QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey } from '../schema/types.js';
@@ -23,8 +25,12 @@ export class AssessContext {
     /** The plan is a rollback: re-created containers come back empty. */
     readonly rollback = false,
   ) {
-    this.before = new Map(canonicalize(before).tables.map((t) => [tableKey(t), t]));
-    this.after = new Map(canonicalize(after).tables.map((t) => [tableKey(t), t]));
+    // A renamed table holds its rows under the new name.
+    const start = canonicalize(before);
+    const end = canonicalize(after);
+    const renames = renameChanges(start, end);
+    this.before = new Map((renames.length ? applyChanges(start, renames) : start).tables.map((t) => [tableKey(t), t]));
+    this.after = new Map(end.tables.map((t) => [tableKey(t), t]));
   }
   /** The table holds rows already (it exists in the starting schema). */
   existing(table: QualifiedName): boolean {
@@ -194,7 +200,20 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
       : safe('Relaxing a domain keeps every value'),
   create_composite_type: () => safe('Type creation is always safe'),
   drop_composite_type: () => safe('No column uses the type when it is dropped'),
+  rename_table: (c) => renamed(`table ${show({ schema: c.schema, name: c.from })}`, c.to),
+  rename_column: (c) => renamed(`column ${show(c.table)}.${c.from}`, c.to),
+  rename_index: (c) => renamed(`index ${c.from}`, c.to),
+  rename_constraint: (c) => renamed(`constraint ${c.from}`, c.to),
+  rename_sequence: (c) => renamed(`sequence ${show(c.sequence)}`, c.to),
 };
+
+/** A rename keeps the data; clients still using the old name break. */
+function renamed(what: string, to: string): Assessment {
+  return {
+    findings: [finding('LP209', `Renaming ${what} to ${to} breaks clients that still use the old name`)],
+    reasons: ['A rename keeps every row and value'],
+  };
+}
 
 export function assessChange(change: Change, ctx: AssessContext): Assessment {
   return (assessors[change.kind] as (c: Change, ctx: AssessContext) => Assessment)(change, ctx);

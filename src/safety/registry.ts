@@ -100,6 +100,14 @@ const entries: HazardInfo[] = [
     alternative: 'keep the sequence while anything may still draw from it; a recreated sequence starts over and can reissue values',
   },
   {
+    code: 'LP209',
+    title: 'object renamed',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    alternative: 'expand/contract: deploy clients that work with both names (e.g. through a view) before renaming, or rename in a maintenance window',
+  },
+  {
     code: 'LP301',
     title: 'foreign key references a missing table or column',
     severity: 'error',

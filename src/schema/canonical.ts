@@ -188,6 +188,12 @@ function canonicalRefs(refs: ObjectRef[] | undefined): ObjectRef[] | undefined {
   return [...seen.entries()].sort(([a], [b]) => compareText(a, b)).map(([, r]) => r);
 }
 
+/** Rename intent survives canonicalization: the differ reads it (the hash does not). */
+function withRename<T extends { renamed_from?: string }>(out: T, from: string | undefined): T {
+  if (from !== undefined && from !== '') out.renamed_from = from;
+  return out;
+}
+
 function withRefs<T extends { depends_on?: ObjectRef[] }>(out: T, refs: ObjectRef[] | undefined): T {
   const r = canonicalRefs(refs);
   if (r) out.depends_on = r;
@@ -272,9 +278,11 @@ function canonicalTable(table: Table): Table {
     name: table.name,
     columns: table.columns.map((c) => canonicalColumn(c, pkColumns.has(c.name))),
   };
+  withRename(out, table.renamed_from);
   withComment(out, table.comment);
   if (pk) {
     out.primary_key = withComment(pk.name === undefined ? { columns: [...pk.columns] } : { name: pk.name, columns: [...pk.columns] }, pk.comment);
+    withRename(out.primary_key, pk.renamed_from);
   }
   const uniques = (table.unique_constraints ?? []).map(canonicalUnique).sort(byName);
   if (uniques.length) out.unique_constraints = uniques;
@@ -319,6 +327,7 @@ function canonicalColumn(column: Column, inPrimaryKey: boolean): Column {
     if (column.generated.kind === 'virtual') out.generated.kind = 'virtual';
   }
   if (column.collation) out.collation = column.collation;
+  withRename(out, column.renamed_from);
   withComment(out, column.comment);
   return withGrants(out, column.grants);
 }
@@ -338,12 +347,14 @@ function canonicalUnique(u: UniqueConstraint): UniqueConstraint {
   if (u.nulls_not_distinct) out.nulls_not_distinct = true;
   if (u.deferrable) out.deferrable = true;
   if (u.initially_deferred) out.initially_deferred = true;
+  withRename(out, u.renamed_from);
   return withComment(out, u.comment);
 }
 
 function canonicalCheck(c: CheckConstraint): CheckConstraint {
   const out: CheckConstraint = { name: c.name, expression: c.expression };
   if (c.no_inherit) out.no_inherit = true;
+  withRename(out, c.renamed_from);
   return withComment(out, c.comment);
 }
 
@@ -380,6 +391,7 @@ function canonicalIndex(index: Index): Index {
   if (index.nulls_not_distinct) out.nulls_not_distinct = true;
   if (index.invalid) out.invalid = true;
   if (index.with?.length) out.with = [...index.with];
+  withRename(out, index.renamed_from);
   return withComment(out, index.comment);
 }
 
@@ -396,5 +408,6 @@ function canonicalForeignKey(fk: ForeignKey, ownSchema: string): ForeignKey {
   if (fk.match && fk.match !== 'SIMPLE') out.match = fk.match;
   if (fk.deferrable) out.deferrable = true;
   if (fk.initially_deferred) out.initially_deferred = true;
+  withRename(out, fk.renamed_from);
   return withComment(out, fk.comment);
 }

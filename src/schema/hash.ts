@@ -5,8 +5,11 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from './canonical.js';
 import type { Schema } from './types.js';
 
-/** Keys that hold derived data (see ObjectRef): never part of a hash or a comparison. */
-export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence', 'attached_indexes']);
+/**
+ * Keys that hold derived data (see ObjectRef) or intent about the path rather
+ * than the state (`renamed_from`): never part of a hash or a comparison.
+ */
+export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence', 'attached_indexes', 'renamed_from']);
 
 export function stableStringify(value: unknown, omit: ReadonlySet<string> = DERIVED_KEYS): string {
   if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v, omit)).join(',')}]`;

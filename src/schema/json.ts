@@ -161,6 +161,7 @@ function orderTable(table: Table): Table {
   const out = pick(table, [
     'schema',
     'name',
+    'renamed_from',
     'comment',
     'columns',
     'primary_key',
@@ -184,20 +185,20 @@ function orderTable(table: Table): Table {
     out.policies = out.policies.map((p) => pick(p, ['name', 'restrictive', 'command', 'roles', 'using', 'with_check', 'comment', 'depends_on']));
   }
   out.columns = table.columns.map(orderColumn);
-  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'columns', 'comment']);
+  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'renamed_from', 'columns', 'comment']);
   if (out.unique_constraints) {
     out.unique_constraints = out.unique_constraints.map((u) =>
-      pick(u, ['name', 'columns', 'nulls_not_distinct', 'deferrable', 'initially_deferred', 'comment']),
+      pick(u, ['name', 'renamed_from', 'columns', 'nulls_not_distinct', 'deferrable', 'initially_deferred', 'comment']),
     );
   }
-  if (out.check_constraints) out.check_constraints = out.check_constraints.map((c) => pick(c, ['name', 'expression', 'no_inherit', 'comment']));
+  if (out.check_constraints) out.check_constraints = out.check_constraints.map((c) => pick(c, ['name', 'renamed_from', 'expression', 'no_inherit', 'comment']));
   if (out.indexes) out.indexes = out.indexes.map(orderIndex);
   if (out.foreign_keys) out.foreign_keys = out.foreign_keys.map(orderForeignKey);
   return out;
 }
 
 function orderColumn(column: Column): Column {
-  const out = pick(column, ['name', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'grants']);
+  const out = pick(column, ['name', 'renamed_from', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'grants']);
   if (out.identity) {
     out.identity = pick(out.identity, ['generation', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle']);
   }
@@ -206,7 +207,7 @@ function orderColumn(column: Column): Column {
 }
 
 function orderIndex(index: Index): Index {
-  const out = pick(index, ['name', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with', 'invalid', 'comment']);
+  const out = pick(index, ['name', 'renamed_from', 'columns', 'unique', 'keys', 'method', 'where', 'include', 'nulls_not_distinct', 'with', 'invalid', 'comment']);
   if (out.keys) out.keys = out.keys.map((k: IndexKey) => pick(k, ['column', 'expression', 'collation', 'opclass', 'order', 'nulls']));
   return out;
 }
@@ -214,6 +215,7 @@ function orderIndex(index: Index): Index {
 function orderForeignKey(fk: ForeignKey): ForeignKey {
   return pick(fk, [
     'name',
+    'renamed_from',
     'columns',
     'referenced_schema',
     'referenced_table',

@@ -198,6 +198,12 @@ export interface Table {
   /** Postgres namespace; `public` when omitted. */
   schema?: string;
   name: string;
+  /**
+   * Explicit rename intent: the table's current name (same namespace) in the database. The
+   * plan renames it (ALTER … RENAME, keeping the data) instead of dropping and
+   * creating. Not part of the hash or of any comparison.
+   */
+  renamed_from?: string;
   columns: Column[];
   comment?: string;
   primary_key?: PrimaryKey;
@@ -226,6 +232,8 @@ export interface Table {
 
 export interface Column {
   name: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   /** Catalog spelling, e.g. `character varying(255)`, `numeric(10,2)`, `integer[]`. */
   type: string;
   nullable: boolean;
@@ -271,12 +279,16 @@ export interface Generated {
 
 export interface PrimaryKey {
   name?: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   columns: string[];
   comment?: string;
 }
 
 export interface UniqueConstraint {
   name: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   columns: string[];
   nulls_not_distinct?: boolean;
   deferrable?: boolean;
@@ -286,6 +298,8 @@ export interface UniqueConstraint {
 
 export interface CheckConstraint {
   name: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   /** The boolean expression, catalog spelling, without the `CHECK` keyword. */
   expression: string;
   no_inherit?: boolean;
@@ -323,6 +337,8 @@ export interface IndexKey {
 
 export interface Index {
   name: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   /** Plain column keys, in order (original format). Ignored when `keys` is present. */
   columns: string[];
   unique: boolean;
@@ -346,6 +362,8 @@ export type FkMatch = 'SIMPLE' | 'FULL';
 
 export interface ForeignKey {
   name: string;
+  /** See Table.renamed_from. */
+  renamed_from?: string;
   columns: string[];
   /** Namespace of the referenced table; the referencing table's when omitted. */
   referenced_schema?: string;

@@ -58,3 +58,43 @@ export async function execCreatingRoles(session: PgSession, sql: string): Promis
     }
   }
 }
+
+/**
+ * Recreates `public` as a new database has it: owned by pg_database_owner,
+ * USAGE for everyone (Postgres 15+), so an emptied scratch compares with a
+ * fresh target.
+ */
+export async function recreatePublicSchema(session: PgSession): Promise<void> {
+  const [existing] = await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_namespace WHERE nspname = 'public'`);
+  if (existing && existing.n > 0) return;
+  // A role that may not act as pg_database_owner still gets the same privileges.
+  await session.exec('CREATE SCHEMA public AUTHORIZATION pg_database_owner').catch(() => session.exec('CREATE SCHEMA public'));
+  await session.exec('GRANT USAGE ON SCHEMA public TO PUBLIC');
+}
+
+const DEFAULT_ACL_SQL = `
+SELECT r.rolname::text AS role, d.defaclobjtype::text AS objtype,
+       COALESCE(array_agg(DISTINCT CASE WHEN e.grantee = 0 THEN 'public' ELSE g.rolname::text END)
+                FILTER (WHERE e.grantee IS NOT NULL AND e.grantee <> d.defaclrole), '{}') AS grantees
+FROM pg_catalog.pg_default_acl d
+JOIN pg_catalog.pg_roles r ON r.oid = d.defaclrole
+LEFT JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) e ON true
+LEFT JOIN pg_catalog.pg_roles g ON g.oid = e.grantee
+WHERE d.defaclnamespace = 0
+GROUP BY r.rolname, d.defaclobjtype`;
+
+const OBJECTS: Record<string, string> = { r: 'TABLES', S: 'SEQUENCES', f: 'FUNCTIONS', T: 'TYPES', n: 'SCHEMAS' };
+
+/** Global default privileges back to the built-in ones (IN SCHEMA entries go with their schema). */
+export async function resetDefaultPrivileges(session: PgSession): Promise<void> {
+  const rows = await session.query<{ role: string; objtype: string; grantees: string[] }>(DEFAULT_ACL_SQL);
+  for (const { role, objtype, grantees } of rows) {
+    const objects = OBJECTS[objtype];
+    if (!objects) continue;
+    const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(role)}`;
+    for (const g of grantees) await session.exec(`${prefix} REVOKE ALL ON ${objects} FROM ${g === 'public' ? 'PUBLIC' : quoteIdent(g)}`);
+    await session.exec(`${prefix} GRANT ALL ON ${objects} TO ${quoteIdent(role)}`);
+    if (objtype === 'f') await session.exec(`${prefix} GRANT EXECUTE ON FUNCTIONS TO PUBLIC`);
+    if (objtype === 'T') await session.exec(`${prefix} GRANT USAGE ON TYPES TO PUBLIC`);
+  }
+}

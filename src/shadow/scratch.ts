@@ -6,6 +6,7 @@ import { quoteIdent } from '../dialects/postgres/quote.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import { startScratchPglite } from './pglite-template.js';
 import { openServerShadow, releaseServerShadow } from './server-shadow.js';
+import { recreatePublicSchema, resetDefaultPrivileges } from './roles.js';
 
 export interface ScratchOptions {
   /** The shadow database on a Postgres server (SHADOW_DATABASE_URL); in-memory PGlite when absent. */
@@ -30,7 +31,8 @@ async function emptyDatabase(session: PgSession): Promise<void> {
     `SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'`,
   );
   for (const { nspname } of namespaces) await session.exec(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
-  await session.exec('CREATE SCHEMA public');
+  await recreatePublicSchema(session);
+  await resetDefaultPrivileges(session);
 }
 
 async function openPgliteScratch(): Promise<Scratch> {

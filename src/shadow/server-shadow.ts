@@ -6,6 +6,7 @@
 import { LockplaneError, redact } from '../errors.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { connect, type PgSession } from '../dialects/postgres/session.js';
+import { recreatePublicSchema, resetDefaultPrivileges } from './roles.js';
 
 const MARKER_SCHEMA = 'lockplane';
 const MARKER_TABLE = 'shadow_marker';
@@ -146,7 +147,8 @@ async function dropUserSchemas(session: PgSession): Promise<void> {
     [MARKER_SCHEMA],
   );
   for (const { nspname } of namespaces) await session.exec(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
-  await session.exec('CREATE SCHEMA IF NOT EXISTS public');
+  await recreatePublicSchema(session);
+  await resetDefaultPrivileges(session);
 }
 
 /** Relations, types and functions in user schemas, and non-public schemas. */

@@ -6,6 +6,7 @@ import { BlockedError, InputError } from '../errors.js';
 import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
 import { loadSchemaJson } from '../schema/json.js';
+import { attachRenames, renameIntents } from '../schema/renames.js';
 import type { Schema } from '../schema/types.js';
 import { checkReferences } from '../safety/index.js';
 import { isSqlSourcePath, loadSqlSource } from '../sql/index.js';
@@ -48,14 +49,16 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
   if (!existsSync(spec)) throw new InputError(`${spec}: no such file or directory`);
   if (isSqlSourcePath(spec)) {
     const statements = await loadSqlSource(spec);
-    return { kind: 'sql', label: spec, schema: restrict(await normalizeSql(statements, options), options.schemas) };
+    const renames = statements.flatMap((s) => s.renames ?? []);
+    return { kind: 'sql', label: spec, schema: restrict(attachRenames(await normalizeSql(statements, options), renames), options.schemas) };
   }
   const model = loadSchemaJson(spec);
   const problems = checkReferences(model).filter((f) => f.blocking);
   if (problems.length > 0) {
     throw new BlockedError(`${spec}: ${problems[0]!.message} (${problems[0]!.code})`);
   }
-  return { kind: 'json', label: spec, schema: restrict(await normalizeModel(model, spec, options), options.schemas) };
+  const normalized = attachRenames(await normalizeModel(model, spec, options), renameIntents(model, spec));
+  return { kind: 'json', label: spec, schema: restrict(normalized, options.schemas) };
 }
 
 /** The part of a desired schema that lies in the managed namespaces. */

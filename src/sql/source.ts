@@ -5,7 +5,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'libpg-query';
 import { InputError } from '../errors.js';
+import type { RenameIntent } from '../schema/renames.js';
 import { classify, type NodeBody } from './declarative.js';
+import { annotationRenames, type ParsedStatement } from './renames.js';
 import { skipTrivia, TextIndex } from './text-index.js';
 
 export interface SqlStatement {
@@ -18,6 +20,8 @@ export interface SqlStatement {
   sql: string;
   /** Parser node type, e.g. CreateStmt. */
   kind: string;
+  /** Rename annotations (`-- lockplane: renamed from …`) on what this statement defines. */
+  renames?: RenameIntent[];
 }
 
 export interface SqlDiagnostic {
@@ -123,6 +127,7 @@ export async function parseSqlText(text: string, file: string): Promise<{ statem
   }
   const statements: SqlStatement[] = [];
   const diagnostics: SqlDiagnostic[] = [];
+  const parsed: ParsedStatement[] = [];
   for (const entry of raw) {
     const [kind, body] = Object.entries(entry.stmt ?? {})[0] ?? ['unknown', {}];
     const location = entry.stmt_location ?? 0;
@@ -131,6 +136,7 @@ export async function parseSqlText(text: string, file: string): Promise<{ statem
     const sql = text.slice(start, end).trimEnd();
     const { line, column } = index.position(start);
     statements.push({ file, line, column, sql, kind });
+    parsed.push({ kind, body, line });
     const verdict = classify(kind, body);
     if (!verdict.allowed) {
       diagnostics.push({
@@ -141,6 +147,9 @@ export async function parseSqlText(text: string, file: string): Promise<{ statem
       });
     }
   }
+  const annotations = annotationRenames(text, index, file, parsed);
+  for (const { statement, intent } of annotations.intents) (statements[statement]!.renames ??= []).push(intent);
+  diagnostics.push(...annotations.problems.map((p) => ({ file, ...p })));
   return { statements, diagnostics };
 }
 

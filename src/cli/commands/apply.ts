@@ -6,6 +6,7 @@ import type { PgSession, Plan, PlanStep, ResumePoint, Schema, TargetApplyResult 
 import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
+  againstSource,
   configuredSchemaPath,
   lib,
   loadSourceFor,
@@ -267,7 +268,7 @@ async function planFromSchema(
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, {}, [targetUrl]);
-  const plan = buildPlan(current, desired.schema);
+  const plan = againstSource(desired.label, () => buildPlan(current, desired.schema));
   if (plan.steps.length === 0) return { plan: null, label: desired.label };
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);
   if (report.blocked) {

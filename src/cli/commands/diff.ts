@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { lib, loadSideFor } from '../common.js';
+import { againstSource, lib, loadSideFor } from '../common.js';
 import { json, out } from '../output.js';
 
 interface DiffOptions {
@@ -27,7 +27,7 @@ export function registerDiff(program: Command): void {
       const from = await loadSideFor({ url: fromSpec, urlFlag: 'FROM', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const to = await loadSideFor({ url: toSpec, urlFlag: 'TO', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { diffSchemas } = await lib();
-      const changes = diffSchemas(from.schema, to.schema);
+      const changes = againstSource(to.label, () => diffSchemas(from.schema, to.schema));
       out(json({ from: from.label, to: to.label, changes }));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards } from '../common.js';
+import { againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
@@ -35,7 +35,7 @@ export function registerPlan(program: Command): void {
       const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { buildPlan, formatValidationReport, validatePlan } = await lib();
-      const plan = buildPlan(from.schema, to.schema);
+      const plan = againstSource(to.label, () => buildPlan(from.schema, to.schema));
       if (opts.validate) {
         const report = formatValidationReport(validatePlan(plan, from.schema, to.schema), allowed);
         info(report.text);

@@ -30,6 +30,7 @@ export {
 export { createIndexSql, createIndexStatements, dropIndexSql } from './render/indexes.js';
 export { serialSequence, parseRegclassText } from './render/sequence.js';
 export { tableName } from './render/names.js';
+export { renameColumnSql, renameConstraintSql, renameIndexSql, renameSequenceSql, renameTableSql } from './render/renames.js';
 export {
   enumName,
   createEnumStatements,

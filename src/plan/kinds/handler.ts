@@ -41,6 +41,7 @@ export interface ChangeHandler<K extends ChangeKind> {
 }
 
 export const PHASE = {
+  rename: 0,
   create_schema: 0,
   create_enum: 0,
   drop_foreign_key: 1,

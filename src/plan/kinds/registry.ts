@@ -11,6 +11,7 @@ import { createIndex, dropIndex } from './indexes.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable, setPartition } from './table.js';
 import { setDefaultPrivileges, setGrants } from './grants.js';
+import { renameColumn, renameConstraint, renameIndex, renameSequence, renameTable } from './renames.js';
 import {
   alterExtension,
   alterPolicy,
@@ -85,6 +86,11 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   alter_domain: alterDomain,
   create_composite_type: createComposite,
   drop_composite_type: dropComposite,
+  rename_table: renameTable,
+  rename_column: renameColumn,
+  rename_index: renameIndex,
+  rename_constraint: renameConstraint,
+  rename_sequence: renameSequence,
 };
 
 /** The handler of a change, typed for that change. */
