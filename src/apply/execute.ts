@@ -4,6 +4,7 @@
 import { BlockedError, LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
+import type { SchemaFilter } from '../schema/filter.js';
 import { schemaHash } from '../schema/hash.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 
@@ -12,6 +13,8 @@ export interface ExecuteOptions {
   expectedSourceHash?: string;
   /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
   schemas?: string[];
+  /** What else the hash leaves out (exclude_schemas, presets, globs): the same filter the plan was made with. */
+  filter?: SchemaFilter;
   onStep?: (index: number, step: PlanStep) => void;
   /** Runs inside the transaction after each step (the ledger writes here). */
   afterStep?: (index: number, step: PlanStep, startedAt: Date) => Promise<void>;
@@ -46,7 +49,7 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
     for (const [name, value] of Object.entries(options.settings ?? {})) {
       await session.query('SELECT set_config($1, $2, true)', [name, value]);
     }
-    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash, options.schemas);
+    if (options.expectedSourceHash) await checkSourceHash(session, options.expectedSourceHash, { ...options.filter, ...(options.schemas ? { schemas: options.schemas } : {}) });
     for (const [index, step] of plan.steps.entries()) {
       options.onStep?.(index, step);
       const startedAt = new Date();
@@ -68,8 +71,8 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   }
 }
 
-async function checkSourceHash(session: PgSession, expected: string, schemas: string[] | undefined): Promise<void> {
-  const current = await introspect(session, schemas ? { schemas } : {});
+async function checkSourceHash(session: PgSession, expected: string, scope: SchemaFilter): Promise<void> {
+  const current = await introspect(session, scope);
   const actual = schemaHash(current);
   if (actual === expected) return;
   throw new BlockedError(

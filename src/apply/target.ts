@@ -4,6 +4,7 @@
 import { BlockedError } from '../errors.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import type { Plan, PlanStep } from '../plan/types.js';
+import type { SchemaFilter } from '../schema/filter.js';
 import { executePlan, StepFailedError, type ExecuteResult } from './execute.js';
 import { closeApply, ensureLedger, openApply, recordStep } from './ledger.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
@@ -12,6 +13,8 @@ export interface TargetApplyOptions {
   expectedSourceHash: string;
   /** The namespaces Lockplane manages on this target; all user namespaces when absent. */
   schemas?: string[];
+  /** Exclusions and globs the source hash leaves out, as the plan was made. */
+  filter?: SchemaFilter;
   /** Seconds to wait for another apply to finish; 0 fails at once. */
   lockWaitSeconds?: number;
   /** Postgres interval text, e.g. `5s`. */
@@ -42,6 +45,7 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
         const result = await executePlan(session, plan, {
           expectedSourceHash: options.expectedSourceHash,
           ...(options.schemas ? { schemas: options.schemas } : {}),
+          ...(options.filter ? { filter: options.filter } : {}),
           settings: {
             lock_timeout: options.lockTimeout ?? '5s',
             statement_timeout: options.statementTimeout ?? '0',

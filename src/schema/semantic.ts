@@ -41,7 +41,9 @@ export function semanticProblems(schema: Schema): Problem[] {
     else tables.set(key, table);
   });
 
-  schema.tables.forEach((table, t) => checkTable(add, `/tables/${t}`, table, tables));
+  // A foreign key into a namespace this schema does not describe (auth.users) points outside it: not checked here.
+  const namespaces = new Set([...(schema.schemas ?? []).map((n) => n.name), ...[...tables.values()].map(tableSchema)]);
+  schema.tables.forEach((table, t) => checkTable(add, `/tables/${t}`, table, tables, namespaces));
   checkRelationNames(add, schema);
   return problems;
 }
@@ -53,7 +55,7 @@ function checkLength(add: Add, path: string, name: string): void {
   if (bytes > MAX_IDENTIFIER_BYTES) add(path, `name ${name} is ${bytes} bytes long; Postgres allows at most ${MAX_IDENTIFIER_BYTES}`);
 }
 
-function checkTable(add: Add, at: string, table: Table, tables: Map<string, Table>): void {
+function checkTable(add: Add, at: string, table: Table, tables: Map<string, Table>, namespaces: ReadonlySet<string>): void {
   const key = tableKey(table);
   const columns = new Set<string>();
   table.columns.forEach((column, c) => {
@@ -95,10 +97,18 @@ function checkTable(add: Add, at: string, table: Table, tables: Map<string, Tabl
     }
     needColumns(`${path}/include`, index.include ?? [], `index ${index.name} include`);
   });
-  (table.foreign_keys ?? []).forEach((fk, i) => checkForeignKey(add, `${at}/foreign_keys/${i}`, table, fk, columns, tables));
+  (table.foreign_keys ?? []).forEach((fk, i) => checkForeignKey(add, `${at}/foreign_keys/${i}`, table, fk, columns, tables, namespaces));
 }
 
-function checkForeignKey(add: Add, at: string, table: Table, fk: ForeignKey, columns: Set<string>, tables: Map<string, Table>): void {
+function checkForeignKey(
+  add: Add,
+  at: string,
+  table: Table,
+  fk: ForeignKey,
+  columns: Set<string>,
+  tables: Map<string, Table>,
+  namespaces: ReadonlySet<string>,
+): void {
   checkLength(add, `${at}/name`, fk.name);
   fk.columns.forEach((name, i) => {
     if (!columns.has(name)) add(`${at}/columns/${i}`, `foreign key ${fk.name} column ${name} does not exist in table ${tableKey(table)}`);
@@ -108,6 +118,7 @@ function checkForeignKey(add: Add, at: string, table: Table, fk: ForeignKey, col
   }
   const refKey = tableKey({ schema: fk.referenced_schema ?? tableSchema(table), name: fk.referenced_table });
   const referenced = tables.get(refKey);
+  if (!referenced && !namespaces.has(fk.referenced_schema ?? tableSchema(table))) return;
   if (!referenced) {
     add(at, `foreign key ${fk.name} references missing table ${refKey}`);
     return;

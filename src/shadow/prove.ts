@@ -8,11 +8,13 @@ import { introspect } from '../dialects/postgres/introspect.js';
 import { renderSchemaDdl } from '../plan/ddl.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { executePlan, StepFailedError } from '../apply/execute.js';
+import { filterOf, type SchemaFilter } from '../schema/filter.js';
 import { schemaHash } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
 import { rollbackPlan } from '../plan/index.js';
 import type { Plan } from '../plan/types.js';
 import { openScratch, type ScratchOptions } from './scratch.js';
+import { runSeed } from './seed.js';
 
 export interface ProofResult {
   shadow: string;
@@ -22,16 +24,18 @@ export interface ProofResult {
   reverse: { ok: true } | { ok: false; reason: string };
 }
 
-export interface ProveOptions extends ScratchOptions {
-  /** The namespaces the hashes cover (lockplane.toml `schemas`). */
-  schemas?: string[];
+/** The filter says what the hashes cover (lockplane.toml `schemas`, exclusions, globs). */
+export interface ProveOptions extends ScratchOptions, SchemaFilter {
+  /** DDL for objects outside the filter that the schema names (auth.users), run first; see seed.ts. */
+  seed?: readonly string[];
 }
 
 export async function provePlan(current: Schema, plan: Plan, options: ProveOptions = {}): Promise<ProofResult> {
   const scratch = await openScratch(options);
-  const scope = options.schemas ? { schemas: options.schemas } : {};
+  const scope = filterOf(options);
   try {
     const session = scratch.session;
+    await runSeed(session, options.seed);
     for (const sql of renderSchemaDdl(current)) {
       try {
         await session.exec(sql);
@@ -63,7 +67,7 @@ async function proveReverse(
   session: PgSession,
   current: Schema,
   plan: Plan,
-  scope: { schemas?: string[] },
+  scope: SchemaFilter,
 ): Promise<ProofResult['reverse']> {
   if (!plan.steps.every((s) => s.change !== undefined)) {
     return { ok: false, reason: 'the plan has no structured changes (original format), so its rollback is not proven here' };

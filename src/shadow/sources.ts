@@ -5,11 +5,13 @@ import { existsSync } from 'node:fs';
 import { BlockedError, InputError } from '../errors.js';
 import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
-import { loadSchemaJson } from '../schema/json.js';
+import { filterOf, filterSchema, isEmptyFilter, type SchemaFilter } from '../schema/filter.js';
+import { loadSchemaJson, readJsonFile } from '../schema/json.js';
 import type { Schema } from '../schema/types.js';
 import { checkReferences } from '../safety/index.js';
 import { isSqlSourcePath, loadSqlSource } from '../sql/index.js';
 import { normalizeModel, normalizeSql, type NormalizeOptions } from './normalize.js';
+import type { SeedProvider } from './seed.js';
 
 export type SourceKind = 'json' | 'sql' | 'database';
 
@@ -24,9 +26,10 @@ export function isDatabaseUrl(spec: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.trim());
 }
 
-export interface LoadSourceOptions extends NormalizeOptions {
-  /** Only these namespaces (default: every user schema): introspected so for databases, filtered so for files. */
-  schemas?: string[];
+/** The filter decides what is managed: introspected so for databases, filtered so for files (after normalizing). */
+export interface LoadSourceOptions extends NormalizeOptions, SchemaFilter {
+  /** For files: where the objects they name but the filter leaves out (auth.users) come from while normalizing. */
+  seedFrom?: SeedProvider;
   /** Told (once per database source) what Lockplane does not model there. */
   onWarning?: (message: string) => void;
 }
@@ -37,7 +40,7 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
     try {
       const warn = options.onWarning;
       const schema = await introspect(session, {
-        ...(options.schemas ? { schemas: options.schemas } : {}),
+        ...filterOf(options),
         ...(warn ? { onUnmodelled: (objects: UnmodelledObject[]) => { const w = unmodelledWarning(objects); if (w) warn(`${session.description}: ${w}`); } } : {}),
       });
       return { kind: 'database', label: session.description, schema };
@@ -46,27 +49,21 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
     }
   }
   if (!existsSync(spec)) throw new InputError(`${spec}: no such file or directory`);
+  const filter = filterOf(options);
   if (isSqlSourcePath(spec)) {
     const statements = await loadSqlSource(spec);
-    return { kind: 'sql', label: spec, schema: restrict(await normalizeSql(statements, options), options.schemas) };
+    const seed = await seedFor(options, filter, statements.map((s) => s.sql));
+    return { kind: 'sql', label: spec, schema: filterSchema(await normalizeSql(statements, { ...options, seed }), filter) };
   }
   const model = loadSchemaJson(spec);
   const problems = checkReferences(model).filter((f) => f.blocking);
   if (problems.length > 0) {
     throw new BlockedError(`${spec}: ${problems[0]!.message} (${problems[0]!.code})`);
   }
-  return { kind: 'json', label: spec, schema: restrict(await normalizeModel(model, spec, options), options.schemas) };
+  const seed = await seedFor(options, filter, [readJsonFile(spec)]);
+  return { kind: 'json', label: spec, schema: filterSchema(await normalizeModel(model, spec, { ...options, seed }), filter) };
 }
 
-/** The part of a desired schema that lies in the managed namespaces. */
-function restrict(schema: Schema, schemas: string[] | undefined): Schema {
-  if (!schemas) return schema;
-  const keep = new Set(schemas);
-  const out: Schema = {
-    ...schema,
-    schemas: (schema.schemas ?? []).filter((n) => keep.has(n.name)),
-    tables: schema.tables.filter((t) => keep.has(t.schema ?? 'public')),
-  };
-  if (schema.types) out.types = schema.types.filter((t) => keep.has(t.schema ?? 'public'));
-  return out;
+async function seedFor(options: LoadSourceOptions, filter: SchemaFilter, texts: string[]): Promise<string[]> {
+  return options.seedFrom && !isEmptyFilter(filter) ? options.seedFrom(texts) : [];
 }

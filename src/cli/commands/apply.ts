@@ -5,19 +5,24 @@ import { BlockedError, InputError } from '../../errors.js';
 import type { Plan, Schema } from '../../index.js';
 import { confirm } from '../confirm.js';
 import {
+  addFilterOptions,
+  commandFilter,
   configuredSchemaPath,
   lib,
   loadSourceFor,
   normalizeOptions,
   parseAllowHazards,
   targetFor,
+  useFilterFlags,
+  type FilterOptionValues,
   type HazardAllowance,
+  type SourceScope,
 } from '../common.js';
 import { planText } from '../plan-output.js';
 import { info, out } from '../output.js';
 import { unapprovedHazards } from '../gate.js';
 
-interface ApplyOptions {
+interface ApplyOptions extends FilterOptionValues {
   plan?: string;
   schema?: string;
   target?: string;
@@ -32,8 +37,7 @@ interface ApplyOptions {
 }
 
 export function registerApply(program: Command): void {
-  program
-    .command('apply')
+  addFilterOptions(program.command('apply'))
     .description('apply a plan file, or plan and apply a desired schema, after proving it on a shadow database')
     .argument('[plan]', 'plan JSON file (same as --plan)')
     .option('--plan <file>', 'plan JSON file to apply')
@@ -61,16 +65,21 @@ type Lib = Awaited<ReturnType<typeof lib>>;
 
 async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<void> {
   const lp = await lib();
-  const { connect, introspect, applyToTarget, provePlan, schemaHash } = lp;
+  const { connect, introspect, applyToTarget, provePlan, schemaHash, seedFromSession } = lp;
   const timing = parseTiming(opts);
+  useFilterFlags(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target, opts.targetEnvironment);
   const session = await connect(target.url);
   try {
-    const scope = target.schemas ? { schemas: target.schemas } : {};
+    const scope = commandFilter(target.environment);
+    // Objects the filter leaves out but the schema names (auth.users) are copied from the target into scratches.
+    const seedFrom = seedFromSession(session, scope);
     const current = await introspect(session, scope);
-    const plan = planPath ? loadPlanFor(planPath, current, lp) : await planFromSchema(opts.schema!, target.url, current, allowed, lp);
+    const plan = planPath
+      ? loadPlanFor(planPath, current, lp)
+      : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, lp);
     if (!plan) return;
     gate(plan, allowed, lp);
     info(`Target: ${session.description}`);
@@ -80,7 +89,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow) {
-      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope });
+      const seed = await seedFrom([JSON.stringify(current), ...plan.steps.map((s) => JSON.stringify(s))]);
+      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope, seed });
       info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
       if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
       else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
@@ -88,7 +98,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     const started = Date.now();
     const result = await applyToTarget(session, plan, {
       expectedSourceHash: plan.source_hash ?? schemaHash(current),
-      ...scope,
+      ...(scope.schemas ? { schemas: scope.schemas } : {}),
+      filter: scope,
       ...timing,
       onStep: (i, step) => info(`  [${i + 1}/${plan.steps.length}] ${step.description} (${elapsed(started)})`),
       onRetry: (attempt, of, waitMs, error) =>
@@ -136,12 +147,12 @@ function loadPlanFor(path: string, current: Schema, { loadPlanJson, schemaHash }
 
 async function planFromSchema(
   spec: string,
-  targetUrl: string,
+  target: { url: string } & SourceScope,
   current: Schema,
   allowed: HazardAllowance,
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<Plan | null> {
-  const desired = await loadSourceFor(spec, {}, [targetUrl]);
+  const desired = await loadSourceFor(spec, target, [target.url]);
   const plan = buildPlan(current, desired.schema);
   if (plan.steps.length === 0) {
     out(`No changes: the database already matches ${desired.label}.`);

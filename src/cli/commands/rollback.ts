@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { choice, lib, loadSideFor, normalizeOptions } from '../common.js';
+import { addFilterOptions, choice, lib, loadSideFor, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
 
-interface RollbackOptions {
+interface RollbackOptions extends FilterOptionValues {
   plan: string;
   from?: string;
   fromEnvironment?: string;
@@ -12,8 +12,7 @@ interface RollbackOptions {
 
 export function registerRollback(program: Command): void {
   for (const name of ['rollback', 'plan-rollback']) {
-    program
-      .command(name)
+    addFilterOptions(program.command(name))
       .description('write the plan that reverses a forward plan (computed from its structured changes, last in first out)')
       .requiredOption('--plan <file>', 'the forward plan JSON')
       .option('--from <source>', 'the schema the forward plan starts from (JSON file, SQL file or directory, or database URL; default: the environment\'s database)')
@@ -21,6 +20,7 @@ export function registerRollback(program: Command): void {
       .option('--output <format>', 'json, sql or text', 'json')
       .action(async (opts: RollbackOptions) => {
         const format = choice('--output', opts.output, PLAN_FORMATS);
+        useFilterFlags(opts);
         const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
         const before = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });

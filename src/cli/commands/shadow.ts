@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, redact } from '../../errors.js';
-import { choice, configContext, lib, loadSourceFor, targetFor } from '../common.js';
+import { choice, commandFilter, configContext, lib, loadSourceFor, targetFor } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, json, out, warn } from '../output.js';
 
@@ -72,7 +72,7 @@ export function registerShadow(program: Command): void {
       if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
         warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
       }
-      const before = await loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
+      const before = await loadSourceFor(database.url, { filter: commandFilter(database.environment) });
       const after = await loadReservedShadow(reservation, before.schema, database.schemas);
       const plan = buildPlan(before.schema, after);
       info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { choice, lib, loadSourceFor, targetFor } from '../common.js';
+import { addFilterOptions, choice, commandFilter, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
-interface StatusOptions {
+interface StatusOptions extends FilterOptionValues {
   db?: string;
   targetEnvironment?: string;
   schema?: string;
@@ -11,8 +11,7 @@ interface StatusOptions {
 }
 
 export function registerStatus(program: Command): void {
-  program
-    .command('status')
+  addFilterOptions(program.command('status'))
     .description('show whether the target matches a desired schema, and its last and unfinished applies')
     .option('--db <url>', 'database URL (default: the environment\'s DATABASE_URL, else the embedded database)')
     .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
@@ -20,8 +19,9 @@ export function registerStatus(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
+      useFilterFlags(opts);
       const target = targetFor(opts.db, opts.targetEnvironment);
-      const { connect, introspect, listApplies, buildPlan, applyLockFree } = await lib();
+      const { connect, introspect, listApplies, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);
       try {
         const applies = await listApplies(session, 1);
@@ -30,8 +30,9 @@ export function registerStatus(program: Command): void {
         const interrupted = last?.status === 'running' && (await applyLockFree(session));
         let pending: string[] | null = null;
         if (opts.schema) {
-          const desired = await loadSourceFor(opts.schema, {}, [target.url]);
-          pending = buildPlan(await introspect(session, target.schemas ? { schemas: target.schemas } : {}), desired.schema).steps.map((s) => s.description);
+          const filter = commandFilter(target.environment);
+          const desired = await loadSourceFor(opts.schema, { filter, seedFrom: seedFromSession(session, filter) }, [target.url]);
+          pending = buildPlan(await introspect(session, filter), desired.schema).steps.map((s) => s.description);
         }
         if (format === 'json') {
           out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, interrupted }));

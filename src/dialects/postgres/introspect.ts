@@ -1,6 +1,7 @@
 // The Postgres introspector: reads pg_catalog in a fixed number of round
 // trips (one per object kind) and assembles the IR in TypeScript.
 import { canonicalize } from '../../schema/canonical.js';
+import { CompiledFilter, filterSchema, type SchemaFilter } from '../../schema/filter.js';
 import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
@@ -13,9 +14,8 @@ import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.j
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
-export interface IntrospectOptions {
-  /** Only these namespaces; default: all user namespaces. */
-  schemas?: string[];
+/** The filter (`schemas`: only these namespaces, default all user namespaces; exclusions, globs) decides what is read. */
+export interface IntrospectOptions extends SchemaFilter {
   /** Told about objects Lockplane does not model (they are left out of the schema). */
   onUnmodelled?: (objects: UnmodelledObject[]) => void;
 }
@@ -36,7 +36,9 @@ export async function introspect(session: PgSession, options: IntrospectOptions 
 }
 
 async function read(session: PgSession, options: IntrospectOptions): Promise<Schema> {
-  const namespaceRows = await readNamespaces(session, options.schemas);
+  // Excluded namespaces are not read at all; name globs apply to what was read.
+  const inScope = new CompiledFilter(options);
+  const namespaceRows = (await readNamespaces(session, options.schemas, options.excludeSchemas)).filter((n) => inScope.namespace(n.name));
   const namespaces = namespaceRows.map((n) => n.name);
   const tableRows = await readTables(session, namespaces);
   const columns = await readColumns(session, namespaces);
@@ -72,5 +74,5 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const views = await readViews(session, namespaces, depends, triggers);
   const functions = await readRoutines(session, namespaces, depends);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
-  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions });
+  return filterSchema(canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions }), options);
 }
