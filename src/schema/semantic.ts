@@ -41,9 +41,7 @@ export function semanticProblems(schema: Schema): Problem[] {
     else tables.set(key, table);
   });
 
-  // A foreign key into a namespace this schema does not describe (auth.users) points outside it: not checked here.
-  const namespaces = new Set([...(schema.schemas ?? []).map((n) => n.name), ...[...tables.values()].map(tableSchema)]);
-  schema.tables.forEach((table, t) => checkTable(add, `/tables/${t}`, table, tables, namespaces));
+  schema.tables.forEach((table, t) => checkTable(add, `/tables/${t}`, table, tables));
   checkRelationNames(add, schema);
   return problems;
 }
@@ -55,7 +53,7 @@ function checkLength(add: Add, path: string, name: string): void {
   if (bytes > MAX_IDENTIFIER_BYTES) add(path, `name ${name} is ${bytes} bytes long; Postgres allows at most ${MAX_IDENTIFIER_BYTES}`);
 }
 
-function checkTable(add: Add, at: string, table: Table, tables: Map<string, Table>, namespaces: ReadonlySet<string>): void {
+function checkTable(add: Add, at: string, table: Table, tables: Map<string, Table>): void {
   const key = tableKey(table);
   const columns = new Set<string>();
   table.columns.forEach((column, c) => {
@@ -97,18 +95,10 @@ function checkTable(add: Add, at: string, table: Table, tables: Map<string, Tabl
     }
     needColumns(`${path}/include`, index.include ?? [], `index ${index.name} include`);
   });
-  (table.foreign_keys ?? []).forEach((fk, i) => checkForeignKey(add, `${at}/foreign_keys/${i}`, table, fk, columns, tables, namespaces));
+  (table.foreign_keys ?? []).forEach((fk, i) => checkForeignKey(add, `${at}/foreign_keys/${i}`, table, fk, columns, tables));
 }
 
-function checkForeignKey(
-  add: Add,
-  at: string,
-  table: Table,
-  fk: ForeignKey,
-  columns: Set<string>,
-  tables: Map<string, Table>,
-  namespaces: ReadonlySet<string>,
-): void {
+function checkForeignKey(add: Add, at: string, table: Table, fk: ForeignKey, columns: Set<string>, tables: Map<string, Table>): void {
   checkLength(add, `${at}/name`, fk.name);
   fk.columns.forEach((name, i) => {
     if (!columns.has(name)) add(`${at}/columns/${i}`, `foreign key ${fk.name} column ${name} does not exist in table ${tableKey(table)}`);
@@ -118,7 +108,6 @@ function checkForeignKey(
   }
   const refKey = tableKey({ schema: fk.referenced_schema ?? tableSchema(table), name: fk.referenced_table });
   const referenced = tables.get(refKey);
-  if (!referenced && !namespaces.has(fk.referenced_schema ?? tableSchema(table))) return;
   if (!referenced) {
     add(at, `foreign key ${fk.name} references missing table ${refKey}`);
     return;
