@@ -3,7 +3,9 @@
 // owns, and a project whose public.profiles references auth.users and whose
 // policy calls auth.uid(). With preset = "supabase", introspect, plan and apply
 // never touch auth; a name glob keeps public.tmp_x; flags override the file.
-import { after } from 'node:test';
+import { after, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { closeIdleScratch } from '../../src/shadow/scratch.js';
@@ -94,8 +96,6 @@ serverTest('preset supabase + exclude glob: introspect, plan, apply never touch 
       await sql(url, 'DROP POLICY own_profile ON public.profiles');
       const planned = await runCli(['plan'], { cwd: dir });
       assert.equal(planned.code, 0, planned.stderr);
-      const { writeFileSync } = await import('node:fs');
-      const { join } = await import('node:path');
       writeFileSync(join(dir, 'plan.json'), planned.stdout);
       await sql(url, 'CREATE TABLE auth.sessions (id uuid PRIMARY KEY, user_id uuid REFERENCES auth.users (id)); CREATE TABLE public.tmp_y (id int)');
       const fromFile = await runCli(['apply', 'plan.json', '--auto-approve'], { cwd: dir });
@@ -138,8 +138,6 @@ serverTest('filters: flags override lockplane.toml; bad glob and unknown preset 
       const badPreset = await runCli(['apply', '--preset', 'firebase', '--auto-approve'], { cwd: dir });
       assert.equal(badPreset.code, 2, badPreset.stderr);
       assert.match(badPreset.stderr, /--preset: unknown preset "firebase"/);
-      const { writeFileSync } = await import('node:fs');
-      const { join } = await import('node:path');
       writeFileSync(join(dir, 'lockplane.toml'), TOML.replace('"supabase"', '"firebase"'));
       const badFile = await runCli(['introspect'], { cwd: dir });
       assert.equal(badFile.code, 2, badFile.stderr);
@@ -151,3 +149,29 @@ serverTest('filters: flags override lockplane.toml; bad glob and unknown preset 
     }
   });
 }, { timeout: 300_000 });
+
+test('preset supabase on the embedded database: the desired schema references auth.users; apply, then nothing to do', { timeout: 300_000 }, async () => {
+  const { dir, cleanup } = tempProject({
+    'package.json': '{}',
+    'lockplane.toml': TOML,
+    '.env.local': 'DATABASE_URL=pglite://./db\n',
+    'schema/app.sql': DESIRED,
+    'platform.json': JSON.stringify({ steps: [{ description: 'What the platform creates', sql: PLATFORM }] }),
+  });
+  try {
+    const setup = await runCli(['apply', 'platform.json', '--auto-approve', '--preset', 'none', '--exclude', 'public.none'], { cwd: dir });
+    assert.equal(setup.code, 0, setup.stderr);
+    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir });
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stderr, /Create table profiles/);
+    assert.doesNotMatch(applied.stderr, /Drop|tmp_x/);
+    const again = await runCli(['plan', '--output', 'text'], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /Create|Drop|Add/);
+    const whole = await runCli(['introspect', '--preset', 'none', '--exclude', 'public.none'], { cwd: dir });
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.deepEqual(names(whole.stdout), ['auth.users', 'public.profiles', 'public.tmp_x']);
+  } finally {
+    cleanup();
+  }
+});
