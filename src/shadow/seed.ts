@@ -20,7 +20,9 @@ function escapeRegExp(text: string): string {
 /** The source names `ns.something` (SQL, quoted or not; a JSON string) or has a JSON `"…schema": "ns"`. */
 export function namesNamespace(texts: readonly string[], ns: string): boolean {
   const bare = /^[a-z_][a-z0-9_$]*$/.test(ns) ? `|${escapeRegExp(ns)}` : '';
-  const qualified = new RegExp(`(^|[^A-Za-z0-9_$.])("${escapeRegExp(ns.replace(/"/g, '""'))}"${bare})\\s*\\.`, bare ? 'i' : '');
+  // A quoted name may stand escaped inside JSON text: \"auth\".
+  const quoted = `\\\\?"${escapeRegExp(ns.replace(/"/g, '""'))}\\\\?"`;
+  const qualified = new RegExp(`(^|[^A-Za-z0-9_$.])(${quoted}${bare})\\s*\\.`, bare ? 'i' : '');
   const jsonKey = new RegExp(`"[a-z_]*schema"\\s*:\\s*${escapeRegExp(JSON.stringify(ns))}`);
   return texts.some((t) => qualified.test(t) || jsonKey.test(t));
 }

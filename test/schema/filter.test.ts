@@ -126,6 +126,9 @@ test('seed: which texts name a namespace', () => {
   assert.ok(namesNamespace(['USING (AUTH.uid() = id)'], 'auth'), 'unquoted names fold to lower case');
   assert.ok(namesNamespace(['{"referenced_schema": "auth", "referenced_table": "users"}'], 'auth'));
   assert.ok(namesNamespace(['{"type": "auth.aal_level"}'], 'auth'));
+  assert.ok(namesNamespace([JSON.stringify({ sql: 'REFERENCES "auth"."users" ("id")' })], 'auth'), 'quoted, inside JSON');
+  assert.ok(namesNamespace([JSON.stringify({ sql: 'REFERENCES "My Auth"."users"' })], 'My Auth'));
+  assert.ok(!namesNamespace(['REFERENCES "my auth".users'], 'My Auth'), 'a quoted name is exact');
   assert.ok(!namesNamespace(['CREATE TABLE oauth.x (id int)', 'SELECT my.auth.x'], 'auth'));
   assert.ok(!namesNamespace(['CREATE TABLE authors (id int)'], 'auth'));
 });
