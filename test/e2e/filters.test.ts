@@ -175,3 +175,32 @@ test('preset supabase on the embedded database: the desired schema references au
     cleanup();
   }
 });
+
+serverTest('shadow diff: the reserved shadow goes through the same filter as the database', async () => {
+  await withServerDatabase(async (url) => {
+    await withServerDatabase(async (shadowUrl) => {
+      await sql(url, PLATFORM);
+      const { dir, cleanup } = project(url, TOML);
+      try {
+        const env = { SHADOW_DATABASE_URL: shadowUrl };
+        const prepared = await runCli(['shadow', 'prepare'], { cwd: dir, env });
+        assert.equal(prepared.code, 0, prepared.stderr);
+        const handle = JSON.parse(prepared.stdout) as { shadow_url: string };
+        // What an ORM would create: its tables, one of them a scratch table the glob leaves out.
+        await sql(handle.shadow_url, 'CREATE TABLE public.widgets (id int PRIMARY KEY); CREATE TABLE public.tmp_z (id int)');
+        const diffed = await runCli(['shadow', 'diff', '--output', 'text'], { cwd: dir, env });
+        assert.equal(diffed.code, 0, diffed.stderr);
+        assert.match(diffed.stdout, /Create table widgets/);
+        assert.doesNotMatch(diffed.stdout, /tmp_z|tmp_x|auth|Drop/);
+        const flagged = await runCli(['shadow', 'diff', '--exclude', 'public.none', '--output', 'text'], { cwd: dir, env });
+        assert.equal(flagged.code, 0, flagged.stderr);
+        assert.match(flagged.stdout, /Create table tmp_z/);
+        assert.match(flagged.stdout, /Drop table tmp_x/);
+        assert.doesNotMatch(flagged.stdout, /auth/, 'the preset still applies');
+        assert.equal((await runCli(['shadow', 'release'], { cwd: dir, env })).code, 0);
+      } finally {
+        cleanup();
+      }
+    });
+  });
+}, { timeout: 300_000 });
