@@ -3,7 +3,7 @@
 // the filter are neither introspected, planned, hashed, nor dropped; references
 // to them (a foreign key to auth.users) are kept as written.
 import { InputError } from '../errors.js';
-import type { Schema } from './types.js';
+import type { Schema, Sequence } from './types.js';
 import { DEFAULT_NAMESPACE } from './types.js';
 
 export interface SchemaFilter {
@@ -149,23 +149,32 @@ export function filterOf(options: SchemaFilter): SchemaFilter {
  * out still names it.
  */
 export function filterSchema(schema: Schema, filter: SchemaFilter): Schema {
-  if (isEmptyFilter(filter)) return schema;
-  const f = new CompiledFilter(filter);
+  return isEmptyFilter(filter) ? schema : part(schema, new CompiledFilter(filter), true);
+}
+
+/** The rest: what the filter leaves out. */
+export function leftOutOf(schema: Schema, filter: SchemaFilter): Schema {
+  return isEmptyFilter(filter) ? { tables: [] } : part(schema, new CompiledFilter(filter), false);
+}
+
+function part(schema: Schema, f: CompiledFilter, managed: boolean): Schema {
   const keep = <T extends { schema?: string; name: string }>(items: T[] | undefined): T[] | undefined =>
-    items?.filter((item) => f.object(item.schema, item.name));
-  const tables = schema.tables.filter((t) => f.object(t.schema, t.name));
+    items?.filter((item) => f.object(item.schema, item.name) === managed);
+  const tables = keep(schema.tables)!;
   const kept = new Set(tables.map((t) => `${t.schema ?? DEFAULT_NAMESPACE}.${t.name}`));
   const out: Schema = { ...schema, tables };
-  if (schema.schemas) out.schemas = schema.schemas.filter((n) => f.namespace(n.name));
+  if (schema.schemas) out.schemas = schema.schemas.filter((n) => f.namespace(n.name) === managed);
   if (schema.types) out.types = keep(schema.types)!;
   if (schema.views) out.views = keep(schema.views)!;
   if (schema.functions) out.functions = keep(schema.functions)!;
   if (schema.sequences) {
     // A sequence owned by a column goes with its table.
-    out.sequences = keep(schema.sequences)!.filter(
-      (s) => !s.owned_by || kept.has(`${s.owned_by.schema ?? s.schema ?? DEFAULT_NAMESPACE}.${s.owned_by.table}`),
-    );
+    const owner = (s: Sequence): string | undefined => s.owned_by && `${s.owned_by.schema ?? s.schema ?? DEFAULT_NAMESPACE}.${s.owned_by.table}`;
+    out.sequences = schema.sequences.filter((s) => {
+      const table = owner(s);
+      return table === undefined ? f.object(s.schema, s.name) === managed : kept.has(table);
+    });
   }
-  if (schema.extensions) out.extensions = schema.extensions.filter((e) => f.namespace(e.schema ?? DEFAULT_NAMESPACE));
+  if (schema.extensions) out.extensions = schema.extensions.filter((e) => f.namespace(e.schema ?? DEFAULT_NAMESPACE) === managed);
   return out;
 }

@@ -9,9 +9,18 @@ import { readNamespaces } from '../dialects/postgres/introspect/scope.js';
 import { connect, type PgSession } from '../dialects/postgres/session.js';
 import { renderSchemaDdl } from '../plan/ddl.js';
 import { CompiledFilter, isEmptyFilter, type SchemaFilter } from '../schema/filter.js';
+import type { Schema } from '../schema/types.js';
 
-/** DDL to run in a scratch before a source whose texts are `texts`. */
-export type SeedProvider = (texts: readonly string[]) => Promise<string[]>;
+/** Objects to create in a scratch before a source: their schema (as read from the database) and its DDL. */
+export interface Seed {
+  schema: Schema;
+  ddl: string[];
+}
+
+/** The seed for a source whose texts are `texts`. */
+export type SeedProvider = (texts: readonly string[]) => Promise<Seed>;
+
+const NO_SEED: Seed = { schema: { tables: [] }, ddl: [] };
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,15 +43,16 @@ function createsNamespace(texts: readonly string[], ns: string): boolean {
   return texts.some((t) => pattern.test(t));
 }
 
-/** The left-out namespaces of the database behind `session` that the texts name, as DDL. */
-export async function excludedSeed(session: PgSession, filter: SchemaFilter, texts: readonly string[]): Promise<string[]> {
-  if (isEmptyFilter(filter)) return [];
+/** The left-out namespaces of the database behind `session` that the texts name. */
+export async function excludedSeed(session: PgSession, filter: SchemaFilter, texts: readonly string[]): Promise<Seed> {
+  if (isEmptyFilter(filter)) return NO_SEED;
   const inScope = new CompiledFilter(filter);
   const wanted = (await readNamespaces(session, undefined))
     .map((n) => n.name)
     .filter((name) => !inScope.namespace(name) && namesNamespace(texts, name) && !createsNamespace(texts, name));
-  if (wanted.length === 0) return [];
-  return renderSchemaDdl(await introspect(session, { schemas: wanted }));
+  if (wanted.length === 0) return NO_SEED;
+  const schema = await introspect(session, { schemas: wanted });
+  return { schema, ddl: renderSchemaDdl(schema) };
 }
 
 /** A seed provider over an open session (apply's target). */
@@ -53,7 +63,7 @@ export function seedFromSession(session: PgSession, filter: SchemaFilter): SeedP
 /** A seed provider that connects to `url` only when the filter leaves something out. */
 export function seedFromUrl(url: string, filter: SchemaFilter): SeedProvider {
   return async (texts) => {
-    if (isEmptyFilter(filter)) return [];
+    if (isEmptyFilter(filter)) return NO_SEED;
     const session = await connect(url);
     try {
       return await excludedSeed(session, filter, texts);

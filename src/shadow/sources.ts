@@ -5,13 +5,15 @@ import { existsSync } from 'node:fs';
 import { BlockedError, InputError } from '../errors.js';
 import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
-import { filterOf, filterSchema, isEmptyFilter, type SchemaFilter } from '../schema/filter.js';
+import { diffSchemas } from '../diff/index.js';
+import { summarizeChange } from '../plan/kinds/registry.js';
+import { filterOf, filterSchema, isEmptyFilter, leftOutOf, type SchemaFilter } from '../schema/filter.js';
 import { loadSchemaJson, readJsonFile } from '../schema/json.js';
 import type { Schema } from '../schema/types.js';
 import { checkReferences } from '../safety/index.js';
 import { isSqlSourcePath, loadSqlSource } from '../sql/index.js';
 import { normalizeModel, normalizeSql, type NormalizeOptions } from './normalize.js';
-import type { SeedProvider } from './seed.js';
+import type { Seed, SeedProvider } from './seed.js';
 
 export type SourceKind = 'json' | 'sql' | 'database';
 
@@ -53,7 +55,8 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
   if (isSqlSourcePath(spec)) {
     const statements = await loadSqlSource(spec);
     const seed = await seedFor(options, filter, statements.map((s) => s.sql));
-    return { kind: 'sql', label: spec, schema: filterSchema(await normalizeSql(statements, { ...options, seed }), filter) };
+    const built = await normalizeSql(statements, { ...options, ...(seed ? { seed: seed.ddl } : {}) });
+    return { kind: 'sql', label: spec, schema: managedPart(spec, built, filter, seed, options.onWarning) };
   }
   const model = loadSchemaJson(spec);
   const problems = checkReferences(model).filter((f) => f.blocking);
@@ -61,9 +64,28 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
     throw new BlockedError(`${spec}: ${problems[0]!.message} (${problems[0]!.code})`);
   }
   const seed = await seedFor(options, filter, [readJsonFile(spec)]);
-  return { kind: 'json', label: spec, schema: filterSchema(await normalizeModel(model, spec, { ...options, seed }), filter) };
+  const built = await normalizeModel(model, spec, { ...options, ...(seed ? { seed: seed.ddl } : {}) });
+  return { kind: 'json', label: spec, schema: managedPart(spec, built, filter, seed, options.onWarning) };
 }
 
-async function seedFor(options: LoadSourceOptions, filter: SchemaFilter, texts: string[]): Promise<string[]> {
-  return options.seedFrom && !isEmptyFilter(filter) ? options.seedFrom(texts) : [];
+async function seedFor(options: LoadSourceOptions, filter: SchemaFilter, texts: string[]): Promise<Seed | undefined> {
+  return options.seedFrom && !isEmptyFilter(filter) ? options.seedFrom(texts) : undefined;
+}
+
+/**
+ * The part of a built desired schema that Lockplane manages. What the source
+ * itself defines beyond the seed in the part left out (a trigger on auth.users)
+ * is not managed either: said in a warning, never silently.
+ */
+function managedPart(label: string, built: Schema, filter: SchemaFilter, seed: Seed | undefined, warn: ((message: string) => void) | undefined): Schema {
+  if (warn && !isEmptyFilter(filter)) {
+    const defined = diffSchemas(seed?.schema ?? { tables: [] }, leftOutOf(built, filter))
+      .filter((c) => /^(create|add)_/.test(c.kind))
+      .map(summarizeChange);
+    if (defined.length > 0) {
+      const shown = defined.slice(0, 5).join('; ') + (defined.length > 5 ? `; and ${defined.length - 5} more` : '');
+      warn(`${label}: defines objects the filter leaves out; Lockplane does not manage them: ${shown}`);
+    }
+  }
+  return filterSchema(built, filter);
 }

@@ -51,6 +51,12 @@ function project(url: string, toml: string): ReturnType<typeof tempProject> {
   });
 }
 
+const TRIGGER = `
+CREATE FUNCTION public.handle_new_user() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''
+  AS $$ BEGIN INSERT INTO public.profiles (id, username) VALUES (NEW.id, NEW.email); RETURN NEW; END $$;
+CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
+`;
+
 const TOML = 'default_environment = "local"\nschema_path = "schema"\npreset = "supabase"\nexclude = ["public.tmp_*"]\n\n[environments.local]\ndescription = "dev"\n';
 
 const names = (json: string): string[] =>
@@ -60,6 +66,8 @@ serverTest('preset supabase + exclude glob: introspect, plan, apply never touch 
   await withServerDatabase(async (url) => {
     await sql(url, PLATFORM);
     const { dir, cleanup } = project(url, TOML);
+    // The Supabase pattern: your function, called by a trigger on the platform's table.
+    writeFileSync(join(dir, 'schema', 'trigger.sql'), TRIGGER);
     try {
       const seen = await runCli(['introspect'], { cwd: dir });
       assert.equal(seen.code, 0, seen.stderr);
@@ -73,6 +81,9 @@ serverTest('preset supabase + exclude glob: introspect, plan, apply never touch 
       assert.match(plan.stdout, /own_profile/);
       assert.doesNotMatch(plan.stdout, /Drop|tmp_x|CREATE TABLE "auth"|CREATE SCHEMA "auth"/);
       assert.doesNotMatch(plan.stderr, /LP301|FAIL/, 'a reference into a filtered-out schema is not dangling');
+      assert.match(plan.stdout, /Create function handle_new_user/);
+      assert.doesNotMatch(plan.stdout, /on_auth_user_created/, 'a trigger on auth.users is the platform side: not planned');
+      assert.match(plan.stderr, /schema: defines objects the filter leaves out; Lockplane does not manage them: .*on_auth_user_created/);
 
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir });
       assert.equal(applied.code, 0, applied.stderr);

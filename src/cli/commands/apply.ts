@@ -89,8 +89,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow) {
-      const seed = await seedFrom([JSON.stringify(current), ...plan.steps.flatMap((s) => [JSON.stringify(s), ...[s.sql].flat()])]);
-      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope, seed });
+      const { ddl } = await seedFrom([JSON.stringify(current), ...plan.steps.flatMap((s) => [JSON.stringify(s), ...[s.sql].flat()])]);
+      const proof = await provePlan(current, plan, { ...normalizeOptions([target.url]), ...scope, seed: ddl });
       info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
       if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
       else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
