@@ -6,7 +6,7 @@ import { BlockedError, InputError } from '../errors.js';
 import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
 import { diffSchemas } from '../diff/index.js';
-import { summarizeChange } from '../plan/kinds/registry.js';
+import { describeChange } from '../plan/kinds/registry.js';
 import { filterOf, filterSchema, isEmptyFilter, leftOutOf, type SchemaFilter } from '../schema/filter.js';
 import { loadSchemaJson, readJsonFile } from '../schema/json.js';
 import type { Schema } from '../schema/types.js';
@@ -55,8 +55,8 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
   if (isSqlSourcePath(spec)) {
     const statements = await loadSqlSource(spec);
     const seed = await seedFor(options, filter, statements.map((s) => s.sql));
-    const built = await normalizeSql(statements, { ...options, ...(seed ? { seed: seed.ddl } : {}) });
-    return { kind: 'sql', label: spec, schema: managedPart(spec, built, filter, seed, options.onWarning) };
+    const built = await buildWith(seed, (ddl) => normalizeSql(statements, { ...options, ...(ddl ? { seed: ddl } : {}) }));
+    return { kind: 'sql', label: spec, schema: managedPart(spec, built, filter, options.onWarning) };
   }
   const model = loadSchemaJson(spec);
   const problems = checkReferences(model).filter((f) => f.blocking);
@@ -64,12 +64,37 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
     throw new BlockedError(`${spec}: ${problems[0]!.message} (${problems[0]!.code})`);
   }
   const seed = await seedFor(options, filter, [readJsonFile(spec)]);
-  const built = await normalizeModel(model, spec, { ...options, ...(seed ? { seed: seed.ddl } : {}) });
-  return { kind: 'json', label: spec, schema: managedPart(spec, built, filter, seed, options.onWarning) };
+  const built = await buildWith(seed, (ddl) => normalizeModel(model, spec, { ...options, ...(ddl ? { seed: ddl } : {}) }));
+  return { kind: 'json', label: spec, schema: managedPart(spec, built, filter, options.onWarning) };
 }
 
 async function seedFor(options: LoadSourceOptions, filter: SchemaFilter, texts: string[]): Promise<Seed | undefined> {
   return options.seedFrom && !isEmptyFilter(filter) ? options.seedFrom(texts) : undefined;
+}
+
+interface Built {
+  schema: Schema;
+  /** The seed it was built on, if any. */
+  seed?: Seed;
+}
+
+/**
+ * Builds on the seed; a source that names left-out objects and also defines
+ * some of the same (public.users, when `schemas` leaves public out) collides
+ * with its seed, and is then built on its own.
+ */
+async function buildWith(seed: Seed | undefined, build: (ddl?: string[]) => Promise<Schema>): Promise<Built> {
+  if (!seed?.ddl.length) return { schema: await build() };
+  try {
+    return { schema: await build(seed.ddl), seed };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    try {
+      return { schema: await build() };
+    } catch {
+      throw error;
+    }
+  }
 }
 
 /**
@@ -77,11 +102,11 @@ async function seedFor(options: LoadSourceOptions, filter: SchemaFilter, texts: 
  * itself defines beyond the seed in the part left out (a trigger on auth.users)
  * is not managed either: said in a warning, never silently.
  */
-function managedPart(label: string, built: Schema, filter: SchemaFilter, seed: Seed | undefined, warn: ((message: string) => void) | undefined): Schema {
+function managedPart(label: string, { schema: built, seed }: Built, filter: SchemaFilter, warn: ((message: string) => void) | undefined): Schema {
   if (warn && !isEmptyFilter(filter)) {
     const defined = diffSchemas(seed?.schema ?? { tables: [] }, leftOutOf(built, filter))
       .filter((c) => /^(create|add)_/.test(c.kind))
-      .map(summarizeChange);
+      .map(describeChange);
     if (defined.length > 0) {
       const shown = defined.slice(0, 5).join('; ') + (defined.length > 5 ? `; and ${defined.length - 5} more` : '');
       warn(`${label}: defines objects the filter leaves out; Lockplane does not manage them: ${shown}`);
