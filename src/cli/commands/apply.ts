@@ -37,7 +37,8 @@ interface ApplyOptions extends FilterOptionValues {
 }
 
 export function registerApply(program: Command): void {
-  addFilterOptions(program.command('apply'))
+  const command = program
+    .command('apply')
     .description('apply a plan file, or plan and apply a desired schema, after proving it on a shadow database')
     .argument('[plan]', 'plan JSON file (same as --plan)')
     .option('--plan <file>', 'plan JSON file to apply')
@@ -52,6 +53,7 @@ export function registerApply(program: Command): void {
     .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
     .option('--retries <n>', 'retries of the transaction after a lock timeout, with backoff', '3')
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
+  addFilterOptions(command);
 }
 
 /** With neither a plan nor --schema, the desired schema is lockplane.toml's schema_path. */

@@ -9,7 +9,8 @@ interface DiffOptions extends FilterOptionValues {
 }
 
 export function registerDiff(program: Command): void {
-  addFilterOptions(program.command('diff'))
+  const command = program
+    .command('diff')
     .description('print the differences between two schemas as JSON (each side: JSON file, SQL file or directory, or database URL)')
     .argument('[from]', 'the schema as it is')
     .argument('[to]', 'the schema as it should be')
@@ -30,4 +31,5 @@ export function registerDiff(program: Command): void {
       const changes = diffSchemas(from.schema, to.schema);
       out(json({ from: from.label, to: to.label, changes }));
     });
+  addFilterOptions(command);
 }

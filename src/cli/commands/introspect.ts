@@ -9,7 +9,8 @@ interface IntrospectOptions extends FilterOptionValues {
 }
 
 export function registerIntrospect(program: Command): void {
-  addFilterOptions(program.command('introspect'))
+  const command = program
+    .command('introspect')
     .description('print the schema of a database as JSON or SQL DDL')
     .option('--db <url>', 'database URL (default: the environment\'s, else DATABASE_URL, else the embedded database)')
     .option('--source-environment <name>', 'lockplane.toml environment whose database to read (default: default_environment)')
@@ -38,6 +39,7 @@ export function registerIntrospect(program: Command): void {
         await session.close();
       }
     });
+  addFilterOptions(command);
 }
 
 function renderSql(statements: string[]): string {

@@ -15,7 +15,8 @@ interface PlanOptions extends FilterOptionValues {
 }
 
 export function registerPlan(program: Command): void {
-  addFilterOptions(program.command('plan'))
+  const command = program
+    .command('plan')
     .description('plan the SQL steps that take one schema to another (each side: JSON file, SQL file or directory, or database URL)')
     .option('--from <source>', 'the schema as it is (default: the environment\'s database, else DATABASE_URL, else the embedded database)')
     .option('--from-environment <name>', 'lockplane.toml environment whose database is the schema as it is')
@@ -46,4 +47,5 @@ export function registerPlan(program: Command): void {
       }
       out(formatPlan(plan, format));
     });
+  addFilterOptions(command);
 }

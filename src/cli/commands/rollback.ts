@@ -12,7 +12,8 @@ interface RollbackOptions extends FilterOptionValues {
 
 export function registerRollback(program: Command): void {
   for (const name of ['rollback', 'plan-rollback']) {
-    addFilterOptions(program.command(name))
+    const command = program
+      .command(name)
       .description('write the plan that reverses a forward plan (computed from its structured changes, last in first out)')
       .requiredOption('--plan <file>', 'the forward plan JSON')
       .option('--from <source>', 'the schema the forward plan starts from (JSON file, SQL file or directory, or database URL; default: the environment\'s database)')
@@ -26,5 +27,6 @@ export function registerRollback(program: Command): void {
         const before = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
       });
+    addFilterOptions(command);
   }
 }

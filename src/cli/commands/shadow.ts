@@ -58,7 +58,8 @@ export function registerShadow(program: Command): void {
       out(json(handleOf(reservation)));
     });
 
-  addFilterOptions(shadow.command('diff'))
+  const diff = shadow
+    .command('diff')
     .description('print the plan from the environment\'s database (before) to the reserved shadow (after)')
     .option('--target-environment <name>', 'lockplane.toml environment whose database is the before side (default: the reservation\'s)')
     .option('--output <format>', 'json, sql or text', 'json')
@@ -80,6 +81,7 @@ export function registerShadow(program: Command): void {
       info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);
       out(formatPlan(plan, format));
     });
+  addFilterOptions(diff);
 
   shadow
     .command('release')

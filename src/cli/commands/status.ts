@@ -11,7 +11,8 @@ interface StatusOptions extends FilterOptionValues {
 }
 
 export function registerStatus(program: Command): void {
-  addFilterOptions(program.command('status'))
+  const command = program
+    .command('status')
     .description('show whether the target matches a desired schema, and its last and unfinished applies')
     .option('--db <url>', 'database URL (default: the environment\'s DATABASE_URL, else the embedded database)')
     .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
@@ -56,4 +57,5 @@ export function registerStatus(program: Command): void {
         await session.close();
       }
     });
+  addFilterOptions(command);
 }
