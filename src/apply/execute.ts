@@ -10,6 +10,7 @@ import { quoteIdent } from '../dialects/postgres/quote.js';
 import { schemaHash } from '../schema/hash.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 import { stepGroups, type StepGroup } from './groups.js';
+import type { SchemaFilter } from '../schema/filter.js';
 
 export interface ExecuteHooks {
   onStep?: (index: number, step: PlanStep) => void;
@@ -30,6 +31,8 @@ export interface ExecuteOptions extends ExecuteHooks {
   expectedSourceHash?: string;
   /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
   schemas?: string[];
+  /** What else the hash leaves out (exclude_schemas, presets, globs): the same filter the plan was made with. */
+  filter?: SchemaFilter;
   /** The first step to run (0-based); the steps before it are already done (resume). */
   fromStep?: number;
   /** Session settings for each step, e.g. lock_timeout: SET LOCAL in a transaction, SET then RESET outside one. */
@@ -56,13 +59,13 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   let hashChecked = !options.expectedSourceHash;
   let applied = 0;
   for (const [n, group] of groups.entries()) {
-    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options.expectedSourceHash!, options.schemas);
+    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options.expectedSourceHash!, hashScope(options));
     hashChecked = true;
     const run: GroupRun = { session, plan, group, last: n === groups.length - 1, options, checkHash };
     await (group.transactional ? runTransaction(run) : runAlone(run));
     applied += group.end - group.start;
   }
-  if (!hashChecked) await checkSourceHash(session, options.expectedSourceHash!, options.schemas);
+  if (!hashChecked) await checkSourceHash(session, options.expectedSourceHash!, hashScope(options));
   return { stepsApplied: applied };
 }
 
@@ -138,14 +141,19 @@ async function runStep(
   await hooks.afterStep?.(index, step, startedAt);
 }
 
-async function checkSourceHash(session: PgSession, expected: string, schemas: string[] | undefined): Promise<void> {
-  const actual = await currentHash(session, schemas);
+async function checkSourceHash(session: PgSession, expected: string, scope: SchemaFilter): Promise<void> {
+  const actual = await currentHash(session, scope);
   if (actual === expected) return;
   throw new BlockedError(
     `the database changed since the plan was made (source hash ${expected.slice(0, 12)}…, database ${actual.slice(0, 12)}…); make a new plan`,
   );
 }
 
-export async function currentHash(session: PgSession, schemas: string[] | undefined): Promise<string> {
-  return schemaHash(await introspect(session, schemas ? { schemas } : {}));
+/** What the hash of a target covers: its `schemas` and its filter. */
+export function hashScope(options: { schemas?: string[]; filter?: SchemaFilter }): SchemaFilter {
+  return { ...options.filter, ...(options.schemas ? { schemas: options.schemas } : {}) };
+}
+
+export async function currentHash(session: PgSession, scope: SchemaFilter): Promise<string> {
+  return schemaHash(await introspect(session, scope));
 }

@@ -12,6 +12,7 @@ import type { PgSession } from '../dialects/postgres/session.js';
 import { schemaHash } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
 import { stepStatements, type PlanStep } from '../plan/types.js';
+import type { SchemaFilter } from '../schema/filter.js';
 
 interface ConcurrentIndex {
   /** The index name, and its table as written (schema null: found through search_path). */
@@ -85,7 +86,7 @@ export async function completedDespiteLedger(
   session: PgSession,
   step: PlanStep,
   hashBefore: string,
-  schemas: string[] | undefined,
+  scope: SchemaFilter,
 ): Promise<string | null> {
   const indexes = await concurrentIndexes(step);
   if (!indexes) return null;
@@ -95,7 +96,7 @@ export async function completedDespiteLedger(
     if (!state?.valid) return null;
     located.push({ schema: state.schema, index });
   }
-  const live = await introspect(session, schemas ? { schemas } : {});
+  const live = await introspect(session, scope);
   const without = withoutIndexes(live, new Set(located.map(({ schema, index }) => indexKey(schema, index.table, index.name))));
   return schemaHash(without) === hashBefore ? schemaHash(live) : null;
 }

@@ -6,7 +6,8 @@
 import { BlockedError } from '../errors.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import type { Plan, PlanStep } from '../plan/types.js';
-import { currentHash, executePlan, StepFailedError, type ExecuteResult } from './execute.js';
+import { currentHash, executePlan, hashScope, StepFailedError, type ExecuteResult } from './execute.js';
+import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
 import { completedDespiteLedger, dropInvalidIndexes } from './leftovers.js';
 import {
@@ -27,6 +28,8 @@ export interface TargetApplyOptions {
   expectedSourceHash: string;
   /** The namespaces Lockplane manages on this target; all user namespaces when absent. */
   schemas?: string[];
+  /** Exclusions and globs the source hash leaves out, as the plan was made. */
+  filter?: SchemaFilter;
   /** Seconds to wait for another apply to finish; 0 fails at once. */
   lockWaitSeconds?: number;
   /** Postgres interval text, e.g. `5s`. */
@@ -106,6 +109,7 @@ async function runWithRetries(
         fromStep: position.step,
         expectedSourceHash: position.hash,
         ...(options.schemas ? { schemas: options.schemas } : {}),
+        ...(options.filter ? { filter: options.filter } : {}),
         settings: { lock_timeout: options.lockTimeout ?? '5s', statement_timeout: options.statementTimeout ?? '0' },
         onStep: (index, step) => {
           stepStarted.set(index, new Date());
@@ -120,7 +124,7 @@ async function runWithRetries(
           if (step.transactional !== false && !groupEnds.has(index)) await pauseAfterStepForTests(index + 1);
         },
         afterGroup: async (group, last) => {
-          committedHash = await currentHash(session, options.schemas);
+          committedHash = await currentHash(session, hashScope(options));
           const index = group.end - 1;
           if (group.transactional) await recordGroupHash(session, applyId, index, committedHash);
           else await recordStepDone(session, applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);
@@ -166,9 +170,9 @@ async function prepareResume(
     for (const name of await dropInvalidIndexes(session, step)) {
       options.onCleanup?.(`dropped the INVALID index ${name} left by the interrupted step ${resume.interrupted + 1} (${step.description})`);
     }
-    const live = await currentHash(session, options.schemas);
+    const live = await currentHash(session, hashScope(options));
     if (live !== resume.expectedHash) {
-      const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, options.schemas);
+      const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, hashScope(options));
       if (doneHash !== null) {
         await recordStepStart(session, applyId, resume.interrupted, step, new Date());
         await recordStepDone(session, applyId, resume.interrupted, step, new Date(), doneHash);
@@ -178,7 +182,7 @@ async function prepareResume(
       }
     }
   }
-  const live = await currentHash(session, options.schemas);
+  const live = await currentHash(session, hashScope(options));
   if (live !== position.hash) {
     throw new BlockedError(
       `cannot resume apply #${resume.applyId}: the database is not in the state the ledger recorded before step ${position.step + 1} ` +

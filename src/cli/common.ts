@@ -1,17 +1,22 @@
 // Pieces shared by several commands.
+import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import {
   loadConfigContext,
   resolveDatabase,
+  resolveFilter,
   resolveShadow,
   schemaPathFor,
   selectEnvironment,
   type ConfigContext,
   type DatabaseRequest,
+  type EnvironmentConfig,
+  type FilterSettings,
   type ResolvedDatabase,
   type ShadowSettings,
 } from '../config/index.js';
-import type { LoadedSource, LoadSourceOptions, NormalizeOptions, ProveOptions } from '../index.js';
+import { globProblem, presetProblem } from '../schema/filter.js';
+import type { LoadedSource, LoadSourceOptions, NormalizeOptions, ProveOptions, SchemaFilter, SeedProvider } from '../index.js';
 import { info, warn } from './output.js';
 
 /** The library, loaded when a command runs: `--help` and `--version` stay fast. */
@@ -48,9 +53,10 @@ export function normalizeOptions(protect: readonly string[] = []): NormalizeOpti
  * Where `apply` proves a plan: the shadow of normalizeOptions, or with
  * SHADOW_SCHEMA a schema in SHADOW_DATABASE_URL's database, else in the target's.
  */
-export function proveOptions(targetUrl: string, targetSchemas: string[] | undefined): ProveOptions {
+export function proveOptions(targetUrl: string, filter: SchemaFilter, seed?: readonly string[]): ProveOptions {
   const shadow = active?.shadow ?? defaultShadow();
-  const scope = targetSchemas ? { schemas: targetSchemas } : {};
+  const targetSchemas = filter.schemas;
+  const scope = { ...filter, ...(seed ? { seed } : {}) };
   if (!shadow.schema) return { ...normalizeOptions([targetUrl]), ...scope };
   if (shadow.url && shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
   return {
@@ -64,13 +70,70 @@ function defaultShadow(): ShadowSettings {
   return resolveShadow(ctx, selectEnvironment(ctx, undefined, 'default_environment'));
 }
 
-export async function loadSourceFor(
-  spec: string,
-  options: Pick<LoadSourceOptions, 'schemas'> = {},
-  protect: readonly string[] = [],
-): Promise<LoadedSource> {
-  const schemas = options.schemas ?? configContext().config?.schemas;
-  return (await lib()).loadSource(spec, { ...normalizeOptions([...protect, spec]), ...(schemas ? { schemas } : {}), onWarning: warn });
+export interface SourceScope {
+  /** Default: the command's filter for the environment in use. */
+  filter?: SchemaFilter;
+  /** Where a file source's references to filtered-out objects come from; default: the command's database, when it is one. */
+  seedFrom?: SeedProvider;
+}
+
+export async function loadSourceFor(spec: string, scope: SourceScope = {}, protect: readonly string[] = []): Promise<LoadedSource> {
+  const lp = await lib();
+  const filter = scope.filter ?? commandFilter();
+  const seedFrom = scope.seedFrom ?? (active && lp.isDatabaseUrl(active.url) ? lp.seedFromUrl(active.url, filter) : undefined);
+  return lp.loadSource(spec, { ...normalizeOptions([...protect, spec]), ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: warn });
+}
+
+/** --exclude-schema, --include, --exclude and --preset of the running command (validated). */
+let filterFlags: FilterSettings = {};
+
+export interface FilterOptionValues {
+  excludeSchema?: string[];
+  include?: string[];
+  exclude?: string[];
+  preset?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  ...value.split(',').map((s) => s.trim()),
+];
+
+/** The filter flags of commands that read databases; each replaces the lockplane.toml key of the same name. */
+export function addFilterOptions(command: Command): Command {
+  return command
+    .option('--exclude-schema <names>', 'leave these schemas alone: not read, planned or dropped (comma-separated, repeatable)', collect)
+    .option('--include <globs>', 'manage only objects whose SCHEMA.NAME matches one of these globs, e.g. "public.*" (comma-separated, repeatable)', collect)
+    .option('--exclude <globs>', 'leave objects whose SCHEMA.NAME matches one of these globs alone, e.g. "public.tmp_*" (comma-separated, repeatable)', collect)
+    .option('--preset <name>', 'a ready filter: supabase (its platform schemas: auth, storage, …), or none');
+}
+
+export function useFilterFlags(values: FilterOptionValues): void {
+  const flags: FilterSettings = {};
+  if (values.excludeSchema) {
+    if (values.excludeSchema.some((s) => s === '')) throw new InputError('--exclude-schema: empty schema name');
+    flags.excludeSchemas = values.excludeSchema;
+  }
+  for (const key of ['include', 'exclude'] as const) {
+    const globs = values[key];
+    if (!globs) continue;
+    const problem = globs.map(globProblem).find((p) => p !== undefined);
+    if (problem) throw new InputError(`--${key}: ${problem}`);
+    flags[key] = globs;
+  }
+  if (values.preset !== undefined) {
+    const problem = presetProblem(values.preset);
+    if (problem) throw new InputError(`--preset: ${problem}`);
+    flags.preset = values.preset;
+  }
+  filterFlags = flags;
+}
+
+/** What the command manages: flags, else `environment`'s keys (default: the environment in use), else the top level's. */
+export function commandFilter(environment?: EnvironmentConfig): SchemaFilter {
+  const ctx = configContext();
+  const chosen = environment ?? active?.environment ?? (ctx.config ? selectEnvironment(ctx, undefined, 'default_environment') : undefined);
+  return resolveFilter(ctx.config, chosen, filterFlags);
 }
 
 /**
@@ -107,7 +170,9 @@ export function configuredSchemaPath(environment: string | undefined, environmen
 /** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */
 export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource> {
   const database = databaseFor(request);
-  return loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
+  // A database side is filtered as its environment says; a file side like the command's database.
+  const isDatabase = (await lib()).isDatabaseUrl(database.url);
+  return loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) });
 }
 
 function report(database: ResolvedDatabase, request: DatabaseRequest): void {

@@ -5,20 +5,29 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { InputError } from '../errors.js';
+import { globProblem, presetProblem } from '../schema/filter.js';
 import { envFileName } from './env-file.js';
 import { locateKey } from './locate.js';
 
 export type Dialect = 'postgres' | 'sqlite';
 
-export interface EnvironmentConfig {
+/** What Lockplane manages (see schema/filter.ts); each key of an environment overrides the top level's. */
+export interface FilterSettings {
+  schemas?: string[];
+  excludeSchemas?: string[];
+  include?: string[];
+  exclude?: string[];
+  preset?: string;
+}
+
+export interface EnvironmentConfig extends FilterSettings {
   name: string;
   description?: string;
   /** As written, relative to the config file's directory. */
   schemaPath?: string;
-  schemas?: string[];
 }
 
-export interface ProjectConfig {
+export interface ProjectConfig extends FilterSettings {
   /** Absolute path of lockplane.toml. */
   path: string;
   /** How messages name it: relative to the current directory. */
@@ -28,14 +37,14 @@ export interface ProjectConfig {
   defaultEnvironment?: string;
   schemaPath?: string;
   dialect?: Dialect;
-  schemas?: string[];
   environments: ReadonlyMap<string, EnvironmentConfig>;
 }
 
 type Table = Record<string, unknown>;
 
-const TOP_KEYS = ['default_environment', 'schema_path', 'dialect', 'schemas', 'environments'];
-const ENVIRONMENT_KEYS = ['description', 'schema_path', 'schemas'];
+const FILTER_KEYS = ['schemas', 'exclude_schemas', 'include', 'exclude', 'preset'];
+const TOP_KEYS = ['default_environment', 'schema_path', 'dialect', ...FILTER_KEYS, 'environments'];
+const ENVIRONMENT_KEYS = ['description', 'schema_path', ...FILTER_KEYS];
 const SECRET_KEY = /(^|_)(url|uri|dsn|password|passwd|pwd|secret|token|auth_token)$|password|secret|database_url|db_path/i;
 
 export function loadConfigFile(path: string, cwd: string = process.cwd()): ProjectConfig {
@@ -57,7 +66,7 @@ export function parseConfig(text: string, path: string, label = 'lockplane.toml'
     defaultEnvironment: optionalString(root, [], 'default_environment', fail),
     schemaPath: optionalString(root, [], 'schema_path', fail),
     dialect: dialectOf(root, fail),
-    schemas: optionalSchemas(root, [], fail),
+    ...filterSettings(root, [], fail),
     environments: environmentsOf(root, fail),
   };
   const wanted = config.defaultEnvironment;
@@ -134,6 +143,32 @@ function optionalSchemas(table: Table, path: string[], fail: Fail): string[] | u
   return value as string[];
 }
 
+function filterSettings(table: Table, path: string[], fail: Fail): FilterSettings {
+  const out: FilterSettings = {};
+  const schemas = optionalSchemas(table, path, fail);
+  if (schemas) out.schemas = schemas;
+  const excludeSchemas = stringList(table, path, 'exclude_schemas', 'schema names, e.g. ["audit"]', fail);
+  if (excludeSchemas) out.excludeSchemas = excludeSchemas;
+  for (const key of ['include', 'exclude'] as const) {
+    const globs = stringList(table, path, key, 'globs over SCHEMA.NAME, e.g. ["public.tmp_*"]', fail);
+    const bad = globs?.map(globProblem).find((p) => p !== undefined);
+    if (bad) fail([...path, key], `${key}: ${bad}`);
+    if (globs) out[key] = globs;
+  }
+  const preset = optionalString(table, path, 'preset', fail);
+  const problem = preset === undefined ? undefined : presetProblem(preset);
+  if (problem) fail([...path, 'preset'], `preset: ${problem}`);
+  if (preset !== undefined) out.preset = preset;
+  return out;
+}
+
+function stringList(table: Table, path: string[], key: string, what: string, fail: Fail): string[] | undefined {
+  const value = table[key];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((s) => typeof s !== 'string' || s === '')) fail([...path, key], `${key} must be an array of ${what}`);
+  return value as string[];
+}
+
 function environmentsOf(root: Table, fail: Fail): Map<string, EnvironmentConfig> {
   const environments = new Map<string, EnvironmentConfig>();
   const value = root.environments;
@@ -148,7 +183,7 @@ function environmentsOf(root: Table, fail: Fail): Map<string, EnvironmentConfig>
       name,
       description: optionalString(table, path, 'description', fail),
       schemaPath: optionalString(table, path, 'schema_path', fail),
-      schemas: optionalSchemas(table, path, fail),
+      ...filterSettings(table, path, fail),
     });
   }
   return environments;

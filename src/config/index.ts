@@ -2,7 +2,16 @@
 // database and settings a command uses. See README "Configuration".
 export { CONFIG_FILE_NAME, PROJECT_ROOT_MARKERS, findConfigFile } from './discover.js';
 export { envFileName, envFilePath, parseEnvText, readEnvFile, type EnvValues } from './env-file.js';
-export { knownEnvironments, loadConfigFile, parseConfig, type Dialect, type EnvironmentConfig, type ProjectConfig } from './file.js';
+export {
+  knownEnvironments,
+  loadConfigFile,
+  parseConfig,
+  type Dialect,
+  type EnvironmentConfig,
+  type FilterSettings,
+  type ProjectConfig,
+} from './file.js';
+export { resolveFilter } from './filter.js';
 export { locateKey, type Position } from './locate.js';
 export {
   kindOfUrl,

@@ -6,7 +6,7 @@ import { renameChanges } from '../diff/renames.js';
 import { canonicalize } from '../schema/canonical.js';
 import type { Column, QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey } from '../schema/types.js';
-import { checkForeignKey } from './references.js';
+import { checkForeignKey, namespacesOf } from './references.js';
 import { finding } from './registry.js';
 import { classifyTypeChange } from './type-change.js';
 import type { Finding } from './types.js';
@@ -19,6 +19,8 @@ export interface Assessment {
 export class AssessContext {
   private readonly before: Map<string, Table>;
   readonly after: Map<string, Table>;
+  /** Namespaces the desired schema describes; references elsewhere are outside Lockplane's view. */
+  readonly afterNamespaces: Set<string>;
   constructor(
     before: Schema,
     after: Schema,
@@ -31,6 +33,7 @@ export class AssessContext {
     const renames = renameChanges(start, end);
     this.before = new Map((renames.length ? applyChanges(start, renames) : start).tables.map((t) => [tableKey(t), t]));
     this.after = new Map(end.tables.map((t) => [tableKey(t), t]));
+    this.afterNamespaces = namespacesOf(end);
   }
   /** The table holds rows already (it exists in the starting schema). */
   existing(table: QualifiedName): boolean {
@@ -151,7 +154,7 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   add_foreign_key: (c, ctx) => {
     const out = safe();
     const owner = ctx.after.get(qualifiedKey(c.table));
-    if (owner) out.findings.push(...checkForeignKey(owner, c.foreign_key, ctx.after));
+    if (owner) out.findings.push(...checkForeignKey(owner, c.foreign_key, ctx.after, ctx.afterNamespaces));
     if (ctx.existing(c.table)) {
       out.findings.push(finding('LP206', `Adding foreign key ${c.foreign_key.name} to ${show(c.table)} fails if existing rows violate it`));
     } else out.reasons.push('The foreign key is added to a new table');

@@ -23,8 +23,17 @@ function uniqueColumnSets(t: Table): string[][] {
   return sets;
 }
 
-/** Findings for one foreign key of `owner`, against the tables of `schema`. */
-export function checkForeignKey(owner: Table, fk: ForeignKey, tables: ReadonlyMap<string, Table>): Finding[] {
+/**
+ * Findings for one foreign key of `owner`, against the tables of `schema`.
+ * `namespaces` are those the schema describes: a table in another one (auth.users,
+ * when a filter leaves auth out) is outside Lockplane's view and is not checked.
+ */
+export function checkForeignKey(
+  owner: Table,
+  fk: ForeignKey,
+  tables: ReadonlyMap<string, Table>,
+  namespaces?: ReadonlySet<string>,
+): Finding[] {
   const ownSchema = tableSchema(owner);
   const refSchema = fk.referenced_schema ?? ownSchema;
   const where = `Foreign key ${fk.name} on table ${show(ownSchema, owner.name)}`;
@@ -34,6 +43,7 @@ export function checkForeignKey(owner: Table, fk: ForeignKey, tables: ReadonlyMa
     if (!ownColumns.has(c)) out.push(finding('LP301', `${where} uses column ${c}, which does not exist in ${show(ownSchema, owner.name)}`));
   }
   const target = tables.get(tableKey({ schema: refSchema, name: fk.referenced_table }));
+  if (!target && namespaces && !namespaces.has(refSchema)) return out;
   if (!target) {
     out.push(finding('LP301', `${where} references table ${show(refSchema, fk.referenced_table)}, which does not exist`));
     return out;
@@ -66,5 +76,11 @@ export function checkForeignKey(owner: Table, fk: ForeignKey, tables: ReadonlyMa
 export function checkReferences(schema: Schema): Finding[] {
   const s = canonicalize(schema);
   const tables = new Map(s.tables.map((t) => [tableKey(t), t]));
-  return s.tables.flatMap((t) => (t.foreign_keys ?? []).flatMap((fk) => checkForeignKey(t, fk, tables)));
+  const namespaces = namespacesOf(s);
+  return s.tables.flatMap((t) => (t.foreign_keys ?? []).flatMap((fk) => checkForeignKey(t, fk, tables, namespaces)));
+}
+
+/** The namespaces a (canonical) schema describes. */
+export function namespacesOf(schema: Schema): Set<string> {
+  return new Set((schema.schemas ?? []).map((n) => n.name));
 }

@@ -15,10 +15,13 @@ import { locateInStatement, type SqlStatement } from '../sql/index.js';
 import { withScratch, type ScratchOptions } from './scratch.js';
 import { execCreatingRoles } from './roles.js';
 import { engineFingerprint } from './engine.js';
+import { runSeed } from './seed.js';
 
 export interface NormalizeOptions extends ScratchOptions {
   /** Directory for cached results; null disables the cache. */
   cacheDir?: string | null;
+  /** DDL run first, for objects the source names but does not manage (see seed.ts); a statement that fails is skipped. */
+  seed?: readonly string[];
 }
 
 /** A JSON model → the schema Postgres actually builds from it. */
@@ -26,6 +29,7 @@ export async function normalizeModel(model: Schema, label: string, options: Norm
   const statements = renderSchemaDdl(canonicalize(model));
   return cached(options, ['model', stableStringify(canonicalize(model))], () =>
     withScratch(options, async (session) => {
+      await runSeed(session, options.seed);
       for (const sql of statements) {
         try {
           await execCreatingRoles(session, sql);
@@ -41,7 +45,12 @@ export async function normalizeModel(model: Schema, label: string, options: Norm
 /** SQL statements (from .sql files) → the schema they build. */
 export async function normalizeSql(statements: SqlStatement[], options: NormalizeOptions = {}): Promise<Schema> {
   const key = ['sql', ...statements.map((s) => `${s.file}\0${s.line}\0${s.sql}`)];
-  return cached(options, key, () => withScratch(options, (session) => runStatements(session, statements)));
+  return cached(options, key, () =>
+    withScratch(options, async (session) => {
+      await runSeed(session, options.seed);
+      return runStatements(session, statements);
+    }),
+  );
 }
 
 async function runStatements(session: PgSession, statements: SqlStatement[]): Promise<Schema> {
@@ -66,7 +75,7 @@ function oneLine(sql: string): string {
 async function cached(options: NormalizeOptions, parts: string[], compute: () => Promise<Schema>): Promise<Schema> {
   if (options.cacheDir === null) return compute();
   const dir = options.cacheDir ?? join('.lockplane', 'cache');
-  const key = sha256([engineFingerprint(options.shadowUrl), ...parts].join('\0\0'));
+  const key = sha256([engineFingerprint(options.shadowUrl), ...parts, ...(options.seed?.length ? ['seed', ...options.seed] : [])].join('\0\0'));
   const file = join(dir, `${key}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Schema;

@@ -11,10 +11,13 @@ import { planSchema, relocate, relocateBack } from './relocate.js';
 import { checkShadowSchemaName, openSchemaShadow, releaseSchemaShadow, type SchemaShadowOptions } from './schema-shadow.js';
 import { openScratch, type ScratchOptions } from './scratch.js';
 import { createRoleSql, rolesUsed } from './roles.js';
+import { filterOf, type SchemaFilter } from '../schema/filter.js';
+import { runSeed } from './seed.js';
 
-export interface ProofSpaceOptions extends ScratchOptions {
-  /** The namespaces the hashes cover (lockplane.toml `schemas`). */
-  schemas?: string[];
+/** The filter says what the hashes cover (lockplane.toml `schemas`, exclusions, globs). */
+export interface ProofSpaceOptions extends ScratchOptions, SchemaFilter {
+  /** DDL for objects outside the filter that the schema names (auth.users), run first, best effort; see seed.ts. */
+  seed?: readonly string[];
   /** Prove in this shadow schema instead of a scratch database. */
   shadowSchema?: Omit<SchemaShadowOptions, 'touched'>;
 }
@@ -34,7 +37,8 @@ export interface ProofSpace {
 export async function openProofSpace(current: Schema, plan: Plan, options: ProofSpaceOptions): Promise<ProofSpace> {
   if (options.shadowSchema) return openSchemaSpace(current, plan, options.shadowSchema);
   const scratch = await openScratch(options);
-  const scope = options.schemas ? { schemas: options.schemas } : {};
+  const scope = filterOf(options);
+  await runSeed(scratch.session, options.seed);
   return {
     session: scratch.session,
     description: scratch.description,

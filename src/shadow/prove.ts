@@ -7,6 +7,7 @@
 import { LockplaneError } from '../errors.js';
 import { errorText } from '../dialects/postgres/session.js';
 import { executePlan, StepFailedError } from '../apply/execute.js';
+import { filterOf, type SchemaFilter } from '../schema/filter.js';
 import { schemaHash } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
 import { rollbackPlan } from '../plan/index.js';

@@ -94,3 +94,11 @@ test('locateKey: headers, dotted and quoted keys, multi-line strings', () => {
   assert.deepEqual(locateKey(text, ['x', 'y', 'b']), { line: 5, column: 3 });
   assert.deepEqual(locateKey(text, ['x', 'y']), { line: 4, column: 1 });
 });
+
+test('lockplane.toml: a bad glob, an unknown preset or a wrong type names the key and its line', () => {
+  fails('exclude = ["tmp_*"]\n', /^lockplane\.toml:1:1: exclude: "tmp_\*" is not a glob over a qualified name/);
+  fails('[environments.local]\ninclude = ["public.[a]"]\n', /^lockplane\.toml:2:1: include: "public\.\[a\]" uses "\["/);
+  fails('\npreset = "firebase"\n', /^lockplane\.toml:2:1: preset: unknown preset "firebase" \(known: supabase, none\)/);
+  fails('exclude_schemas = "auth"\n', /^lockplane\.toml:1:1: exclude_schemas must be an array of schema names/);
+  fails('[environments.local]\nexclude_schema = ["auth"]\n', /^lockplane\.toml:2:1: unknown key "exclude_schema" in \[environments\.local\] \(expected one of: .*exclude_schemas/);
+});

@@ -2,24 +2,29 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import type { PgSession, Plan, PlanStep, ResumePoint, Schema, TargetApplyResult } from '../../index.js';
+import type { PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, TargetApplyResult } from '../../index.js';
 import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
   againstSource,
+  addFilterOptions,
+  commandFilter,
   configuredSchemaPath,
   lib,
   loadSourceFor,
   proveOptions,
   parseAllowHazards,
   targetFor,
+  useFilterFlags,
+  type FilterOptionValues,
   type HazardAllowance,
+  type SourceScope,
 } from '../common.js';
 import { planText } from '../plan-output.js';
 import { info, out } from '../output.js';
 import { unapprovedHazards } from '../gate.js';
 
-interface ApplyOptions {
+interface ApplyOptions extends FilterOptionValues {
   plan?: string;
   schema?: string;
   target?: string;
@@ -35,7 +40,7 @@ interface ApplyOptions {
 }
 
 export function registerApply(program: Command): void {
-  program
+  const command = program
     .command('apply')
     .description('apply a plan file, or plan and apply a desired schema, after proving it on a shadow database')
     .argument('[plan]', 'plan JSON file (same as --plan)')
@@ -52,6 +57,7 @@ export function registerApply(program: Command): void {
     .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
     .option('--json', 'progress as newline-delimited JSON events on stdout')
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
+  addFilterOptions(command);
 }
 
 /** With neither a plan nor --schema, the desired schema is lockplane.toml's schema_path. */
@@ -65,19 +71,22 @@ type Lib = Awaited<ReturnType<typeof lib>>;
 
 async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<void> {
   const lp = await lib();
-  const { connect, introspect, findResume } = lp;
+  const { connect, introspect, findResume, seedFromSession } = lp;
   const reporter = applyReporter(Boolean(opts.json));
   const started = Date.now();
   const timing = parseTiming(opts);
+  useFilterFlags(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target, opts.targetEnvironment);
   const session = await connect(target.url);
   let outcome: Outcome = { status: 'failed' };
   try {
-    const scope = target.schemas ? { schemas: target.schemas } : {};
+    const scope = commandFilter(target.environment);
+    // Objects the filter leaves out but the schema names (auth.users) are copied from the target into scratches.
+    const seedFrom = seedFromSession(session, scope);
     const current = await introspect(session, scope);
-    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, target.url, current, allowed, lp);
+    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, lp);
     if (!plan) {
       if (!reporter.json) out(`No changes: the database already matches ${label}.`);
       outcome = { status: 'no_changes' };
@@ -97,8 +106,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       outcome = { status: 'cancelled' };
       return;
     }
-    if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, lp);
-    const result = await runApply(session, target.url, plan, start.fromStep, { ...scope, ...timing, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
+    if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, seedFrom, lp);
+    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
     outcome = { status: 'applied', applyId: result.applyId, steps: result.stepsApplied };
     if (!reporter.json) out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
   } catch (error) {
@@ -163,8 +172,10 @@ function checkSource(path: string, plan: Plan, current: Schema, { schemaHash }: 
   }
 }
 
-async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: { schemas?: string[] }, { provePlan }: Lib): Promise<void> {
-  const proof = await provePlan(schema, plan, proveOptions(targetUrl, scope.schemas));
+async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: SchemaFilter, seedFrom: SeedProvider, { provePlan }: Lib): Promise<void> {
+  // Objects the filter leaves out but the plan names (auth.users) are copied into the shadow first.
+  const { ddl } = await seedFrom([JSON.stringify(schema), ...plan.steps.flatMap((s) => [JSON.stringify(s), ...[s.sql].flat()])]);
+  const proof = await provePlan(schema, plan, proveOptions(targetUrl, scope, ddl));
   info(`${pc.green('✓')} Plan proven on the shadow (${proof.shadow})`);
   if (proof.reverse.ok) info(`${pc.green('✓')} Rollback proven on the shadow`);
   else info(pc.yellow(`⚠ Rollback not proven: ${proof.reverse.reason}`));
@@ -177,7 +188,7 @@ async function runApply(
   url: string,
   plan: Plan,
   fromStep: number,
-  options: Timing & { schemas?: string[]; expectedSourceHash: string },
+  options: Timing & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string },
   reporter: ApplyReporter,
   lp: Lib,
 ): Promise<TargetApplyResult> {
@@ -262,12 +273,12 @@ function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { 
 
 async function planFromSchema(
   spec: string,
-  targetUrl: string,
+  target: { url: string } & SourceScope,
   current: Schema,
   allowed: HazardAllowance,
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
-  const desired = await loadSourceFor(spec, {}, [targetUrl]);
+  const desired = await loadSourceFor(spec, target, [target.url]);
   const plan = againstSource(desired.label, () => buildPlan(current, desired.schema));
   if (plan.steps.length === 0) return { plan: null, label: desired.label };
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);

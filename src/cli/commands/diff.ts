@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { againstSource, lib, loadSideFor } from '../common.js';
+import { addFilterOptions, againstSource, lib, loadSideFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 
-interface DiffOptions {
+interface DiffOptions extends FilterOptionValues {
   fromEnvironment?: string;
   toEnvironment?: string;
 }
 
 export function registerDiff(program: Command): void {
-  program
+  const command = program
     .command('diff')
     .description('print the differences between two schemas as JSON (each side: JSON file, SQL file or directory, or database URL)')
     .argument('[from]', 'the schema as it is')
@@ -17,6 +17,7 @@ export function registerDiff(program: Command): void {
     .option('--from-environment <name>', 'instead of FROM: the database of this lockplane.toml environment')
     .option('--to-environment <name>', 'instead of TO: the database of this lockplane.toml environment')
     .action(async (first: string | undefined, second: string | undefined, opts: DiffOptions) => {
+      useFilterFlags(opts);
       // Positional arguments fill the sides that no --*-environment flag names, in order.
       const positional = [first, second].filter((s): s is string => s !== undefined);
       const fromSpec = opts.fromEnvironment === undefined ? positional.shift() : undefined;
@@ -30,4 +31,5 @@ export function registerDiff(program: Command): void {
       const changes = againstSource(to.label, () => diffSchemas(from.schema, to.schema));
       out(json({ from: from.label, to: to.label, changes }));
     });
+  addFilterOptions(command);
 }

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { choice, databaseFor, lib } from '../common.js';
+import { addFilterOptions, choice, commandFilter, databaseFor, lib, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { out, warn } from '../output.js';
 
-interface IntrospectOptions {
+interface IntrospectOptions extends FilterOptionValues {
   db?: string;
   sourceEnvironment?: string;
   format: string;
 }
 
 export function registerIntrospect(program: Command): void {
-  program
+  const command = program
     .command('introspect')
     .description('print the schema of a database as JSON or SQL DDL')
     .option('--db <url>', 'database URL (default: the environment\'s, else DATABASE_URL, else the embedded database)')
@@ -17,6 +17,7 @@ export function registerIntrospect(program: Command): void {
     .option('--format <format>', 'json or sql', 'json')
     .action(async (opts: IntrospectOptions) => {
       const format = choice('--format', opts.format, ['json', 'sql'] as const);
+      useFilterFlags(opts);
       const target = databaseFor({
         url: opts.db,
         urlFlag: '--db',
@@ -27,7 +28,7 @@ export function registerIntrospect(program: Command): void {
       const session = await connect(target.url);
       try {
         const schema = await introspect(session, {
-          ...(target.schemas ? { schemas: target.schemas } : {}),
+          ...commandFilter(target.environment),
           onUnmodelled: (objects) => {
             const message = unmodelledWarning(objects);
             if (message) warn(message);
@@ -38,6 +39,7 @@ export function registerIntrospect(program: Command): void {
         await session.close();
       }
     });
+  addFilterOptions(command);
 }
 
 function renderSql(statements: string[]): string {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards } from '../common.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
-interface PlanOptions {
+interface PlanOptions extends FilterOptionValues {
   from?: string;
   fromEnvironment?: string;
   to?: string;
@@ -15,7 +15,7 @@ interface PlanOptions {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .description('plan the SQL steps that take one schema to another (each side: JSON file, SQL file or directory, or database URL)')
     .option('--from <source>', 'the schema as it is (default: the environment\'s database, else DATABASE_URL, else the embedded database)')
@@ -28,6 +28,7 @@ export function registerPlan(program: Command): void {
     .action(async (opts: PlanOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
+      useFilterFlags(opts);
       const toSpec = opts.to ?? (opts.toEnvironment === undefined ? configuredSchemaPath(opts.fromEnvironment, '--from-environment') : undefined);
       if (toSpec === undefined && opts.toEnvironment === undefined) {
         throw new InputError('plan: give --to SOURCE or --to-environment NAME (or set schema_path in lockplane.toml)');
@@ -46,4 +47,5 @@ export function registerPlan(program: Command): void {
       }
       out(formatPlan(plan, format));
     });
+  addFilterOptions(command);
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { choice, lib, loadSideFor, normalizeOptions } from '../common.js';
+import { addFilterOptions, choice, lib, loadSideFor, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
 
-interface RollbackOptions {
+interface RollbackOptions extends FilterOptionValues {
   plan: string;
   from?: string;
   fromEnvironment?: string;
@@ -12,7 +12,7 @@ interface RollbackOptions {
 
 export function registerRollback(program: Command): void {
   for (const name of ['rollback', 'plan-rollback']) {
-    program
+    const command = program
       .command(name)
       .description('write the plan that reverses a forward plan (computed from its structured changes, last in first out)')
       .requiredOption('--plan <file>', 'the forward plan JSON')
@@ -21,10 +21,12 @@ export function registerRollback(program: Command): void {
       .option('--output <format>', 'json, sql or text', 'json')
       .action(async (opts: RollbackOptions) => {
         const format = choice('--output', opts.output, PLAN_FORMATS);
+        useFilterFlags(opts);
         const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
         const before = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
       });
+    addFilterOptions(command);
   }
 }

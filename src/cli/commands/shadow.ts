@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, redact } from '../../errors.js';
-import { choice, configContext, lib, loadSourceFor, targetFor } from '../common.js';
+import { addFilterOptions, choice, commandFilter, configContext, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, json, out, warn } from '../output.js';
 
@@ -12,7 +12,7 @@ interface PrepareOptions {
   force?: boolean;
 }
 
-interface DiffOptions {
+interface DiffOptions extends FilterOptionValues {
   targetEnvironment?: string;
   output: string;
 }
@@ -58,26 +58,30 @@ export function registerShadow(program: Command): void {
       out(json(handleOf(reservation)));
     });
 
-  shadow
+  const diff = shadow
     .command('diff')
     .description('print the plan from the environment\'s database (before) to the reserved shadow (after)')
     .option('--target-environment <name>', 'lockplane.toml environment whose database is the before side (default: the reservation\'s)')
     .option('--output <format>', 'json, sql or text', 'json')
     .action(async (opts: DiffOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
-      const { reservedShadow, loadReservedShadow, buildPlan } = await lib();
+      useFilterFlags(opts);
+      const { reservedShadow, loadReservedShadow, buildPlan, filterSchema } = await lib();
       const reservation = await reservedShadow(projectDir());
       const environment = opts.targetEnvironment ?? (configContext().config ? reservation.environment : undefined);
       const database = targetFor(undefined, environment);
       if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
         warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
       }
-      const before = await loadSourceFor(database.url, database.schemas ? { schemas: database.schemas } : {});
-      const after = await loadReservedShadow(reservation, before.schema, database.schemas);
+      const filter = commandFilter(database.environment);
+      const before = await loadSourceFor(database.url, { filter });
+      // The shadow goes through the same filter as the database: left-out objects are neither created nor dropped.
+      const after = filterSchema(await loadReservedShadow(reservation, before.schema, database.schemas), filter);
       const plan = buildPlan(before.schema, after);
       info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);
       out(formatPlan(plan, format));
     });
+  addFilterOptions(diff);
 
   shadow
     .command('release')

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { ApplyRecord, PgSession } from '../../index.js';
-import { choice, lib, loadSourceFor, targetFor } from '../common.js';
+import { addFilterOptions, choice, commandFilter, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
-interface StatusOptions {
+interface StatusOptions extends FilterOptionValues {
   db?: string;
   targetEnvironment?: string;
   schema?: string;
@@ -23,7 +23,7 @@ interface Unfinished {
 }
 
 export function registerStatus(program: Command): void {
-  program
+  const command = program
     .command('status')
     .description('show whether the target matches a desired schema, and its last and unfinished applies')
     .option('--db <url>', 'database URL (default: the environment\'s DATABASE_URL, else the embedded database)')
@@ -32,8 +32,9 @@ export function registerStatus(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
+      useFilterFlags(opts);
       const target = targetFor(opts.db, opts.targetEnvironment);
-      const { connect, introspect, listApplies, buildPlan, applyLockFree } = await lib();
+      const { connect, introspect, listApplies, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);
       try {
         const applies = await listApplies(session, 20);
@@ -44,8 +45,9 @@ export function registerStatus(program: Command): void {
         const unfinished = latest && !runningNow ? await unfinishedApply(session, latest) : null;
         let pending: string[] | null = null;
         if (opts.schema) {
-          const desired = await loadSourceFor(opts.schema, {}, [target.url]);
-          pending = buildPlan(await introspect(session, target.schemas ? { schemas: target.schemas } : {}), desired.schema).steps.map((s) => s.description);
+          const filter = commandFilter(target.environment);
+          const desired = await loadSourceFor(opts.schema, { filter, seedFrom: seedFromSession(session, filter) }, [target.url]);
+          pending = buildPlan(await introspect(session, filter), desired.schema).steps.map((s) => s.description);
         }
         if (format === 'json') {
           out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, running: runningNow, unfinished }));
@@ -64,6 +66,7 @@ export function registerStatus(program: Command): void {
         await session.close();
       }
     });
+  addFilterOptions(command);
 }
 
 /** The latest apply, when it stopped part-way (or died): where a re-run of its plan resumes. */

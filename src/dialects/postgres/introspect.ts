@@ -2,6 +2,7 @@
 // trips (one per object kind) and assembles the IR in TypeScript.
 import { canonicalGrants, canonicalize } from '../../schema/canonical.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from '../../diff/grants.js';
+import { CompiledFilter, filterSchema, type SchemaFilter } from '../../schema/filter.js';
 import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
@@ -15,9 +16,8 @@ import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.j
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
-export interface IntrospectOptions {
-  /** Only these namespaces; default: all user namespaces. */
-  schemas?: string[];
+/** The filter (`schemas`: only these namespaces, default all user namespaces; exclusions, globs) decides what is read. */
+export interface IntrospectOptions extends SchemaFilter {
   /** Told about objects Lockplane does not model (they are left out of the schema). */
   onUnmodelled?: (objects: UnmodelledObject[]) => void;
 }
@@ -38,7 +38,9 @@ export async function introspect(session: PgSession, options: IntrospectOptions 
 }
 
 async function read(session: PgSession, options: IntrospectOptions): Promise<Schema> {
-  const namespaceRows = await readNamespaces(session, options.schemas);
+  // Excluded namespaces are not read at all; name globs apply to what was read.
+  const inScope = new CompiledFilter(options);
+  const namespaceRows = (await readNamespaces(session, options.schemas, options.excludeSchemas)).filter((n) => inScope.namespace(n.name));
   const namespaces = namespaceRows.map((n) => n.name);
   const tableRows = await readTables(session, namespaces);
   const columns = await readColumns(session, namespaces);
@@ -100,5 +102,5 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const composite_types = await readComposites(session, namespaces);
   const default_privileges = await readDefaultPrivileges(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
-  return canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, default_privileges });
+  return filterSchema(canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, default_privileges }), options);
 }

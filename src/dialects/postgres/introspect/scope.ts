@@ -14,6 +14,7 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockpla
     WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
       AND d.objid = n.oid AND d.deptype = 'e')
   AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))
+  AND NOT (n.nspname = ANY ($2::text[]))
 ORDER BY n.nspname COLLATE "C"`;
 
 export interface NamespaceRow {
@@ -24,8 +25,8 @@ export interface NamespaceRow {
 /** `public`'s comment in a fresh database: a default, so the IR omits it. */
 const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
 
-export async function readNamespaces(session: PgSession, only: string[] | undefined): Promise<NamespaceRow[]> {
-  const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null]);
+export async function readNamespaces(session: PgSession, only: string[] | undefined, never: string[] = []): Promise<NamespaceRow[]> {
+  const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null, never]);
   return rows.map((r) => (r.name === 'public' && r.comment === DEFAULT_PUBLIC_COMMENT ? { name: r.name, comment: null } : r));
 }
 
