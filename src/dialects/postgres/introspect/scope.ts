@@ -1,11 +1,13 @@
 // Which namespaces and tables an introspection covers.
 import type { PgSession } from '../session.js';
+import { commentJoin } from './names.js';
 
 /** Namespaces that are never the user's: system, temp, toast, and Lockplane's own. */
 const NAMESPACES_SQL = `
 SELECT n.nspname::text AS name,
-       pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_namespace n
+${commentJoin('ds', 'pg_namespace', 'n.oid')}
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockplane')
   AND n.nspname NOT LIKE 'pg\\_temp\\_%'
   AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
@@ -64,9 +66,10 @@ export interface TableRow {
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
-SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
+SELECT t.oid::text AS oid, t.schema_name, t.table_name, ds.description AS comment,
        c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security
-FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid`,
+FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid
+${commentJoin('ds', 'pg_class', 't.oid')}`,
     [namespaces],
   );
 }
