@@ -47,7 +47,7 @@ export function mutations() {
     { what: 'views dropped', count: 5, sql: range(4, 29, 5).map((i) => `DROP VIEW public.${viewName(i)}`) },
     { what: 'views added', count: 5, sql: range(0, 5).map((k) => `CREATE VIEW public.nv${k} AS SELECT id, name FROM ${table(200 + k)} WHERE NOT active`) },
     { what: 'plpgsql function bodies changed', count: 25, sql: range(201, 251, 2).map((i) => orReplace(functionStatement(i, '!'))) },
-    // f0300, f0306 are called by views; f0300's body is BEGIN ATOMIC.
+    // f0306 is called by two views (v0153, v0353); f0300's body is BEGIN ATOMIC.
     { what: 'sql function bodies changed', count: 5, sql: range(300, 310, 2).map((i) => orReplace(functionStatement(i, ' + 1'))) },
     { what: 'functions dropped', count: 5, sql: range(351, 361, 2).map((i) => `DROP FUNCTION public.${functionName(i)}(bigint)`) },
     {
