@@ -11,7 +11,10 @@ SELECT a.attrelid::text AS table_oid,
        a.attnotnull AS not_null,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+       -- A default cannot refer to columns, so it deparses without its table (relid 0,
+       -- as documented for Var-free expressions); given the table, pg_get_expr opens
+       -- it, and a fresh backend builds a relcache entry for each of 1,000 tables.
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expression,
        con.nspname::text AS collation_schema,
        co.collname::text AS collation_name,
        seq.sequence,
