@@ -33,6 +33,13 @@ export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
 export { listApplies, stepRecord, LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
-export { runInit, addShadowToComposeFile, type InitFlags, type InitOutcome, type InitRequest, type ComposeResult } from './init/index.js';
+export type { InitFlags, InitOutcome, InitRequest, ComposeResult } from './init/index.js';
+import type { ComposeResult, InitOutcome, InitRequest } from './init/index.js';
+// `lockplane init` is loaded when it runs: its prompts and YAML editor would
+// add ~100 ms to the start-up of every other command.
+type Init = typeof import('./init/index.js');
+export const runInit = async (request: InitRequest): Promise<InitOutcome> => (await import('./init/index.js')).runInit(request);
+export const addShadowToComposeFile = async (...args: Parameters<Init['addShadowToComposeFile']>): Promise<ComposeResult> =>
+  (await import('./init/index.js')).addShadowToComposeFile(...args);
 export { prepareShadow, reservedShadow, releaseShadow, loadReservedShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
 export { handleOf, RESERVATION_FILE, type Reservation, type ShadowHandle } from './shadow/reservation.js';

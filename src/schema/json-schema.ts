@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ajv2020 from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 export interface Problem {
@@ -43,16 +44,19 @@ export function jsonSchemaPath(name: JsonSchemaName): string {
   return join(lockplanePackageRoot(), 'schema-json', `${name}.json`);
 }
 
-// ajv is CommonJS: under NodeNext its default import is module.exports, whose
-// `default` is the class (set by ajv for exactly this interop).
-const Ajv2020 = ajv2020.default;
-let ajv: InstanceType<typeof Ajv2020> | undefined;
+// ajv is CommonJS: its module.exports (what a default import gives under
+// NodeNext) has the class as `default` (set by ajv for exactly this interop).
+// Required on first use, not imported: compiling ajv costs every command
+// ~100 ms at start-up, and only those that read JSON files need it.
+type Ajv2020 = typeof ajv2020.default;
+const loadAjv2020 = (): Ajv2020 => (createRequire(import.meta.url)('ajv/dist/2020.js') as typeof ajv2020).default;
+let ajv: InstanceType<Ajv2020> | undefined;
 const validators = new Map<JsonSchemaName, ValidateFunction>();
 
 function validator(name: JsonSchemaName): ValidateFunction {
   const cached = validators.get(name);
   if (cached) return cached;
-  ajv ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  ajv ??= new (loadAjv2020())({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   const schema = JSON.parse(readFileSync(jsonSchemaPath(name), 'utf8')) as Record<string, unknown>;
   const compiled = ajv.compile(schema);
   validators.set(name, compiled);

@@ -3,7 +3,6 @@
 // where they were written, and checked to be declarative.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'libpg-query';
 import { InputError } from '../errors.js';
 import type { RenameIntent } from '../schema/renames.js';
 import { classify, type NodeBody } from './declarative.js';
@@ -121,6 +120,8 @@ export async function parseSqlText(text: string, file: string): Promise<{ statem
   if (skipTrivia(text, 0) >= text.length) return { statements: [], diagnostics: [] };
   let raw: RawStatement[];
   try {
+    // Loaded on first use: commands that read no SQL file do not pay for the parser's module.
+    const { parse } = await import('libpg-query');
     raw = ((await parse(text)) as { stmts?: RawStatement[] }).stmts ?? [];
   } catch (error) {
     return { statements: [], diagnostics: [syntaxDiagnostic(error, index, file)] };

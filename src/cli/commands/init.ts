@@ -46,7 +46,7 @@ export function registerInit(program: Command): void {
     .option('--file <path>', 'the compose file (default: docker-compose.yml, docker-compose.yaml, compose.yml or compose.yaml here)')
     .action(async (opts: { file?: string }) => {
       const { addShadowToComposeFile, redact } = await lib();
-      const result = addShadowToComposeFile(process.cwd(), opts.file);
+      const result = await addShadowToComposeFile(process.cwd(), opts.file);
       if (result.changed) {
         info(`Added service shadow (a copy of ${result.source}, without its volumes) on host port ${result.port} to ${result.file}`);
       } else {

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { InputError, LockplaneError, redact } from '../../errors.js';
 import { lockPgliteDirectory } from './pglite-lock.js';
 
@@ -96,6 +96,7 @@ export interface MemoryPglite {
 export async function openMemoryPglite(template?: Uint8Array): Promise<MemoryPglite> {
   let db: PGlite;
   try {
+    const PGlite = await loadPglite();
     db = template ? new PGlite({ loadDataDir: new Blob([template]) }) : new PGlite();
     await db.waitReady;
   } catch (error) {
@@ -110,6 +111,11 @@ export async function openMemoryPglite(template?: Uint8Array): Promise<MemoryPgl
   };
 }
 
+/** PGlite's module is loaded on first use: a command that only talks to a server does not pay for it. */
+async function loadPglite(): Promise<typeof PGlite> {
+  return (await import('@electric-sql/pglite')).PGlite;
+}
+
 async function openPglite(path: string | null): Promise<PgSession> {
   const description = path === null ? 'pglite://memory' : `pglite://${path}`;
   let db: PGlite;
@@ -119,6 +125,7 @@ async function openPglite(path: string | null): Promise<PgSession> {
       mkdirSync(resolve(path), { recursive: true });
       unlock = lockPgliteDirectory(resolve(path));
     }
+    const PGlite = await loadPglite();
     db = path === null ? new PGlite() : new PGlite(resolve(path));
     await db.waitReady;
   } catch (error) {

@@ -1,7 +1,7 @@
 // Columns, with defaults, identity (and its sequence options), generation and collation.
 import type { Column, Identity } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
-import { catalogObjectName } from './names.js';
+import { catalogObjectName, commentJoin } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
 const COLUMNS_SQL = `${TABLES_CTE}
@@ -11,22 +11,26 @@ SELECT a.attrelid::text AS table_oid,
        a.attnotnull AS not_null,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS expression,
+       -- A default cannot refer to columns, so it deparses without its table (relid 0,
+       -- as documented for Var-free expressions); given the table, pg_get_expr opens
+       -- it, and a fresh backend builds a relcache entry for each of 1,000 tables.
+       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expression,
        con.nspname::text AS collation_schema,
        co.collname::text AS collation_name,
        seq.sequence,
-       pg_catalog.col_description(a.attrelid, a.attnum) AS comment
+       ds.description AS comment
 FROM t
 JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+${commentJoin('ds', 'pg_class', 'a.attrelid', 'a.attnum')}
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_collation co
   ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> ty.typcollation
 LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
-LEFT JOIN (
-  -- Identity sequences: joined once, not looked up per column.
-  SELECT dep.refobjid, dep.refobjsubid,
-         json_build_object(
+LEFT JOIN LATERAL (
+  -- Identity sequences: looked up for identity columns only (the filter on
+  -- the outer row skips the lookup for every other column).
+  SELECT json_build_object(
            'type', pg_catalog.format_type(s.seqtypid, NULL),
            'start', s.seqstart::text,
            'increment', s.seqincrement::text,
@@ -34,11 +38,13 @@ LEFT JOIN (
            'max', s.seqmax::text,
            'cache', s.seqcache::text,
            'cycle', s.seqcycle) AS sequence
-  FROM pg_catalog.pg_sequence s
-  JOIN pg_catalog.pg_depend dep
-    ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = s.seqrelid
-   AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'i'
-) seq ON a.attidentity <> '' AND seq.refobjid = a.attrelid AND seq.refobjsubid = a.attnum
+  FROM pg_catalog.pg_depend dep
+  JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
+  WHERE a.attidentity <> ''
+    AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+    AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'i'
+  OFFSET 0 -- keeps the subquery whole: flattened into the join, it is probed for every column
+) seq ON true
 ORDER BY a.attrelid, a.attnum`;
 
 interface ColumnRow {

@@ -10,6 +10,7 @@ import type {
   UniqueConstraint,
 } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import { commentJoin } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
 // One row per constraint column (one row for a check), grouped in TypeScript:
@@ -33,7 +34,7 @@ SELECT co.oid::text AS oid,
        co.convalidated AS validated,
        CASE WHEN co.contype IN ('c', 'x') THEN pg_catalog.pg_get_constraintdef(co.oid) END AS definition,
        COALESCE(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
-       CASE WHEN k.ord IS NULL OR k.ord = 1 THEN pg_catalog.obj_description(co.oid, 'pg_constraint') END AS comment
+       CASE WHEN k.ord IS NULL OR k.ord = 1 THEN ds.description END AS comment
 FROM t
 JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid
 LEFT JOIN LATERAL unnest(CASE WHEN co.contype NOT IN ('c', 'x') THEN co.conkey END,
@@ -43,6 +44,7 @@ LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k
 LEFT JOIN pg_catalog.pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum = k.fnum
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = co.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+${commentJoin('ds', 'pg_constraint', 'co.oid')}
 LEFT JOIN pg_catalog.pg_index ix ON co.contype = 'u' AND ix.indexrelid = co.conindid
 WHERE co.contype IN ('p', 'u', 'c', 'f', 'x')
   AND co.conparentid = 0

@@ -2,22 +2,24 @@
 // to an extension are the extension's, not the user's.
 import type { EnumType } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import { commentJoin } from './names.js';
 
 const ENUMS_SQL = `
 SELECT n.nspname::text AS schema_name,
        t.typname::text AS name,
        COALESCE(array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.oid IS NOT NULL), '{}'::text[]) AS labels,
-       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+${commentJoin('ds', 'pg_type', 't.oid')}
 WHERE t.typtype = 'e'
   AND n.nspname = ANY ($1::text[])
   AND NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_depend d
     WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
       AND d.objid = t.oid AND d.deptype = 'e')
-GROUP BY n.nspname, t.typname, t.oid
+GROUP BY n.nspname, t.typname, t.oid, ds.description
 ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
 
 interface EnumRow {

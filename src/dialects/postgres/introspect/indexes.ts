@@ -1,7 +1,7 @@
 // Indexes that do not back a constraint (the constraint owns those).
 import type { Index, IndexKey } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
-import { catalogObjectName } from './names.js';
+import { catalogObjectName, commentJoin } from './names.js';
 import { TABLES_CTE } from './scope.js';
 
 // One row per index column (key or INCLUDE), grouped in TypeScript: flat
@@ -19,7 +19,7 @@ SELECT i.indrelid::text AS table_oid,
        am.amname::text AS method,
        CASE WHEN k.n = 0 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END AS predicate,
        CASE WHEN k.n = 0 THEN ic.reloptions::text[] END AS options,
-       CASE WHEN k.n = 0 THEN pg_catalog.obj_description(i.indexrelid, 'pg_class') END AS comment,
+       CASE WHEN k.n = 0 THEN ds.description END AS comment,
        i.indnullsnotdistinct AS nulls_not_distinct,
        NOT i.indisvalid AS invalid,
        a.attname::text AS column_name,
@@ -35,7 +35,10 @@ FROM t
 JOIN pg_catalog.pg_index i ON i.indrelid = t.oid
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-CROSS JOIN LATERAL generate_series(0, i.indnatts - 1) AS k(n)
+${commentJoin('ds', 'pg_class', 'i.indexrelid')}
+-- One row per entry of indkey (indnatts of them). unnest, not generate_series:
+-- the planner guesses 10 rows for it, not 1,000, and plans the joins for that.
+CROSS JOIN LATERAL (SELECT o.ord::integer - 1 AS n FROM unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS o(attnum, ord)) k
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n]
 CROSS JOIN LATERAL (
   SELECT CASE WHEN k.n >= i.indnkeyatts THEN 0::oid ELSE i.indcollation[k.n] END AS oid,

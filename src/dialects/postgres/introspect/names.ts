@@ -10,3 +10,11 @@ export function catalogObjectName(schema: string | null, name: string | null): s
   if (schema === null || schema === 'pg_catalog') return name;
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
+
+/**
+ * `LEFT JOIN pg_description <alias>`: an object's comment (`<alias>.description`).
+ * Same row as obj_description()/col_description(), but those run a query per
+ * row, and a join is read once: thousands of columns make the difference.
+ */
+export const commentJoin = (alias: string, catalog: string, oid: string, subid = '0'): string =>
+  `LEFT JOIN pg_catalog.pg_description ${alias} ON ${alias}.objoid = ${oid} AND ${alias}.classoid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND ${alias}.objsubid = ${subid}`;

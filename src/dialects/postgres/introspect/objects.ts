@@ -5,6 +5,7 @@ import type { PgSession } from '../session.js';
 import { ownerKey, type DependsMap } from './depends.js';
 import { grantKey, type GrantsMap } from './grants.js';
 import { readIndexes } from './indexes.js';
+import { commentJoin } from './names.js';
 import { relationsCte } from './scope.js';
 
 /** Not an extension's member object. */
@@ -21,9 +22,10 @@ const withComment = <T extends { comment?: string }>(o: T, comment: string | nul
 
 const EXTENSIONS_SQL = `
 SELECT e.extname::text AS name, n.nspname::text AS schema_name, e.extversion::text AS version,
-       pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+${commentJoin('ds', 'pg_extension', 'e.oid')}
 WHERE n.nspname = ANY ($1::text[])
 ORDER BY e.extname COLLATE "C"`;
 
@@ -41,15 +43,22 @@ SELECT c.oid::text AS oid, n.nspname::text AS schema_name, c.relname::text AS na
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value, s.seqmax::text AS max_value,
        s.seqcache::text AS cache, s.seqcycle AS cycle,
        on_.nspname::text AS owner_schema, oc.relname::text AS owner_table, oa.attname::text AS owner_column,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_depend od ON od.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.objid = c.oid
-  AND od.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.refobjsubid > 0 AND od.deptype IN ('a', 'i')
+-- Per sequence (a lateral lookup): as a plain join the planner reads every
+-- index's column dependencies first and filters them afterwards.
+LEFT JOIN LATERAL (
+  SELECT od.refobjid, od.refobjsubid, od.deptype FROM pg_catalog.pg_depend od
+  WHERE od.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.objid = s.seqrelid
+    AND od.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.refobjsubid > 0 AND od.deptype IN ('a', 'i')
+  OFFSET 0
+) od ON true
 LEFT JOIN pg_catalog.pg_class oc ON oc.oid = od.refobjid
 LEFT JOIN pg_catalog.pg_namespace on_ ON on_.oid = oc.relnamespace
 LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = od.refobjid AND oa.attnum = od.refobjsubid
+${commentJoin('ds', 'pg_class', 'c.oid')}
 WHERE n.nspname = ANY ($1::text[])
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND (od.deptype IS NULL OR (od.deptype = 'a' AND NOT EXISTS (
@@ -102,12 +111,13 @@ export async function readSequences(session: PgSession, namespaces: string[], gr
 const VIEWS_SQL = `${relationsCte("'v', 'm'")}
 SELECT t.oid::text AS oid, t.schema_name, t.table_name AS name, c.relkind = 'm' AS materialized,
        pg_catalog.pg_get_viewdef(t.oid) AS definition, c.reloptions::text[] AS options,
-       pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
+       ds.description AS comment,
        (SELECT COALESCE(array_agg(a.attname::text ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_names,
        (SELECT COALESCE(array_agg(pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_types
 FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid
+${commentJoin('ds', 'pg_class', 't.oid')}
 ORDER BY t.schema_name COLLATE "C", t.table_name COLLATE "C"`;
 
 interface ViewRow {
@@ -158,9 +168,10 @@ SELECT p.oid::text AS oid, n.nspname::text AS schema_name, p.proname::text AS na
        pg_catalog.pg_get_function_arguments(p.oid) AS argument_list,
        pg_catalog.pg_get_function_result(p.oid) AS returns,
        pg_catalog.pg_get_functiondef(p.oid) AS definition,
-       pg_catalog.obj_description(p.oid, 'pg_proc') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+${commentJoin('ds', 'pg_proc', 'p.oid')}
 WHERE n.nspname = ANY ($1::text[])
   AND p.prokind IN ('f', 'p')
   AND ${notExtensionMember('pg_proc', 'p.oid')}
@@ -203,10 +214,11 @@ export async function readRoutines(session: PgSession, namespaces: string[], dep
 const TRIGGERS_SQL = `
 SELECT tg.oid::text AS oid, tg.tgrelid::text AS table_oid, tg.tgname::text AS name,
        pg_catalog.pg_get_triggerdef(tg.oid) AS definition, tg.tgenabled::text AS enabled,
-       pg_catalog.obj_description(tg.oid, 'pg_trigger') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_trigger tg
 JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${commentJoin('ds', 'pg_trigger', 'tg.oid')}
 WHERE n.nspname = ANY ($1::text[]) AND NOT tg.tgisinternal AND tg.tgparentid = 0
 ORDER BY tg.tgname COLLATE "C"`;
 
@@ -237,10 +249,11 @@ SELECT p.oid::text AS oid, p.polrelid::text AS table_oid, p.polname::text AS nam
          (SELECT array_agg(r.rolname::text ORDER BY r.rolname COLLATE "C") FROM pg_catalog.pg_roles r WHERE r.oid = ANY (p.polroles)) END AS roles,
        pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
        pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr,
-       pg_catalog.obj_description(p.oid, 'pg_policy') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_policy p
 JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${commentJoin('ds', 'pg_policy', 'p.oid')}
 WHERE n.nspname = ANY ($1::text[])
 ORDER BY p.polname COLLATE "C"`;
 

@@ -1,11 +1,13 @@
 // Which namespaces and tables an introspection covers.
 import type { PgSession } from '../session.js';
+import { commentJoin } from './names.js';
 
 /** Namespaces that are never the user's: system, temp, toast, and Lockplane's own. */
 const NAMESPACES_SQL = `
 SELECT n.nspname::text AS name,
-       pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_namespace n
+${commentJoin('ds', 'pg_namespace', 'n.oid')}
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockplane')
   AND n.nspname NOT LIKE 'pg\\_temp\\_%'
   AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
@@ -70,7 +72,7 @@ export interface TableRow {
 export async function readTables(session: PgSession, namespaces: string[]): Promise<TableRow[]> {
   return session.query<TableRow>(
     `${TABLES_CTE}
-SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_description(t.oid, 'pg_class') AS comment,
+SELECT t.oid::text AS oid, t.schema_name, t.table_name, ds.description AS comment,
        c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security, c.relpersistence = 'u' AS unlogged,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
        pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
@@ -81,7 +83,8 @@ SELECT t.oid::text AS oid, t.schema_name, t.table_name, pg_catalog.obj_descripti
 FROM t JOIN pg_catalog.pg_class c ON c.oid = t.oid
 LEFT JOIN pg_catalog.pg_inherits ih ON c.relispartition AND ih.inhrelid = c.oid
 LEFT JOIN pg_catalog.pg_class pc ON pc.oid = ih.inhparent
-LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace`,
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+${commentJoin('ds', 'pg_class', 't.oid')}`,
     [namespaces],
   );
 }
