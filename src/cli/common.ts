@@ -1,4 +1,6 @@
 // Pieces shared by several commands.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import {
@@ -49,6 +51,11 @@ export function normalizeOptions(protect: readonly string[] = []): NormalizeOpti
   return { shadowUrl: shadow.url, protect: [...protect, ...(databaseUrl ? [databaseUrl] : [])] };
 }
 
+function reservationExists(): boolean {
+  const ctx = configContext();
+  return existsSync(join(ctx.config?.dir ?? ctx.cwd, '.lockplane', 'shadow.json')); // RESERVATION_FILE, without loading the library
+}
+
 /**
  * Where `apply` proves a plan: the shadow of normalizeOptions, or with
  * SHADOW_SCHEMA a schema in SHADOW_DATABASE_URL's database, else in the target's.
@@ -57,6 +64,11 @@ export function proveOptions(targetUrl: string, filter: SchemaFilter, seed?: rea
   const shadow = active?.shadow ?? defaultShadow();
   const targetSchemas = filter.schemas;
   const scope = { ...filter, ...(seed ? { seed } : {}) };
+  // A shadow reserved by `shadow prepare` holds the ORM's schema: proving there would wipe it.
+  if ((shadow.url || shadow.schema) && reservationExists()) {
+    info('The configured shadow is reserved by `lockplane shadow prepare`: proving on an in-memory PGlite instead');
+    return scope;
+  }
   if (!shadow.schema) return { ...normalizeOptions([targetUrl]), ...scope };
   if (shadow.url && shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
   return {

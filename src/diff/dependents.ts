@@ -43,6 +43,8 @@ function brokenBy(c: Change): string[] {
     case 'alter_column':
       return c.from.type !== c.to.type || (c.from.collation ?? '') !== (c.to.collation ?? '') ? [columnId(c.table, c.from.name)] : [];
     case 'recreate_enum':
+    // Adding labels touches no column, but its inverse (a recreate) converts them: rebuilt here, so the rollback has the rebuild too.
+    case 'add_enum_values':
       return [typeId(nameOf(c.from)), ...c.columns.map((col) => columnId(col.table, col.column))];
     case 'drop_enum':
     case 'drop_composite_type':

@@ -155,8 +155,9 @@ export function schemaGrantChanges(a: Schema, b: Schema): Change[] {
   const before = new Map((a.schemas ?? []).map((s) => [s.name, schemaGrants(s.name, s.grants)]));
   const after = new Map((b.schemas ?? []).map((s) => [s.name, schemaGrants(s.name, s.grants)]));
   const out: Change[] = [];
-  for (const [name, grants] of after) out.push(...grantChange({ kind: 'schema', schema: name }, before.get(name), grants));
-  for (const [name, grants] of before) if (!after.has(name)) out.push(...grantChange({ kind: 'schema', schema: name }, grants, undefined));
+  // A schema on one side only starts (or ends) with its default: public always exists.
+  for (const [name, grants] of after) out.push(...grantChange({ kind: 'schema', schema: name }, before.has(name) ? before.get(name) : schemaGrants(name, undefined), grants));
+  for (const [name, grants] of before) if (!after.has(name)) out.push(...grantChange({ kind: 'schema', schema: name }, grants, schemaGrants(name, undefined)));
   return out;
 }
 

@@ -41,7 +41,12 @@ export const addEnumValues: ChangeHandler<'add_enum_values'> = {
   sql: (c) => addEnumValueStatements(c.from, c.to),
   // Like a recreate: columns that stop using the type change first, those that start using it after,
   // so the columns using it while it runs are the ones its inverse (a recreate) converts.
-  deps: (c) => ({ ...noDeps(), removes: [key.type(enumName(c.to))], produces: [key.type(enumName(c.to))] }),
+  // Its columns, too, as a recreate would: whatever goes before the inverse recreate (a view over them) goes before this.
+  deps: (c) => ({
+    ...noDeps(),
+    removes: [key.type(enumName(c.to)), ...c.columns.map((col) => key.columnType(col.table, col.column))],
+    produces: [key.type(enumName(c.to)), ...c.columns.map((col) => key.columnType(col.table, col.column))],
+  }),
 };
 
 export const recreateEnum: ChangeHandler<'recreate_enum'> = {
