@@ -19,7 +19,8 @@ export { filterSchema, PRESETS, type SchemaFilter } from './schema/filter.js';
 export { excludedSeed, seedFromSession, seedFromUrl, type SeedProvider } from './shadow/seed.js';
 export { reversePlan } from './shadow/rollback.js';
 export { provePlan, type ProveOptions, type ProofResult } from './shadow/prove.js';
-export { executePlan, StepFailedError } from './apply/execute.js';
+export { executePlan, sourceDrift, StepFailedError } from './apply/execute.js';
+export { objectFingerprints, fingerprintDrift, type Fingerprints } from './schema/fingerprint.js';
 export { resolveTarget, EMBEDDED_DATABASE_URL } from './config/target.js';
 export { hazardInfo, type HazardInfo } from './safety/index.js';
 export { validatePlanFile, validateSchemaFile, formatReport, type ValidationReport } from './schema/validate.js';
@@ -31,8 +32,9 @@ export { applyToTarget, type TargetApplyOptions, type TargetApplyResult } from '
 export { appliedBefore, findResume, type ResumePoint } from './apply/resume.js';
 export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
-export { listApplies, stepRecord, LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';
+export { Ledger, DEFAULT_LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
+export { isDuration, parseStatementTimeouts, STEP_KINDS, type StatementTimeouts, type StepKind } from './apply/timeouts.js';
 export type { InitFlags, InitOutcome, InitRequest, ComposeResult } from './init/index.js';
 import type { ComposeResult, InitOutcome, InitRequest } from './init/index.js';
 // `lockplane init` is loaded when it runs: its prompts and YAML editor would

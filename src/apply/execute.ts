@@ -8,6 +8,8 @@ import { introspect } from '../dialects/postgres/introspect.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { schemaHash } from '../schema/hash.js';
+import { driftSummary, fingerprintDrift, objectFingerprints, type Fingerprints } from '../schema/fingerprint.js';
+import type { Schema } from '../schema/types.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 import { stepGroups, type StepGroup } from './groups.js';
 import type { SchemaFilter } from '../schema/filter.js';
@@ -29,6 +31,8 @@ export interface ExecuteHooks {
 export interface ExecuteOptions extends ExecuteHooks {
   /** Refuse unless the database's canonical hash equals this (checked right before the first step). */
   expectedSourceHash?: string;
+  /** The source's per-object fingerprints: when the hash differs, the error names what changed. */
+  expectedSourceObjects?: Fingerprints;
   /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
   schemas?: string[];
   /** What else the hash leaves out (exclude_schemas, presets, globs): the same filter the plan was made with. */
@@ -37,6 +41,8 @@ export interface ExecuteOptions extends ExecuteHooks {
   fromStep?: number;
   /** Session settings for each step, e.g. lock_timeout: SET LOCAL in a transaction, SET then RESET outside one. */
   settings?: Record<string, string>;
+  /** Settings of one step (0-based index) on top of `settings`, e.g. its statement_timeout. */
+  stepSettings?: (index: number) => Record<string, string>;
 }
 
 export interface ExecuteResult {
@@ -59,13 +65,13 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   let hashChecked = !options.expectedSourceHash;
   let applied = 0;
   for (const [n, group] of groups.entries()) {
-    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options.expectedSourceHash!, hashScope(options));
+    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options);
     hashChecked = true;
     const run: GroupRun = { session, plan, group, last: n === groups.length - 1, options, checkHash };
     await (group.transactional ? runTransaction(run) : runAlone(run));
     applied += group.end - group.start;
   }
-  if (!hashChecked) await checkSourceHash(session, options.expectedSourceHash!, hashScope(options));
+  if (!hashChecked) await checkSourceHash(session, options);
   return { stepsApplied: applied };
 }
 
@@ -89,6 +95,9 @@ async function runTransaction({ session, plan, group, last, options, checkHash }
     await checkHash?.();
     for (let index = group.start; index < group.end; index++) {
       const step = plan.steps[index]!;
+      for (const [name, value] of Object.entries(options.stepSettings?.(index) ?? {})) {
+        await session.query('SELECT set_config($1, $2, true)', [name, value]);
+      }
       await runStep(session, index, step, options, (error) => (failed = { index, error }));
     }
     await options.afterGroup?.(group, last);
@@ -105,7 +114,7 @@ async function runAlone({ session, plan, group, last, options, checkHash }: Grou
   await checkHash?.();
   const index = group.start;
   const step = plan.steps[index]!;
-  const settings = Object.entries(options.settings ?? {});
+  const settings = Object.entries({ ...options.settings, ...options.stepSettings?.(index) });
   try {
     for (const [name, value] of settings) await session.query('SELECT set_config($1, $2, false)', [name, value]);
     await runStep(session, index, step, options, () => undefined);
@@ -141,12 +150,19 @@ async function runStep(
   await hooks.afterStep?.(index, step, startedAt);
 }
 
-async function checkSourceHash(session: PgSession, expected: string, scope: SchemaFilter): Promise<void> {
-  const actual = await currentHash(session, scope);
+async function checkSourceHash(session: PgSession, options: ExecuteOptions): Promise<void> {
+  const expected = options.expectedSourceHash!;
+  const schema = await introspect(session, hashScope(options));
+  const actual = schemaHash(schema);
   if (actual === expected) return;
-  throw new BlockedError(
-    `the database changed since the plan was made (source hash ${expected.slice(0, 12)}…, database ${actual.slice(0, 12)}…); make a new plan`,
-  );
+  throw new BlockedError(`the database changed since the plan was made: ${sourceDrift(expected, actual, schema, options.expectedSourceObjects)}; make a new plan`);
+}
+
+/** What differs from the schema a plan was made for: the objects, when the plan recorded them; else the two hashes. */
+export function sourceDrift(expectedHash: string, actualHash: string, actual: Schema, expectedObjects: Fingerprints | undefined): string {
+  const drift = expectedObjects ? fingerprintDrift(expectedObjects, objectFingerprints(actual)) : [];
+  if (drift.length > 0) return driftSummary(drift);
+  return `source hash ${expectedHash.slice(0, 12)}…, database ${actualHash.slice(0, 12)}…`;
 }
 
 /** What the hash of a target covers: its `schemas` and its filter. */

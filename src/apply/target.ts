@@ -10,19 +10,11 @@ import { currentHash, executePlan, hashScope, StepFailedError, type ExecuteResul
 import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
 import { completedDespiteLedger, dropInvalidIndexes } from './leftovers.js';
-import {
-  closeApply,
-  ensureLedger,
-  markInterrupted,
-  openApply,
-  recordGroupHash,
-  recordStepDone,
-  recordStepFailed,
-  recordStepStart,
-} from './ledger.js';
+import { Ledger } from './ledger.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
 import { findResume, type ResumePoint } from './resume.js';
 import { pauseAfterStepForTests } from './test-hooks.js';
+import { stepKinds, timeoutFor, type StatementTimeouts } from './timeouts.js';
 
 export interface TargetApplyOptions {
   expectedSourceHash: string;
@@ -34,8 +26,10 @@ export interface TargetApplyOptions {
   lockWaitSeconds?: number;
   /** Postgres interval text, e.g. `5s`. */
   lockTimeout?: string;
-  /** Postgres interval text; `0` means none. */
-  statementTimeout?: string;
+  /** Postgres interval text for every step (`0`: none), or per kind of step. */
+  statementTimeout?: string | StatementTimeouts;
+  /** The schema the ledger is kept in (default `lockplane`). */
+  ledgerSchema?: string;
   /** How many times to retry a group after a lock timeout. */
   retries?: number;
   /**
@@ -62,14 +56,15 @@ export interface TargetApplyResult extends ExecuteResult {
 const LOCK_NOT_AVAILABLE = '55P03';
 
 export async function applyToTarget(session: PgSession, plan: Plan, options: TargetApplyOptions): Promise<TargetApplyResult> {
+  const ledger = new Ledger(session, options.ledgerSchema);
   await acquireApplyLock(session, options.lockWaitSeconds ?? 0);
   try {
-    await ensureLedger(session);
-    await markInterrupted(session);
+    await ledger.ensure();
+    await ledger.markInterrupted();
     await watchForDeadClient(session);
-    const resume = await findResume(session, plan);
+    const resume = await findResume(ledger, plan);
     const position = { step: resume?.fromStep ?? 0, hash: resume?.expectedHash ?? options.expectedSourceHash };
-    const applyId = await openApply(session, plan, { fromStep: position.step, startHash: position.hash, resumes: resume?.applyId ?? null });
+    const applyId = await ledger.open(plan, { fromStep: position.step, startHash: position.hash, resumes: resume?.applyId ?? null });
     options.onStart?.({ applyId, fromStep: position.step, resumes: resume?.applyId ?? null });
     try {
       if (options.expectFromStep !== undefined && options.expectFromStep !== position.step) {
@@ -77,12 +72,12 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
           `the ledger changed while this apply was starting (it would start at step ${position.step + 1}, not ${options.expectFromStep + 1}); run apply again`,
         );
       }
-      if (resume) await prepareResume(session, plan, resume, position, applyId, options);
-      return await runWithRetries(session, plan, position, applyId, options, resume);
+      if (resume) await prepareResume(ledger, plan, resume, position, applyId, options);
+      return await runWithRetries(ledger, plan, position, applyId, options, resume);
     } catch (error) {
       const failedStep = error instanceof StepFailedError ? error.stepIndex + 1 : null;
       const status = error instanceof BlockedError ? 'refused' : 'failed';
-      await closeApply(session, applyId, { status, failedStep, error: errorText(error) }).catch(() => undefined);
+      await ledger.close(applyId, { status, failedStep, error: errorText(error) }).catch(() => undefined);
       throw error;
     }
   } finally {
@@ -91,15 +86,18 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
 }
 
 async function runWithRetries(
-  session: PgSession,
+  ledger: Ledger,
   plan: Plan,
   position: { step: number; hash: string },
   applyId: number,
   options: TargetApplyOptions,
   resume: ResumePoint | null,
 ): Promise<TargetApplyResult> {
+  const { session } = ledger;
   const retries = options.retries ?? 3;
   const groupEnds = new Set(stepGroups(plan.steps).map((g) => g.end - 1));
+  const timeouts = typeof options.statementTimeout === 'object' ? options.statementTimeout : { default: options.statementTimeout ?? '0', byKind: {} };
+  const kinds = await stepKinds(plan.steps);
   const stepStarted = new Map<number, Date>();
   let committedHash = position.hash;
   let applied = 0;
@@ -108,27 +106,30 @@ async function runWithRetries(
       await executePlan(session, plan, {
         fromStep: position.step,
         expectedSourceHash: position.hash,
+        // Fingerprints describe the plan's source: only a fresh start is checked against it.
+        ...(!resume && position.step === 0 && plan.source_objects ? { expectedSourceObjects: plan.source_objects } : {}),
         ...(options.schemas ? { schemas: options.schemas } : {}),
         ...(options.filter ? { filter: options.filter } : {}),
-        settings: { lock_timeout: options.lockTimeout ?? '5s', statement_timeout: options.statementTimeout ?? '0' },
+        settings: { lock_timeout: options.lockTimeout ?? '5s' },
+        stepSettings: (index) => ({ statement_timeout: timeoutFor(kinds[index]!, timeouts) }),
         onStep: (index, step) => {
           stepStarted.set(index, new Date());
           options.onStep?.(index, step);
         },
         beforeStep: async (index, step) => {
-          if (step.transactional === false) await recordStepStart(session, applyId, index, step, stepStarted.get(index)!);
+          if (step.transactional === false) await ledger.recordStepStart(applyId, index, step, stepStarted.get(index)!);
         },
         afterStep: async (index, step, startedAt) => {
-          if (step.transactional !== false) await recordStepDone(session, applyId, index, step, startedAt, null);
+          if (step.transactional !== false) await ledger.recordStepDone(applyId, index, step, startedAt, null);
           options.onStepDone?.(index, step, Date.now() - startedAt.getTime());
           if (step.transactional !== false && !groupEnds.has(index)) await pauseAfterStepForTests(index + 1);
         },
         afterGroup: async (group, last) => {
           committedHash = await currentHash(session, hashScope(options));
           const index = group.end - 1;
-          if (group.transactional) await recordGroupHash(session, applyId, index, committedHash);
-          else await recordStepDone(session, applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);
-          if (last) await closeApply(session, applyId, { status: 'applied' });
+          if (group.transactional) await ledger.recordGroupHash(applyId, index, committedHash);
+          else await ledger.recordStepDone(applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);
+          if (last) await ledger.close(applyId, { status: 'applied' });
         },
         onGroupDone: async (group) => {
           position.step = group.end;
@@ -136,9 +137,9 @@ async function runWithRetries(
           applied += group.end - group.start;
           await pauseAfterStepForTests(group.end);
         },
-        onFailure: (index, step, error) => recordStepFailed(session, applyId, index, step, errorText(error)),
+        onFailure: (index, step, error) => ledger.recordStepFailed(applyId, index, step, errorText(error)),
       });
-      if (position.step >= plan.steps.length && applied === 0) await closeApply(session, applyId, { status: 'applied' });
+      if (position.step >= plan.steps.length && applied === 0) await ledger.close(applyId, { status: 'applied' });
       return { stepsApplied: applied, applyId, attempts: attempt, resumed: resume ? { applyId: resume.applyId, fromStep: resume.fromStep } : null };
     } catch (error) {
       if (isLockTimeout(error) && attempt <= retries) {
@@ -158,13 +159,14 @@ async function runWithRetries(
  * exactly where the ledger says.
  */
 async function prepareResume(
-  session: PgSession,
+  ledger: Ledger,
   plan: Plan,
   resume: ResumePoint,
   position: { step: number; hash: string },
   applyId: number,
   options: TargetApplyOptions,
 ): Promise<void> {
+  const { session } = ledger;
   if (resume.interrupted !== null) {
     const step = plan.steps[resume.interrupted]!;
     for (const name of await dropInvalidIndexes(session, step)) {
@@ -174,8 +176,8 @@ async function prepareResume(
     if (live !== resume.expectedHash) {
       const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, hashScope(options));
       if (doneHash !== null) {
-        await recordStepStart(session, applyId, resume.interrupted, step, new Date());
-        await recordStepDone(session, applyId, resume.interrupted, step, new Date(), doneHash);
+        await ledger.recordStepStart(applyId, resume.interrupted, step, new Date());
+        await ledger.recordStepDone(applyId, resume.interrupted, step, new Date(), doneHash);
         options.onCleanup?.(`step ${resume.interrupted + 1} (${step.description}) had completed after the previous apply stopped; recorded it`);
         position.step = resume.interrupted + 1;
         position.hash = doneHash;

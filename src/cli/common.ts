@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
 import {
+  ledgerSchemaProblem,
   loadConfigContext,
   resolveDatabase,
   resolveFilter,
@@ -170,6 +171,16 @@ export function databaseFor(request: DatabaseRequest): ResolvedDatabase {
 export function targetFor(url: string | undefined, environment?: string): ResolvedDatabase {
   return databaseFor({ url, urlFlag: '--target', environment, environmentFlag: '--target-environment' });
 }
+
+/** The ledger schema: --ledger-schema, else the database's lockplane.toml `ledger_schema`, else the default. */
+export function ledgerSchemaFor(flag: string | undefined, database: ResolvedDatabase): string | undefined {
+  if (flag === undefined) return database.ledgerSchema;
+  const problem = ledgerSchemaProblem(flag);
+  if (problem) throw new InputError(`--ledger-schema: ${problem}`);
+  return flag;
+}
+
+export const LEDGER_SCHEMA_OPTION = ['--ledger-schema <name>', 'schema of the apply ledger (default: lockplane.toml ledger_schema, else lockplane)'] as const;
 
 /** schema_path from lockplane.toml (the environment's, else the top level), relative to the cwd. */
 export function configuredSchemaPath(environment: string | undefined, environmentFlag: string): string | undefined {

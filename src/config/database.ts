@@ -27,6 +27,8 @@ export interface ResolvedDatabase {
   schemas?: string[];
   /** The desired schema path (environment's, else top-level), relative to the current directory. */
   schemaPath?: string;
+  /** Where apply keeps its ledger: the environment's `ledger_schema`, else the top level's (default `lockplane`). */
+  ledgerSchema?: string;
   shadow: ShadowSettings;
 }
 
@@ -83,6 +85,7 @@ export function resolveDatabase(request: DatabaseRequest, context: ConfigContext
     environment,
     schemas: environment?.schemas ?? context.config?.schemas,
     schemaPath: schemaPathFor(context, environment),
+    ledgerSchema: environment?.ledgerSchema ?? context.config?.ledgerSchema,
     shadow: shadowFrom(layers),
   };
   if (request.url?.trim()) {

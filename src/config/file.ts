@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { globProblem, presetProblem } from '../schema/filter.js';
 import { envFileName } from './env-file.js';
 import { locateKey } from './locate.js';
+import { ledgerSchemaProblem } from '../dialects/postgres/introspect/scope.js';
 
 export type Dialect = 'postgres' | 'sqlite';
 
@@ -22,6 +23,8 @@ export interface FilterSettings {
 
 export interface EnvironmentConfig extends FilterSettings {
   name: string;
+  /** The schema apply keeps its ledger in (default `lockplane`). */
+  ledgerSchema?: string;
   description?: string;
   /** As written, relative to the config file's directory. */
   schemaPath?: string;
@@ -37,14 +40,15 @@ export interface ProjectConfig extends FilterSettings {
   defaultEnvironment?: string;
   schemaPath?: string;
   dialect?: Dialect;
+  ledgerSchema?: string;
   environments: ReadonlyMap<string, EnvironmentConfig>;
 }
 
 type Table = Record<string, unknown>;
 
 const FILTER_KEYS = ['schemas', 'exclude_schemas', 'include', 'exclude', 'preset'];
-const TOP_KEYS = ['default_environment', 'schema_path', 'dialect', ...FILTER_KEYS, 'environments'];
-const ENVIRONMENT_KEYS = ['description', 'schema_path', ...FILTER_KEYS];
+const TOP_KEYS = ['default_environment', 'schema_path', 'dialect', 'ledger_schema', ...FILTER_KEYS, 'environments'];
+const ENVIRONMENT_KEYS = ['description', 'schema_path', 'ledger_schema', ...FILTER_KEYS];
 const SECRET_KEY = /(^|_)(url|uri|dsn|password|passwd|pwd|secret|token|auth_token)$|password|secret|database_url|db_path/i;
 
 export function loadConfigFile(path: string, cwd: string = process.cwd()): ProjectConfig {
@@ -66,6 +70,7 @@ export function parseConfig(text: string, path: string, label = 'lockplane.toml'
     defaultEnvironment: optionalString(root, [], 'default_environment', fail),
     schemaPath: optionalString(root, [], 'schema_path', fail),
     dialect: dialectOf(root, fail),
+    ledgerSchema: ledgerSchemaOf(root, [], fail),
     ...filterSettings(root, [], fail),
     environments: environmentsOf(root, fail),
   };
@@ -134,6 +139,16 @@ function dialectOf(root: Table, fail: Fail): Dialect | undefined {
   return fail(['dialect'], `dialect must be "postgres" or "sqlite", not ${JSON.stringify(value)}`);
 }
 
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function ledgerSchemaOf(table: Table, path: string[], fail: Fail): string | undefined {
+  const value = optionalString(table, path, 'ledger_schema', fail);
+  const problem = value === undefined ? undefined : ledgerSchemaProblem(value);
+  return problem ? fail([...path, 'ledger_schema'], `ledger_schema: ${problem}`) : value;
+}
+
 function optionalSchemas(table: Table, path: string[], fail: Fail): string[] | undefined {
   const value = table.schemas;
   if (value === undefined) return undefined;
@@ -183,6 +198,7 @@ function environmentsOf(root: Table, fail: Fail): Map<string, EnvironmentConfig>
       name,
       description: optionalString(table, path, 'description', fail),
       schemaPath: optionalString(table, path, 'schema_path', fail),
+      ...optional('ledgerSchema', ledgerSchemaOf(table, path, fail)),
       ...filterSettings(table, path, fail),
     });
   }

@@ -12,6 +12,7 @@ export {
   type ProjectConfig,
 } from './file.js';
 export { resolveFilter } from './filter.js';
+export { ledgerSchemaProblem } from '../dialects/postgres/introspect/scope.js';
 export { locateKey, type Position } from './locate.js';
 export {
   kindOfUrl,

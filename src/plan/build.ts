@@ -1,6 +1,7 @@
 // Schema × Schema → Plan: diff, order, render, annotate.
 import { diffSchemas } from '../diff/index.js';
 import { canonicalize } from '../schema/canonical.js';
+import { objectFingerprints } from '../schema/fingerprint.js';
 import { schemaHash } from '../schema/hash.js';
 import type { QualifiedName, Schema } from '../schema/types.js';
 import { qualifiedKey, tableKey } from '../schema/types.js';
@@ -33,5 +34,6 @@ export function buildPlan(from: Schema, to: Schema, options: BuildPlanOptions = 
     source_hash: schemaHash(from),
     target_hash: schemaHash(to),
     steps: changes.map((c) => planStep(c, ctx, rollback)).filter(hasSql),
+    source_objects: objectFingerprints(from),
   };
 }

@@ -3,6 +3,7 @@
 import type { Change } from '../diff/changes.js';
 import { applyChanges } from '../diff/apply.js';
 import { invertChange } from '../diff/invert.js';
+import { objectFingerprints } from '../schema/fingerprint.js';
 import { schemaHash } from '../schema/hash.js';
 import type { Schema } from '../schema/types.js';
 import { AssessContext } from '../safety/assess.js';
@@ -44,5 +45,6 @@ export function rollbackPlan(forward: Plan, before: Schema): Plan {
     source_hash: forward.target_hash ?? schemaHash(after),
     target_hash: beforeHash,
     steps: [...changes].reverse().map((c) => planStep(invertChange(c), ctx, true)).filter(hasSql),
+    source_objects: objectFingerprints(after),
   };
 }

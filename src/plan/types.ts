@@ -1,6 +1,7 @@
 // The plan: ordered SQL steps, each explained, classified and reversible.
 // `steps[].description` and `sql` keep the original Lockplane format valid.
 import type { Change } from '../diff/changes.js';
+import type { Fingerprints } from '../schema/fingerprint.js';
 import type { Dialect } from '../schema/types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -32,6 +33,8 @@ export interface Plan {
   /** Canonical hash of the schema the plan produces. */
   target_hash?: string;
   steps: PlanStep[];
+  /** A short hash per object of the source schema: a refused apply names the objects that changed. */
+  source_objects?: Fingerprints;
 }
 
 export function stepStatements(step: Pick<PlanStep, 'sql'>): string[] {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { applyToTarget } from '../../src/apply/target.js';
 import { StepFailedError } from '../../src/apply/execute.js';
 import { stepGroups } from '../../src/apply/groups.js';
-import { listApplies } from '../../src/apply/ledger.js';
+import { Ledger } from '../../src/apply/ledger.js';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { schemaHash } from '../../src/schema/hash.js';
@@ -70,7 +70,7 @@ async function mixedPlanRecordsEveryStep(session: PgSession): Promise<void> {
   );
   const valid = await session.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'a_v_idx'::regclass`);
   assert.deepEqual(valid, [{ valid: true }]);
-  const [apply] = await listApplies(session, 1);
+  const [apply] = await new Ledger(session).list(1);
   assert.equal(apply!.status, 'applied');
   assert.equal(apply!.steps_done, 4);
 }
@@ -91,7 +91,7 @@ serverTest('a failed CREATE UNIQUE INDEX CONCURRENTLY: ledger names it, its INVA
       assert.equal(error.stepIndex, 1);
       return true;
     });
-    const [failed] = await listApplies(session, 1);
+    const [failed] = await new Ledger(session).list(1);
     assert.deepEqual([failed!.status, failed!.failed_step, failed!.steps_done], ['failed', 2, 1]);
     const rows = await stepRows(session, failed!.id);
     assert.deepEqual(rows.map((r) => [r.step, r.status]), [[1, 'applied'], [2, 'failed']]);
@@ -107,7 +107,7 @@ serverTest('a failed CREATE UNIQUE INDEX CONCURRENTLY: ledger names it, its INVA
     assert.match(cleanups.join('\n'), /dropped the INVALID index "public"."t_id_key"/);
     const valid = await session.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 't_id_key'::regclass`);
     assert.deepEqual(valid, [{ valid: true }]);
-    const [done] = await listApplies(session, 1);
+    const [done] = await new Ledger(session).list(1);
     assert.deepEqual([done!.status, done!.steps_done, done!.first_step, done!.resumes], ['applied', 3, 2, failed!.id]);
   }),
 );
@@ -131,7 +131,7 @@ serverTest('a failed transactional group rolls back alone; the re-run resumes af
       ['a', 'a_id_idx'],
       'steps 1-2 committed; the group of steps 3-4 rolled back',
     );
-    const [failed] = await listApplies(session, 1);
+    const [failed] = await new Ledger(session).list(1);
     assert.deepEqual([failed!.status, failed!.failed_step, failed!.steps_done], ['failed', 4, 2]);
     const rows = await stepRows(session, failed!.id);
     assert.deepEqual(rows.map((r) => [r.step, r.status]), [[1, 'applied'], [2, 'applied'], [4, 'failed']]);
@@ -156,7 +156,7 @@ serverTest('a resume is refused, touching nothing, when the database is not wher
       applyToTarget(session, plan, { expectedSourceHash: source }),
       /cannot resume apply #1: the database is not in the state the ledger recorded before step 2/,
     );
-    const [refused] = await listApplies(session, 1);
+    const [refused] = await new Ledger(session).list(1);
     assert.equal(refused!.status, 'refused');
   }),
 );

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyToTarget } from '../../src/apply/target.js';
-import { listApplies } from '../../src/apply/ledger.js';
+import { Ledger } from '../../src/apply/ledger.js';
 import { LockBusyError } from '../../src/apply/lock.js';
 import { StepFailedError } from '../../src/apply/execute.js';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
@@ -33,7 +33,7 @@ async function ledgerRecordsSuccessAndFailure(session: PgSession): Promise<void>
 
   await assert.rejects(applyToTarget(session, first, { expectedSourceHash: 'f'.repeat(64) }), /database changed since the plan was made/);
 
-  const applies = await listApplies(session, 10);
+  const applies = await new Ledger(session).list(10);
   assert.deepEqual(
     applies.map((a) => [a.status, a.steps_done, a.steps_total, a.failed_step]),
     [
@@ -94,7 +94,7 @@ serverTest('a lock timeout is retried with backoff, then the apply stops cleanly
         /step 1 \(step 1\) failed: canceling statement due to lock timeout/,
       );
       assert.deepEqual(retries, [1, 2]);
-      const [last] = await listApplies(session, 1);
+      const [last] = await new Ledger(session).list(1);
       assert.equal(last!.status, 'failed');
       assert.equal(last!.failed_step, 1);
 

@@ -8,6 +8,7 @@ default_environment = "local"
 schema_path = "schema"
 dialect = "postgres"
 schemas = ["public", "app"]
+ledger_schema = "ops_ledger"
 
 [environments.local]
 description = "Local development"
@@ -16,6 +17,7 @@ description = "Local development"
 description = "Production"
 schema_path = "schema/prod"
 schemas = ["public"]
+ledger_schema = "prod_ledger"
 `;
 
 function fails(text: string, message: string | RegExp): void {
@@ -39,11 +41,13 @@ test('lockplane.toml: every key is read', () => {
   assert.equal(config.schemaPath, 'schema');
   assert.equal(config.dialect, 'postgres');
   assert.deepEqual(config.schemas, ['public', 'app']);
+  assert.equal(config.ledgerSchema, 'ops_ledger');
   assert.deepEqual([...config.environments.keys()], ['local', 'production']);
   assert.deepEqual(config.environments.get('production'), {
     name: 'production',
     description: 'Production',
     schemaPath: 'schema/prod',
+    ledgerSchema: 'prod_ledger',
     schemas: ['public'],
   });
   assert.equal(parseConfig('', '/p/lockplane.toml').environments.size, 0);
@@ -57,11 +61,16 @@ test('lockplane.toml: invalid TOML is one line with line and column', () => {
 
 test('lockplane.toml: unknown keys name the key, its table, line and column', () => {
   fails(FULL.replace('description = "Local development"', 'description = "Local development"\n  colour = "blue"'),
-    /^lockplane\.toml:9:3: unknown key "colour" in \[environments\.local\]/);
+    /^lockplane\.toml:10:3: unknown key "colour" in \[environments\.local\]/);
   fails('schema_path = "s"\nshadow_schema = "x"\n', /^lockplane\.toml:2:1: unknown key "shadow_schema" in the top level/);
   fails('[lock_analysis]\nenabled = true\n', /^lockplane\.toml:1:1: unknown key "lock_analysis" in the top level/);
   fails('[environments.local]\n"odd key" = 1\n', /^lockplane\.toml:2:1: unknown key "odd key" in \[environments\.local\]/);
   fails('environments.local.frob = 1\n', /^lockplane\.toml:1:1: unknown key "frob" in \[environments\.local\]/);
+});
+
+test('lockplane.toml: ledger_schema must be a plain name of its own', () => {
+  fails('ledger_schema = "public"\n', 'lockplane.toml:1:1: ledger_schema: "public" is reserved; pick a schema of Lockplane\'s own');
+  fails('[environments.ci]\nledger_schema = "My Ledger"\n', /^lockplane\.toml:2:1: ledger_schema: "My Ledger" is not a plain lower-case identifier/);
 });
 
 test('lockplane.toml: secrets are refused and sent to .env.NAME', () => {

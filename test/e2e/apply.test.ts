@@ -44,10 +44,36 @@ test('apply: a plan file, shadow-proven; a second run is a no-op, and the hash g
     assert.equal(moved.code, 0, moved.stderr);
     const stale = await runCli(['apply', '--plan', 'migration.json', '--target', target, '--auto-approve'], { cwd: dir });
     assert.equal(stale.code, 3, stale.stderr);
-    assert.match(stale.stderr, /not in the state this plan was made for/);
+    assert.match(stale.stderr, /not in the state this plan was made for: added: table public\.extra; added: table public\.posts; changed: table public\.users; make a new plan/);
 
     const now = await runCli(['plan', '--from', target, '--to', 'desired.json'], { cwd: dir });
     assert.deepEqual((JSON.parse(now.stdout) as { steps: { description: string }[] }).steps.map((st) => st.description), ['Drop table extra'], 'the target converged, but for extra');
+  } finally {
+    cleanup();
+  }
+});
+
+test('apply, history and status keep the ledger in lockplane.toml ledger_schema; a bad name is refused before connecting', { timeout: 180_000 }, async () => {
+  const { dir, cleanup } = project();
+  try {
+    writeFileSync(join(dir, 'lockplane.toml'), 'default_environment = "local"\nledger_schema = "ops_ledger"\n\n[environments.local]\n');
+    writeFileSync(join(dir, '.env.local'), 'DATABASE_URL=pglite://./db\n');
+    const applied = await runCli(['apply', '--schema', 'current.json', '--auto-approve'], { cwd: dir });
+    assert.equal(applied.code, 0, applied.stderr);
+    const history = await runCli(['history'], { cwd: dir });
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /^#1 .* applied /m);
+    const defaultLedger = await runCli(['history', '--ledger-schema', 'lockplane'], { cwd: dir });
+    assert.equal(defaultLedger.stdout.trim(), 'No applies recorded in this database.');
+    const status = await runCli(['status', '--schema', 'current.json'], { cwd: dir });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Last apply: #1 .* applied/);
+    assert.match(status.stdout, /In sync with current\.json/, 'the ledger schema is not part of the diff');
+
+    writeFileSync(join(dir, 'lockplane.toml'), 'default_environment = "local"\nledger_schema = "Public Ledger"\n\n[environments.local]\n');
+    const bad = await runCli(['history'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /lockplane\.toml:2:1: ledger_schema: "Public Ledger" is not a plain lower-case identifier/);
   } finally {
     cleanup();
   }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import type { PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, TargetApplyResult } from '../../index.js';
+import type { Ledger, PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, StatementTimeouts, TargetApplyResult } from '../../index.js';
 import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
@@ -10,6 +10,8 @@ import {
   addFilterOptions,
   commandFilter,
   configuredSchemaPath,
+  LEDGER_SCHEMA_OPTION,
+  ledgerSchemaFor,
   lib,
   loadSourceFor,
   proveOptions,
@@ -37,6 +39,7 @@ interface ApplyOptions extends FilterOptionValues {
   statementTimeout: string;
   retries: string;
   json?: boolean;
+  ledgerSchema?: string;
 }
 
 export function registerApply(program: Command): void {
@@ -53,9 +56,10 @@ export function registerApply(program: Command): void {
     .option('--allow-hazards <codes>', 'allow these hazard codes (comma-separated, e.g. LP201,LP202) or all')
     .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
-    .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
+    .option('--statement-timeout <durations>', 'Postgres statement_timeout: one duration for every step (0: none), and/or per kind of step, e.g. 30s,index=0,validate=10min (kinds: ddl, index, validate, data)', '0')
     .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
     .option('--json', 'progress as newline-delimited JSON events on stdout')
+    .option(...LEDGER_SCHEMA_OPTION)
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
   addFilterOptions(command);
 }
@@ -74,12 +78,14 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
   const { connect, introspect, findResume, seedFromSession } = lp;
   const reporter = applyReporter(Boolean(opts.json));
   const started = Date.now();
-  const timing = parseTiming(opts);
+  const timing = parseTiming(opts, lp);
   useFilterFlags(opts);
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target, opts.targetEnvironment);
+  const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
   const session = await connect(target.url);
+  const ledger = new lp.Ledger(session, ledgerSchema);
   let outcome: Outcome = { status: 'failed' };
   try {
     const scope = commandFilter(target.environment);
@@ -92,8 +98,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       outcome = { status: 'no_changes' };
       return;
     }
-    const resume = planPath ? await findResume(session, plan) : null;
-    if (planPath && !resume && (await finishedBefore(session, plan, current, lp))) {
+    const resume = planPath ? await findResume(ledger, plan) : null;
+    if (planPath && !resume && (await finishedBefore(ledger, plan, current, lp))) {
       outcome = { status: 'no_changes' };
       return;
     }
@@ -107,7 +113,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, seedFrom, lp);
-    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
+    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, ...(ledgerSchema ? { ledgerSchema } : {}), expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
     outcome = { status: 'applied', applyId: result.applyId, steps: result.stepsApplied };
     if (!reporter.json) out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
   } catch (error) {
@@ -159,16 +165,17 @@ async function resumeStart(session: PgSession, current: Schema, plan: Plan, resu
 }
 
 /** A plan whose apply finished and whose result is still the database: nothing to do (say so, exit 0). */
-async function finishedBefore(session: PgSession, plan: Plan, current: Schema, lp: Lib): Promise<boolean> {
-  const done = await lp.appliedBefore(session, plan);
+async function finishedBefore(ledger: Ledger, plan: Plan, current: Schema, lp: Lib): Promise<boolean> {
+  const done = await lp.appliedBefore(ledger, plan);
   if (!done || done.hash === null || done.hash !== lp.schemaHash(current)) return false;
   info(`Already applied: apply #${done.applyId} applied this plan and the database is still in the state it left.`);
   return true;
 }
 
-function checkSource(path: string, plan: Plan, current: Schema, { schemaHash }: Lib): void {
-  if (plan.source_hash && plan.source_hash !== schemaHash(current)) {
-    throw new BlockedError(`${path}: the target is not in the state this plan was made for (source_hash differs); make a new plan`);
+function checkSource(path: string, plan: Plan, current: Schema, { schemaHash, sourceDrift }: Lib): void {
+  const actual = schemaHash(current);
+  if (plan.source_hash && plan.source_hash !== actual) {
+    throw new BlockedError(`${path}: the target is not in the state this plan was made for: ${sourceDrift(plan.source_hash, actual, current, plan.source_objects)}; make a new plan`);
   }
 }
 
@@ -188,7 +195,7 @@ async function runApply(
   url: string,
   plan: Plan,
   fromStep: number,
-  options: Timing & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string },
+  options: Timing & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string; ledgerSchema?: string },
   reporter: ApplyReporter,
   lp: Lib,
 ): Promise<TargetApplyResult> {
@@ -249,15 +256,14 @@ async function indexWatcher(session: PgSession, url: string, plan: Plan, reporte
   };
 }
 
-function parseTiming(opts: ApplyOptions): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: string; retries: number } {
+function parseTiming(opts: ApplyOptions, lp: Lib): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: StatementTimeouts; retries: number } {
   const lockWaitSeconds = Number(opts.lockWait);
   const retries = Number(opts.retries);
   if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) throw new InputError(`--lock-wait: expected seconds, got ${JSON.stringify(opts.lockWait)}`);
   if (!Number.isInteger(retries) || retries < 0) throw new InputError(`--retries: expected a whole number, got ${JSON.stringify(opts.retries)}`);
-  for (const [flag, value] of [['--lock-timeout', opts.lockTimeout], ['--statement-timeout', opts.statementTimeout]] as const) {
-    if (!/^\d+(\.\d+)?\s*(ms|s|min|h)?$/.test(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
-  }
-  return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout: opts.statementTimeout, retries };
+  if (!lp.isDuration(opts.lockTimeout)) throw new InputError(`--lock-timeout: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(opts.lockTimeout)}`);
+  const statementTimeout = lp.parseStatementTimeouts(opts.statementTimeout);
+  return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout, retries };
 }
 
 function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { isSqlSourcePath }: Lib): string | undefined {

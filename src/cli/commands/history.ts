@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplyRecord } from '../../index.js';
-import { choice, lib, targetFor } from '../common.js';
+import { choice, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, targetFor } from '../common.js';
 import { json, out } from '../output.js';
 
 export function registerHistory(program: Command): void {
@@ -11,14 +11,16 @@ export function registerHistory(program: Command): void {
     .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
     .option('--limit <n>', 'how many to show', '20')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { db?: string; targetEnvironment?: string; limit: string; format: string }) => {
+    .option(...LEDGER_SCHEMA_OPTION)
+    .action(async (opts: { db?: string; targetEnvironment?: string; limit: string; format: string; ledgerSchema?: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
       const target = targetFor(opts.db, opts.targetEnvironment);
-      const { connect, listApplies } = await lib();
+      const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
+      const { connect, Ledger } = await lib();
       const session = await connect(target.url);
       try {
-        const applies = await listApplies(session, limit);
+        const applies = await new Ledger(session, ledgerSchema).list(limit);
         out(format === 'json' ? json(applies) : historyText(applies));
       } finally {
         await session.close();

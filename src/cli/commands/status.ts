@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { ApplyRecord, PgSession } from '../../index.js';
-import { addFilterOptions, choice, commandFilter, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import type { ApplyRecord, Ledger } from '../../index.js';
+import { addFilterOptions, choice, commandFilter, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
@@ -9,6 +9,7 @@ interface StatusOptions extends FilterOptionValues {
   targetEnvironment?: string;
   schema?: string;
   format: string;
+  ledgerSchema?: string;
 }
 
 interface Unfinished {
@@ -30,19 +31,22 @@ export function registerStatus(program: Command): void {
     .option('--target-environment <name>', 'the lockplane.toml environment whose database to read')
     .option('--schema <source>', 'the desired schema to compare with')
     .option('--format <format>', 'text or json', 'text')
+    .option(...LEDGER_SCHEMA_OPTION)
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       useFilterFlags(opts);
       const target = targetFor(opts.db, opts.targetEnvironment);
-      const { connect, introspect, listApplies, buildPlan, applyLockFree, seedFromSession } = await lib();
+      const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
+      const { connect, introspect, Ledger: LedgerOf, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);
       try {
-        const applies = await listApplies(session, 20);
+        const ledger = new LedgerOf(session, ledgerSchema);
+        const applies = await ledger.list(20);
         const last = applies[0] ?? null;
         const latest = applies.find((a) => a.status !== 'refused') ?? null;
         // A `running` row with nobody holding the apply lock is an apply whose process died.
         const runningNow = latest?.status === 'running' && !(await applyLockFree(session));
-        const unfinished = latest && !runningNow ? await unfinishedApply(session, latest) : null;
+        const unfinished = latest && !runningNow ? await unfinishedApply(ledger, latest) : null;
         let pending: string[] | null = null;
         if (opts.schema) {
           const filter = commandFilter(target.environment);
@@ -70,11 +74,10 @@ export function registerStatus(program: Command): void {
 }
 
 /** The latest apply, when it stopped part-way (or died): where a re-run of its plan resumes. */
-async function unfinishedApply(session: PgSession, latest: ApplyRecord): Promise<Unfinished | null> {
+async function unfinishedApply(ledger: Ledger, latest: ApplyRecord): Promise<Unfinished | null> {
   if (latest.status === 'applied' || latest.status === 'refused') return null;
-  const { stepRecord } = await lib();
   const resumeAt = latest.steps_done + 1;
-  const row = await stepRecord(session, latest.id, latest.failed_step ?? resumeAt);
+  const row = await ledger.stepRecord(latest.id, latest.failed_step ?? resumeAt);
   // A failed apply's error names its step (`step 5 (…) failed: …`).
   const reason = latest.status === 'failed' ? (latest.error ?? 'it failed') : 'its process or connection ended before it finished';
   // Rolled back before anything committed and nothing left over: nothing to resume.

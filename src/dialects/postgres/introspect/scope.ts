@@ -2,6 +2,18 @@
 import type { PgSession } from '../session.js';
 import { commentJoin } from './names.js';
 
+/** The comment on a Lockplane ledger schema: it is left out of introspection whatever its name. */
+export const LEDGER_SCHEMA_COMMENT = 'Lockplane ledger: the applies Lockplane ran on this database';
+
+const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
+
+/** Why a name cannot be a ledger schema, or undefined when it can. */
+export function ledgerSchemaProblem(name: string): string | undefined {
+  if (!PLAIN_NAME.test(name) || name.length > 63) return `"${name}" is not a plain lower-case identifier (letters, digits, _, $; at most 63)`;
+  if (name.startsWith('pg_') || ['public', 'information_schema'].includes(name)) return `"${name}" is reserved; pick a schema of Lockplane's own`;
+  return undefined;
+}
+
 /** Namespaces that are never the user's: system, temp, toast, and Lockplane's own. */
 const NAMESPACES_SQL = `
 SELECT n.nspname::text AS name,
@@ -9,6 +21,7 @@ SELECT n.nspname::text AS name,
 FROM pg_catalog.pg_namespace n
 ${commentJoin('ds', 'pg_namespace', 'n.oid')}
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'lockplane')
+  AND ds.description IS DISTINCT FROM $3
   AND n.nspname NOT LIKE 'pg\\_temp\\_%'
   AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
   AND NOT EXISTS (
@@ -28,7 +41,7 @@ export interface NamespaceRow {
 const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
 
 export async function readNamespaces(session: PgSession, only: string[] | undefined, never: string[] = []): Promise<NamespaceRow[]> {
-  const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null, never]);
+  const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null, never, LEDGER_SCHEMA_COMMENT]);
   return rows.map((r) => (r.name === 'public' && r.comment === DEFAULT_PUBLIC_COMMENT ? { name: r.name, comment: null } : r));
 }
 
