@@ -7,9 +7,13 @@ import { lockplaneVersion } from '../version.js';
 
 let pgliteVersion: string | undefined;
 
+/** Bumped whenever normalization changes what it produces (2: CHECKs settled, see settle.ts). */
+const NORMALIZATION_REVISION = 2;
+
 export function engineFingerprint(shadowUrl?: string): string {
-  if (shadowUrl) return `server:${redact(shadowUrl)}:${lockplaneVersion()}`;
-  return `pglite:${embeddedVersion()}:${lockplaneVersion()}`;
+  const ours = `${lockplaneVersion()}:n${NORMALIZATION_REVISION}`;
+  if (shadowUrl) return `server:${redact(shadowUrl)}:${ours}`;
+  return `pglite:${embeddedVersion()}:${ours}`;
 }
 
 /** The installed PGlite package version. */

@@ -16,6 +16,7 @@ import { withScratch, type ScratchOptions } from './scratch.js';
 import { execCreatingRoles } from './roles.js';
 import { engineFingerprint } from './engine.js';
 import { runSeed } from './seed.js';
+import { settleChecks } from './settle.js';
 
 export interface NormalizeOptions extends ScratchOptions {
   /** Directory for cached results; null disables the cache. */
@@ -37,7 +38,7 @@ export async function normalizeModel(model: Schema, label: string, options: Norm
           throw new InputError(`${label}: Postgres rejects the schema: ${errorText(error)} (in: ${oneLine(sql)})`);
         }
       }
-      return introspect(session);
+      return settleChecks(session, await introspect(session));
     }),
   );
 }
@@ -64,7 +65,7 @@ async function runStatements(session: PgSession, statements: SqlStatement[]): Pr
       throw new InputError(`${statement.file}:${line}:${column}: ${errorText(error)}`);
     }
   }
-  return introspect(session);
+  return settleChecks(session, await introspect(session));
 }
 
 function oneLine(sql: string): string {
