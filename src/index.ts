@@ -29,12 +29,13 @@ export { resolveShadowUrl } from './config/target.js';
 export type { NormalizeOptions } from './shadow/normalize.js';
 export { closeIdleScratch } from './shadow/scratch.js';
 export { applyToTarget, type TargetApplyOptions, type TargetApplyResult } from './apply/target.js';
+export { runBackfill, DEFAULT_BATCH_SIZE, type BackfillOptions, type BackfillProgress } from './apply/backfill.js';
 export { appliedBefore, findResume, type ResumePoint } from './apply/resume.js';
 export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
 export { Ledger, DEFAULT_LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
-export { isDuration, parseStatementTimeouts, STEP_KINDS, type StatementTimeouts, type StepKind } from './apply/timeouts.js';
+export { durationMs, isDuration, parseStatementTimeouts, STEP_KINDS, type StatementTimeouts, type StepKind } from './apply/timeouts.js';
 export type { InitFlags, InitOutcome, InitRequest, ComposeResult } from './init/index.js';
 import type { ComposeResult, InitOutcome, InitRequest } from './init/index.js';
 // `lockplane init` is loaded when it runs: its prompts and YAML editor would

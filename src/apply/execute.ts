@@ -10,7 +10,8 @@ import { quoteIdent } from '../dialects/postgres/quote.js';
 import { schemaHash } from '../schema/hash.js';
 import { driftSummary, fingerprintDrift, objectFingerprints, type Fingerprints } from '../schema/fingerprint.js';
 import type { Schema } from '../schema/types.js';
-import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
+import { stepStatements, type Backfill, type Plan, type PlanStep } from '../plan/types.js';
+import { runBackfill, type BackfillProgress } from './backfill.js';
 import { stepGroups, type StepGroup } from './groups.js';
 import type { SchemaFilter } from '../schema/filter.js';
 
@@ -26,6 +27,18 @@ export interface ExecuteHooks {
   onGroupDone?: (group: StepGroup) => Promise<void>;
   /** After a step failed and its transaction (if any) was rolled back. */
   onFailure?: (index: number, step: PlanStep, error: unknown) => Promise<void>;
+  /** How backfill steps run: batch size, pause, where to resume, and what to do after each batch. */
+  backfill?: BackfillHooks;
+}
+
+export interface BackfillHooks {
+  batchSize?: number;
+  pauseMs?: number;
+  /** The last key an earlier, interrupted run of step `index` committed. */
+  resumeAfter?: (index: number) => Promise<unknown[] | null>;
+  /** Inside each batch's transaction. */
+  onBatch?: (index: number, lastKey: unknown[], rowsDone: number) => Promise<void>;
+  onProgress?: (index: number, progress: BackfillProgress) => void;
 }
 
 export interface ExecuteOptions extends ExecuteHooks {
@@ -139,6 +152,16 @@ async function runStep(
   hooks.onStep?.(index, step);
   const startedAt = new Date();
   await hooks.beforeStep?.(index, step);
+  if (step.backfill && step.transactional === false) {
+    try {
+      await backfillStep(session, index, step.backfill, hooks.backfill ?? {});
+    } catch (error) {
+      noteFailure(error);
+      throw new StepFailedError(index, step, error);
+    }
+    await hooks.afterStep?.(index, step, startedAt);
+    return;
+  }
   for (const sql of stepStatements(step)) {
     try {
       await session.exec(sql);
@@ -148,6 +171,17 @@ async function runStep(
     }
   }
   await hooks.afterStep?.(index, step, startedAt);
+}
+
+async function backfillStep(session: PgSession, index: number, backfill: Backfill, hooks: BackfillHooks): Promise<void> {
+  const { onBatch, onProgress } = hooks;
+  await runBackfill(session, backfill, {
+    ...(hooks.batchSize ? { batchSize: hooks.batchSize } : {}),
+    ...(hooks.pauseMs ? { pauseMs: hooks.pauseMs } : {}),
+    resumeAfter: (await hooks.resumeAfter?.(index)) ?? null,
+    ...(onBatch ? { onBatch: (lastKey: unknown[], rows: number) => onBatch(index, lastKey, rows) } : {}),
+    ...(onProgress ? { onProgress: (progress: BackfillProgress) => onProgress(index, progress) } : {}),
+  });
 }
 
 async function checkSourceHash(session: PgSession, options: ExecuteOptions): Promise<void> {

@@ -109,6 +109,7 @@ export class Ledger {
         schema_hash text,
         started_at timestamptz NOT NULL,
         finished_at timestamptz DEFAULT clock_timestamp(),
+        progress jsonb,
         PRIMARY KEY (apply_id, step)
       );
       DO $upgrade$ BEGIN
@@ -126,7 +127,8 @@ export class Ledger {
             ADD COLUMN error text,
             ADD COLUMN schema_hash text;
         END IF;
-      END $upgrade$;`);
+      END $upgrade$;
+      ALTER TABLE ${S}.apply_steps ADD COLUMN IF NOT EXISTS progress jsonb;`);
     // Commented only when it is not yet: COMMENT needs ownership, which a later applier may lack.
     const [marked] = await session.query<{ comment: string | null }>(
       `SELECT pg_catalog.obj_description(pg_catalog.to_regnamespace($1)::oid, 'pg_namespace') AS comment`,
@@ -169,12 +171,17 @@ export class Ledger {
     );
   }
 
-  /** A non-transactional step, before it runs: committed at once, so a crash leaves it `running` in the ledger. */
+  /**
+   * A non-transactional step, before it runs: committed at once, so a crash
+   * leaves it `running` in the ledger. A retry after a lock timeout reopens
+   * the same row (a backfill keeps its progress).
+   */
   async recordStepStart(applyId: number, index: number, step: PlanStep, startedAt: Date): Promise<void> {
     const { session, S } = this;
     await session.query(
       `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, started_at, finished_at)
-       VALUES ($1, $2, $3, $4, false, 'running', $5, NULL)`,
+       VALUES ($1, $2, $3, $4, false, 'running', $5, NULL)
+       ON CONFLICT (apply_id, step) DO UPDATE SET status = 'running', error = NULL, started_at = EXCLUDED.started_at, finished_at = NULL`,
       [applyId, index + 1, step.description, stepStatements(step).join(';\n'), startedAt.toISOString()],
     );
   }
@@ -274,6 +281,23 @@ export class Ledger {
       host: String(r.host),
       lockplane_version: String(r.lockplane_version),
     }));
+  }
+
+  /** A backfill's progress: the last key its committed batches reached (call inside the batch's transaction). */
+  async recordBackfillProgress(applyId: number, index: number, lastKey: unknown[], rowsDone: number): Promise<void> {
+    await this.session.query(
+      `UPDATE ${this.table('apply_steps')} SET progress = jsonb_build_object('last_key', $3::jsonb, 'rows', $4::bigint) WHERE apply_id = $1 AND step = $2`,
+      [applyId, index + 1, JSON.stringify(lastKey), rowsDone],
+    );
+  }
+
+  /** Where the backfill of step `index` (0-based) of an apply stopped, if it recorded any batch. */
+  async backfillProgress(applyId: number, index: number): Promise<unknown[] | null> {
+    const [row] = await this.session.query<{ last_key: unknown[] | null }>(
+      `SELECT progress -> 'last_key' AS last_key FROM ${this.table('apply_steps')} WHERE apply_id = $1 AND step = $2`,
+      [applyId, index + 1],
+    );
+    return Array.isArray(row?.last_key) ? row.last_key : null;
   }
 
   /** The ledger's row for one step (1-based) of an apply, if it has one. */

@@ -15,6 +15,7 @@ import { acquireApplyLock, releaseApplyLock } from './lock.js';
 import { findResume, type ResumePoint } from './resume.js';
 import { pauseAfterStepForTests } from './test-hooks.js';
 import { stepKinds, timeoutFor, type StatementTimeouts } from './timeouts.js';
+import type { BackfillProgress } from './backfill.js';
 
 export interface TargetApplyOptions {
   expectedSourceHash: string;
@@ -30,6 +31,10 @@ export interface TargetApplyOptions {
   statementTimeout?: string | StatementTimeouts;
   /** The schema the ledger is kept in (default `lockplane`). */
   ledgerSchema?: string;
+  /** Rows per batch of a backfill step, and the pause between batches (ms). */
+  batchSize?: number;
+  batchPauseMs?: number;
+  onBackfillProgress?: (index: number, progress: BackfillProgress) => void;
   /** How many times to retry a group after a lock timeout. */
   retries?: number;
   /**
@@ -138,6 +143,20 @@ async function runWithRetries(
           await pauseAfterStepForTests(group.end);
         },
         onFailure: (index, step, error) => ledger.recordStepFailed(applyId, index, step, errorText(error)),
+        backfill: {
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.batchPauseMs ? { pauseMs: options.batchPauseMs } : {}),
+          resumeAfter: async (index) => {
+            // A retry carries on after this apply's last committed batch; a resumed apply after the interrupted one's (copied to its own row).
+            const own = await ledger.backfillProgress(applyId, index);
+            if (own) return own;
+            const key = resume?.interrupted === index ? await ledger.backfillProgress(resume.applyId, index) : null;
+            if (key) await ledger.recordBackfillProgress(applyId, index, key, 0);
+            return key;
+          },
+          onBatch: (index, lastKey, rows) => ledger.recordBackfillProgress(applyId, index, lastKey, rows),
+          ...(options.onBackfillProgress ? { onProgress: options.onBackfillProgress } : {}),
+        },
       });
       if (position.step >= plan.steps.length && applied === 0) await ledger.close(applyId, { status: 'applied' });
       return { stepsApplied: applied, applyId, attempts: attempt, resumed: resume ? { applyId: resume.applyId, fromStep: resume.fromStep } : null };

@@ -21,6 +21,15 @@ export function isDuration(value: string): boolean {
   return DURATION.test(value.trim());
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds (a bare number is milliseconds, as Postgres reads it); null when it is not one. */
+export function durationMs(value: string): number | null {
+  const match = DURATION.exec(value.trim());
+  if (!match) return null;
+  return Number.parseFloat(value) * UNIT_MS[match[2] ?? 'ms']!;
+}
+
 /**
  * `30s` (every step), `30s,index=0,validate=10min` (a default and
  * overrides), or only overrides (`index=1h`: the others get `fallback`).

@@ -2,13 +2,23 @@
 // ("step N/M description  12.3 s  45%"), plain lines on stderr otherwise,
 // and with --json newline-delimited JSON events on stdout (README "apply --json").
 import pc from 'picocolors';
-import type { IndexBuildProgress, PlanStep } from '../index.js';
+import type { BackfillProgress, IndexBuildProgress, PlanStep } from '../index.js';
 import { info } from './output.js';
 
 export type ApplyEvent =
   | { event: 'apply_started'; target: string; plan_hash?: string; steps: number; from_step: number; resumes: number | null; apply_id: number }
   | { event: 'step_started'; step: number; of: number; description: string; transactional: boolean }
-  | { event: 'step_progress'; step: number; phase: string; percent: number | null }
+  | {
+      event: 'step_progress';
+      step: number;
+      phase: string;
+      percent: number | null;
+      /** Backfills: rows updated so far, the planner's estimate of all, the rate and the time left. */
+      rows_done?: number;
+      rows_total?: number | null;
+      rows_per_second?: number;
+      eta_seconds?: number | null;
+    }
   | { event: 'step_retry'; step: number; attempt: number; of: number; wait_ms: number; error: string }
   | { event: 'step_finished'; step: number; status: 'applied'; duration_ms: number }
   | { event: 'cleanup'; message: string }
@@ -112,6 +122,21 @@ class TerminalReporter implements ApplyReporter {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function backfillProgressEvent(index: number, p: BackfillProgress): ApplyEvent {
+  const total = p.rowsTotal === null ? null : Math.max(p.rowsTotal, p.rowsDone);
+  const eta = total === null || p.rowsPerSecond <= 0 ? null : Math.round((total - p.rowsDone) / p.rowsPerSecond);
+  return {
+    event: 'step_progress',
+    step: index + 1,
+    phase: `backfill: ${p.rowsDone.toLocaleString('en')}${total === null ? '' : `/~${total.toLocaleString('en')}`} rows, ${Math.round(p.rowsPerSecond).toLocaleString('en')} rows/s${eta === null ? '' : `, ETA ${seconds(eta * 1000)}`}`,
+    percent: total ? Math.min(100, (100 * p.rowsDone) / total) : null,
+    rows_done: p.rowsDone,
+    rows_total: total,
+    rows_per_second: Math.round(p.rowsPerSecond),
+    eta_seconds: eta,
+  };
 }
 
 export function stepStartedEvent(index: number, of: number, step: PlanStep): ApplyEvent {

@@ -11,14 +11,32 @@ export interface ReverseStep {
   sql: string[];
 }
 
+/**
+ * An UPDATE that apply runs in batches by primary key, each batch its own
+ * transaction, recording its progress in the ledger (see apply/backfill.ts).
+ * The step's `sql` holds the same UPDATE as one statement, for readers and
+ * for tools that run it whole.
+ */
+export interface Backfill {
+  table: { schema: string; name: string };
+  /** The primary-key columns the batches walk, in order. */
+  key: string[];
+  /** The SET list, e.g. `"status" = 'new'`. */
+  set: string;
+  /** The rows that need it, e.g. `"status" IS NULL`. */
+  where: string;
+}
+
 export interface PlanStep {
   description: string;
   /** One statement as a string (original format), several as an array. */
   sql: string | string[];
   /** Stable hazard codes (e.g. LP202) that apply to this step. */
   hazards?: string[];
-  /** False for statements Postgres refuses inside a transaction block. */
+  /** False for statements Postgres refuses inside a transaction block, and for backfills. */
   transactional?: boolean;
+  /** Present on a batched backfill (then `transactional` is false). */
+  backfill?: Backfill;
   reverse?: ReverseStep;
   /** The structured change this step performs; rollback inverts it. */
   change?: Change;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
 import type { Ledger, PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, StatementTimeouts, TargetApplyResult } from '../../index.js';
-import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
+import { applyReporter, backfillProgressEvent, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
   againstSource,
@@ -40,6 +40,8 @@ interface ApplyOptions extends FilterOptionValues {
   retries: string;
   json?: boolean;
   ledgerSchema?: string;
+  batchSize: string;
+  batchPause: string;
 }
 
 export function registerApply(program: Command): void {
@@ -57,6 +59,8 @@ export function registerApply(program: Command): void {
     .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
     .option('--statement-timeout <durations>', 'Postgres statement_timeout: one duration for every step (0: none), and/or per kind of step, e.g. 30s,index=0,validate=10min (kinds: ddl, index, validate, data)', '0')
+    .option('--batch-size <rows>', 'rows per transaction of a backfill step', '1000')
+    .option('--batch-pause <duration>', 'pause between the batches of a backfill step, e.g. 100ms', '0')
     .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
     .option('--json', 'progress as newline-delimited JSON events on stdout')
     .option(...LEDGER_SCHEMA_OPTION)
@@ -208,8 +212,9 @@ async function runApply(
         reporter.emit({ event: 'apply_started', target: session.description, ...(plan.source_hash ? { plan_hash: plan.source_hash } : {}), steps: plan.steps.length, from_step: from, resumes, apply_id: applyId }),
       onStep: (i, step) => {
         reporter.emit(stepStartedEvent(i, plan.steps.length, step));
-        watcher.stepStarted(step);
+        watcher.stepStarted(i, step);
       },
+      onBackfillProgress: throttled(1000, (i, p) => reporter.emit(backfillProgressEvent(i, p))),
       onStepDone: (i, _step, ms) => {
         watcher.stepDone();
         reporter.emit({ event: 'step_finished', step: i + 1, status: 'applied', duration_ms: ms });
@@ -225,6 +230,17 @@ async function runApply(
   }
 }
 
+/** At most one call per `ms` (batches can finish hundreds of times a second). */
+function throttled<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn(...args);
+  };
+}
+
 /** Index builds report their progress from a second connection (servers only). */
 async function indexWatcher(session: PgSession, url: string, plan: Plan, reporter: ApplyReporter, lp: Lib) {
   let monitor: PgSession | undefined;
@@ -234,13 +250,11 @@ async function indexWatcher(session: PgSession, url: string, plan: Plan, reporte
     monitor = await lp.connect(url).catch(() => undefined);
   }
   let stop: (() => void) | undefined;
-  let step = 0;
   return {
-    stepStarted(s: PlanStep) {
-      step++;
+    stepStarted(index: number, s: PlanStep) {
       stop?.();
       stop = undefined;
-      const current = step;
+      const current = index + 1;
       if (monitor && lp.buildsIndex(s)) {
         stop = lp.watchIndexBuild(monitor, pid, (p) => reporter.emit({ event: 'step_progress', step: current, phase: p.phase, percent: p.percent }));
       }
@@ -256,14 +270,21 @@ async function indexWatcher(session: PgSession, url: string, plan: Plan, reporte
   };
 }
 
-function parseTiming(opts: ApplyOptions, lp: Lib): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: StatementTimeouts; retries: number } {
+function parseTiming(
+  opts: ApplyOptions,
+  lp: Lib,
+): { lockWaitSeconds: number; lockTimeout: string; statementTimeout: StatementTimeouts; retries: number; batchSize: number; batchPauseMs: number } {
   const lockWaitSeconds = Number(opts.lockWait);
   const retries = Number(opts.retries);
   if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) throw new InputError(`--lock-wait: expected seconds, got ${JSON.stringify(opts.lockWait)}`);
   if (!Number.isInteger(retries) || retries < 0) throw new InputError(`--retries: expected a whole number, got ${JSON.stringify(opts.retries)}`);
   if (!lp.isDuration(opts.lockTimeout)) throw new InputError(`--lock-timeout: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(opts.lockTimeout)}`);
   const statementTimeout = lp.parseStatementTimeouts(opts.statementTimeout);
-  return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout, retries };
+  const batchSize = Number(opts.batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`--batch-size: expected a whole number of rows, got ${JSON.stringify(opts.batchSize)}`);
+  const batchPauseMs = lp.durationMs(opts.batchPause);
+  if (batchPauseMs === null) throw new InputError(`--batch-pause: expected a duration like 100ms or 1s, got ${JSON.stringify(opts.batchPause)}`);
+  return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout, retries, batchSize, batchPauseMs };
 }
 
 function resolvePlanArgument(planArg: string | undefined, opts: ApplyOptions, { isSqlSourcePath }: Lib): string | undefined {
