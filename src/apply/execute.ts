@@ -141,7 +141,7 @@ async function runStep(
   await hooks.afterStep?.(index, step, startedAt);
 }
 
-async function checkSourceHash(session: PgSession, expected: string, scope: SchemaFilter): Promise<void> {
+export async function checkSourceHash(session: PgSession, expected: string, scope: SchemaFilter): Promise<void> {
   const actual = await currentHash(session, scope);
   if (actual === expected) return;
   throw new BlockedError(

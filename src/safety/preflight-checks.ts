@@ -6,6 +6,7 @@ import { quoteIdent, quoteQualified } from '../dialects/postgres/quote.js';
 import { typeReference } from '../dialects/postgres/type-ref.js';
 import type { Column, ForeignKey, Index, IndexKey, QualifiedName } from '../schema/types.js';
 import { castCheck } from './preflight-cast.js';
+import { domainProbes, type DomainColumn } from './preflight-domain.js';
 import type { PlanNames } from './preflight-names.js';
 import { tableName } from './preflight-names.js';
 import type { TableFacts } from './preflight-query.js';
@@ -26,6 +27,8 @@ export interface ProbeContext {
   facts(table: QualifiedName): Promise<TableFacts | null>;
   /** Labels of an enum type in the catalog; undefined when the type is not an enum there. */
   catalogEnum(type: QualifiedName): Promise<string[] | undefined>;
+  /** The table columns whose type is this domain now. */
+  domainColumns(domain: QualifiedName): Promise<DomainColumn[]>;
 }
 
 const show = (q: QualifiedName): string => `${q.schema}.${q.name}`;
@@ -79,6 +82,8 @@ export async function probesFor(change: Change, ctx: ProbeContext): Promise<Prob
     }
     case 'recreate_enum':
       return recreatedEnum(change, ctx);
+    case 'alter_domain':
+      return domainProbes(change, ctx);
     case 'drop_table': {
       const at = await existing(ctx, tableName(change.table), []);
       if (!at) return [];

@@ -51,6 +51,7 @@ export interface PreflightOptions {
 
 export const DEFAULT_PREFLIGHT_TIMEOUT = '10s';
 const SAMPLE_SIZE = 5;
+const NOT_CHECKED = 'LP156';
 
 export async function preflightPlan(session: PgSession, plan: Plan, options: PreflightOptions = {}): Promise<PreflightReport> {
   const started = Date.now();
@@ -63,7 +64,8 @@ export async function preflightPlan(session: PgSession, plan: Plan, options: Pre
     if (index >= (options.fromStep ?? 0)) {
       for (const probe of await probesFor(step.change, ctx)) {
         const result = await runProbe(session, timeout, probe, ctx);
-        const check: PreflightCheck = { step: index + 1, description: step.description, code: probe.code, ...result };
+        const code = result.status === 'not_checked' ? NOT_CHECKED : probe.code;
+        const check: PreflightCheck = { step: index + 1, description: step.description, code, ...result };
         if (check.status === 'fail' && options.allowed?.has(check.code)) check.allowed = true;
         checks.push(check);
       }
@@ -98,6 +100,20 @@ function probeContext(session: PgSession, timeout: string, names: PlanNames, ver
       );
       return result.ok && result.rows.length > 0 ? result.rows.map((r) => r.label) : undefined;
     },
+    async domainColumns(domain) {
+      const result = await readOnly<{ schema: string; table: string; column: string }>(
+        session,
+        timeout,
+        `SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS column
+           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE a.atttypid = (SELECT t.oid FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace WHERE tn.nspname = $1 AND t.typname = $2)
+            AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+          ORDER BY 1, 2, 3`,
+        [domain.schema, domain.name],
+      );
+      if (!result.ok) throw new Error(`preflight: cannot read the columns of domain ${domain.schema}.${domain.name}: ${result.error}`);
+      return result.rows.map((r) => ({ table: { schema: r.schema, name: r.table }, column: r.column }));
+    },
   };
 }
 
@@ -112,7 +128,7 @@ async function runProbe(session: PgSession, timeout: string, probe: Probe, ctx: 
     probe.kind === 'duplicates'
       ? `WITH lp_k AS MATERIALIZED (SELECT ${key.expression} AS lp_id, count(*) OVER (PARTITION BY ${probe.keys.join(', ')}) AS lp_n FROM ${from} WHERE ${where})
          SELECT (SELECT count(*) FROM lp_k WHERE lp_n > 1) AS n,
-                ARRAY(SELECT lp_id::text FROM lp_k WHERE lp_n > 1 ORDER BY lp_id LIMIT ${SAMPLE_SIZE}) AS sample`
+                ARRAY(SELECT lp_id::text AS lp_shown FROM lp_k WHERE lp_n > 1 ORDER BY lp_id LIMIT ${SAMPLE_SIZE}) AS sample`
       : `SELECT count(*) AS n, ${probe.kind === 'rows' ? `ARRAY(SELECT (${key.expression})::text AS lp_shown FROM ${from} WHERE ${where} ORDER BY ${key.expression} LIMIT ${SAMPLE_SIZE})` : 'NULL'} AS sample FROM ${from} WHERE ${where}`;
   const outcome = await readOnly<{ n: string | number; sample: string[] | null }>(session, timeout, sql);
   if (!outcome.ok) return notDone(outcome, timeout, probe);
@@ -124,7 +140,7 @@ async function runProbe(session: PgSession, timeout: string, probe: Probe, ctx: 
     return { status: 'pass', message: probe.kind === 'rows' ? probe.pass : `no duplicates of ${probe.label} in ${table}`, rows };
   }
   const first = sample.length ? ` (first ${key.label}: ${sample.join(', ')})` : '';
-  const what = probe.kind === 'rows' ? `${rowsText(rows)} in ${table} have ${probe.problem}` : `${rowsText(rows)} in ${table} share ${probe.label} with another row`;
+  const what = probe.kind === 'rows' ? `${rowsText(rows)} in ${table} ${rows === 1 ? 'has' : 'have'} ${probe.problem}` : `${rowsText(rows)} in ${table} share ${probe.label} with another row`;
   return { status: 'fail', message: `will fail: ${what}${first}`, rows, sample };
 }
 
@@ -135,12 +151,17 @@ function duplicateFilter(probe: Extract<Probe, { kind: 'duplicates' }>): string 
 }
 
 const DATA_EXCEPTION = '22';
+const UNDEFINED_COLUMN = '42703';
+const UNDEFINED_TABLE = '42P01';
 
 function notDone(outcome: Extract<QueryOutcome<object>, { ok: false }>, timeout: string, probe: Exclude<Probe, { kind: 'unchecked' }>): ProbeResult {
   if (outcome.timedOut) return { status: 'not_checked', message: `not checked: ${describeProbe(probe)} timed out after ${timeout}` };
   // The step evaluates the same expression over the same rows: it raises too.
   if (probe.kind === 'rows' && outcome.code?.startsWith(DATA_EXCEPTION)) {
     return { status: 'fail', message: `will fail: checking ${probe.table.schema}.${probe.table.name} raises: ${outcome.error}` };
+  }
+  if (outcome.code === UNDEFINED_COLUMN || outcome.code === UNDEFINED_TABLE) {
+    return { status: 'not_checked', message: `not checked: ${describeProbe(probe)} uses what the plan creates first (${outcome.error})` };
   }
   return { status: 'not_checked', message: `not checked: ${describeProbe(probe)}: ${outcome.error}` };
 }

@@ -66,7 +66,7 @@ both('a renamed column is checked under its current name', async (s) => {
     const column = table(schema, 'users').columns.find((c) => c.name === 'email')!;
     Object.assign(column, { name: 'mail', renamed_from: 'email', nullable: false });
   });
-  assert.equal(only(report, 'LP150').message, 'will fail: 1 row in public.users have email NULL (first ids: 1)');
+  assert.equal(only(report, 'LP150').message, 'will fail: 1 row in public.users has email NULL (first ids: 1)');
 });
 
 both('NOT NULL column without DEFAULT: fails on a table with rows, passes on an empty one', async (s) => {
@@ -82,15 +82,15 @@ both('NOT NULL column without DEFAULT: fails on a table with rows, passes on an 
 
 both('duplicates before UNIQUE: NULLs are distinct unless NULLS NOT DISTINCT', async (s) => {
   await s.exec(`CREATE TABLE t (id int PRIMARY KEY, v text, w text);
-    INSERT INTO t VALUES (1, 'a', NULL), (2, 'b', NULL), (3, 'a', 'x'), (4, NULL, 'y'), (5, NULL, 'z');`);
+    INSERT INTO t VALUES (10, 'a', NULL), (2, 'b', NULL), (9, 'a', 'x'), (4, NULL, 'y'), (5, NULL, 'z');`);
   const unique = (columns: string[], nullsNotDistinct = false) => (schema: Schema): void => {
     table(schema, 't').unique_constraints = [{ name: 't_key', columns, ...(nullsNotDistinct ? { nulls_not_distinct: true } : {}) }];
   };
   const onV = only(await preflight(s, unique(['v'])), 'LP151');
-  assert.equal(onV.message, 'will fail: 2 rows in public.t share (v) with another row (first ids: 1, 3)');
+  assert.equal(onV.message, 'will fail: 2 rows in public.t share (v) with another row (first ids: 9, 10)');
   assert.equal(only(await preflight(s, unique(['w'])), 'LP151').status, 'pass', 'two NULLs do not collide');
   const nnd = only(await preflight(s, unique(['w'], true)), 'LP151');
-  assert.equal(nnd.message, 'will fail: 2 rows in public.t share (w) with another row (first ids: 1, 2)');
+  assert.equal(nnd.message, 'will fail: 2 rows in public.t share (w) with another row (first ids: 2, 10)');
 });
 
 both('PRIMARY KEY: NULLs and duplicates; a table without one is named by ctid', async (s) => {
@@ -100,7 +100,7 @@ both('PRIMARY KEY: NULLs and duplicates; a table without one is named by ctid', 
     table(schema, 't').columns.find((c) => c.name === 'k')!.nullable = false;
   });
   const failures = report.failed.map((c) => c.message);
-  assert.ok(failures.includes('will fail: 1 row in public.t have k NULL (first ctids: (0,3))'), formatPreflightReport(report));
+  assert.ok(failures.includes('will fail: 1 row in public.t has k NULL (first ctids: (0,3))'), formatPreflightReport(report));
   assert.ok(failures.includes('will fail: 2 rows in public.t share (k) with another row (first ctids: (0,1), (0,2))'), formatPreflightReport(report));
   await s.exec(`DELETE FROM t WHERE k IS NULL OR v = 'b'`);
   const fixed = await preflight(s, (schema) => {
@@ -145,7 +145,7 @@ both('a foreign key to a table the plan creates: every complete key is an orphan
     schema.tables.push({ schema: 'public', name: 'customers', columns: [{ name: 'id', type: 'integer', nullable: false }], primary_key: { name: 'customers_pkey', columns: ['id'] } });
     table(schema, 'orders').foreign_keys = [{ name: 'orders_customer', columns: ['customer_id'], referenced_table: 'customers', referenced_columns: ['id'] }];
   });
-  assert.equal(only(report, 'LP152').message, 'will fail: 1 row in public.orders have (customer_id) values missing from public.customers (id) (first ids: 2)');
+  assert.equal(only(report, 'LP152').message, 'will fail: 1 row in public.orders has (customer_id) values missing from public.customers (id) (first ids: 2)');
 });
 
 both('rows that break a CHECK; a NULL does not break it', async (s) => {
@@ -213,7 +213,7 @@ both('tables the plan creates are skipped; an allowed code does not fail the rep
   const report = await preflightPlan(s, plan, { allowed: new Set(['LP150']) });
   assert.deepEqual(report.checks.map((c) => [c.code, c.status, c.allowed]), [['LP150', 'fail', true]]);
   assert.equal(report.failed.length, 0);
-  assert.match(formatPreflightReport(report), /⚠ LP150 step \d+ \(.*\): will fail: 1 row in public.t have v NULL \(first ids: 1\) \(allowed\)\n✓ Preflight passed/);
+  assert.match(formatPreflightReport(report), /⚠ LP150 step \d+ \(.*\): will fail: 1 row in public.t has v NULL \(first ids: 1\) \(allowed\)\n✓ Preflight passed/);
 });
 
 serverTest('a check that outlasts the timeout is reported as not checked, not as a crash', () =>
@@ -228,10 +228,33 @@ serverTest('a check that outlasts the timeout is reported as not checked, not as
     try {
       await holder.query('BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE');
       const report = await preflightPlan(s, plan, { timeout: '300ms' });
-      assert.deepEqual(report.checks.map((c) => [c.code, c.status, c.message]), [['LP150', 'not_checked', 'not checked: the check of public.t timed out after 300ms']]);
+      assert.deepEqual(report.checks.map((c) => [c.code, c.status, c.message]), [['LP156', 'not_checked', 'not checked: the check of public.t timed out after 300ms']]);
       assert.equal(report.failed.length, 0);
     } finally {
       await holder.end();
     }
   }),
 );
+
+both('a domain that gains NOT NULL or a CHECK: the columns using it are checked', async (s) => {
+  await s.exec(`CREATE DOMAIN qty AS integer; CREATE TABLE t (id int PRIMARY KEY, q qty); INSERT INTO t VALUES (1, 3), (2, -4), (3, NULL);`);
+  const report = await preflight(s, (schema) => {
+    const domain = schema.domains!.find((d) => d.name === 'qty')!;
+    Object.assign(domain, { not_null: true, checks: [{ name: 'qty_positive', definition: 'CHECK ((VALUE > 0))' }] });
+  });
+  assert.deepEqual(report.checks.map((c) => [c.code, c.message]), [
+    ['LP150', 'will fail: 1 row in public.t has q NULL (domain public.qty becomes NOT NULL) (first ids: 3)'],
+    ['LP153', 'will fail: 1 row in public.t has values that break check qty_positive of domain public.qty (first ids: 2)'],
+  ]);
+});
+
+both('a CHECK on a column the plan adds is reported as not checked, not as an error', async (s) => {
+  await s.exec(`CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1);`);
+  const report = await preflight(s, (schema) => {
+    table(schema, 't').columns.push({ name: 'status', type: 'text', nullable: true, default: "'new'::text" });
+    table(schema, 't').check_constraints = [{ name: 'status_known', expression: "(status = ANY (ARRAY['new'::text, 'done'::text]))" }];
+  });
+  assert.deepEqual(report.checks.map((c) => [c.code, c.status]), [['LP156', 'not_checked']]);
+  assert.match(report.checks[0]!.message, /^not checked: the check of public\.t uses what the plan creates first \(column "status" does not exist\)$/);
+  assert.equal(report.failed.length, 0);
+});

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import type { PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, TargetApplyResult } from '../../index.js';
+import type { PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, TargetApplyOptions, TargetApplyResult } from '../../index.js';
 import { applyReporter, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
@@ -14,6 +14,7 @@ import {
   loadSourceFor,
   proveOptions,
   parseAllowHazards,
+  parseDuration,
   targetFor,
   useFilterFlags,
   type FilterOptionValues,
@@ -37,6 +38,8 @@ interface ApplyOptions extends FilterOptionValues {
   statementTimeout: string;
   retries: string;
   json?: boolean;
+  skipPreflight?: boolean;
+  preflightTimeout: string;
 }
 
 export function registerApply(program: Command): void {
@@ -55,6 +58,8 @@ export function registerApply(program: Command): void {
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
     .option('--statement-timeout <duration>', 'Postgres statement_timeout for the steps (0: none)', '0')
     .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
+    .option('--skip-preflight', 'do not check the current data for rows the steps would fail on (emergencies only)')
+    .option('--preflight-timeout <duration>', 'statement_timeout of each read-only preflight query', '10s')
     .option('--json', 'progress as newline-delimited JSON events on stdout')
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
   addFilterOptions(command);
@@ -107,7 +112,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, seedFrom, lp);
-    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
+    const preflight = preflightOption(opts, allowed, reporter, lp);
+    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, ...preflight, expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
     outcome = { status: 'applied', applyId: result.applyId, steps: result.stepsApplied };
     if (!reporter.json) out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
   } catch (error) {
@@ -183,12 +189,36 @@ async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: Schem
 
 type Timing = ReturnType<typeof parseTiming>;
 
+/**
+ * The preflight runs unless --skip-preflight; its failures stop the apply
+ * unless their codes are named in --allow-hazards (`all` does not cover them:
+ * a preflight failure means a step would fail).
+ */
+function preflightOption(opts: ApplyOptions, allowed: HazardAllowance, reporter: ApplyReporter, { formatPreflightReport }: Lib): Pick<TargetApplyOptions, 'preflight'> {
+  if (opts.skipPreflight) {
+    if (reporter.json) reporter.emit({ event: 'preflight', status: 'skipped', checks: [], duration_ms: 0 });
+    else info(pc.yellow('⚠ Preflight skipped (--skip-preflight): the current data is not checked'));
+    return {};
+  }
+  return {
+    preflight: {
+      timeout: opts.preflightTimeout,
+      allowed: allowed === 'all' ? new Set() : allowed,
+      onReport: (report) => {
+        if (reporter.json) {
+          reporter.emit({ event: 'preflight', status: report.failed.length ? 'failed' : 'passed', checks: report.checks, duration_ms: report.duration_ms });
+        } else if (report.checks.length > 0) info(formatPreflightReport(report));
+      },
+    },
+  };
+}
+
 async function runApply(
   session: PgSession,
   url: string,
   plan: Plan,
   fromStep: number,
-  options: Timing & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string },
+  options: Timing & Pick<TargetApplyOptions, 'preflight'> & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string },
   reporter: ApplyReporter,
   lp: Lib,
 ): Promise<TargetApplyResult> {
@@ -254,8 +284,8 @@ function parseTiming(opts: ApplyOptions): { lockWaitSeconds: number; lockTimeout
   const retries = Number(opts.retries);
   if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) throw new InputError(`--lock-wait: expected seconds, got ${JSON.stringify(opts.lockWait)}`);
   if (!Number.isInteger(retries) || retries < 0) throw new InputError(`--retries: expected a whole number, got ${JSON.stringify(opts.retries)}`);
-  for (const [flag, value] of [['--lock-timeout', opts.lockTimeout], ['--statement-timeout', opts.statementTimeout]] as const) {
-    if (!/^\d+(\.\d+)?\s*(ms|s|min|h)?$/.test(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
+  for (const [flag, value] of [['--lock-timeout', opts.lockTimeout], ['--statement-timeout', opts.statementTimeout], ['--preflight-timeout', opts.preflightTimeout]] as const) {
+    parseDuration(flag, value);
   }
   return { lockWaitSeconds, lockTimeout: opts.lockTimeout, statementTimeout: opts.statementTimeout, retries };
 }
