@@ -59,16 +59,15 @@ export async function preflightPlan(session: PgSession, plan: Plan, options: Pre
   const names = new PlanNames();
   const ctx = probeContext(session, timeout, names, await serverVersion(session));
   const checks: PreflightCheck[] = [];
+  // Steps before fromStep are done: the database already names things as they left them.
   for (const [index, step] of plan.steps.entries()) {
-    if (!step.change) continue;
-    if (index >= (options.fromStep ?? 0)) {
-      for (const probe of await probesFor(step.change, ctx)) {
-        const result = await runProbe(session, timeout, probe, ctx);
-        const code = result.status === 'not_checked' ? NOT_CHECKED : probe.code;
-        const check: PreflightCheck = { step: index + 1, description: step.description, code, ...result };
-        if (check.status === 'fail' && options.allowed?.has(check.code)) check.allowed = true;
-        checks.push(check);
-      }
+    if (!step.change || index < (options.fromStep ?? 0)) continue;
+    for (const probe of await probesFor(step.change, ctx)) {
+      const result = await runProbe(session, timeout, probe, ctx);
+      const code = result.status === 'not_checked' ? NOT_CHECKED : probe.code;
+      const check: PreflightCheck = { step: index + 1, description: step.description, code, ...result };
+      if (check.status === 'fail' && options.allowed?.has(check.code)) check.allowed = true;
+      checks.push(check);
     }
     names.note(step.change);
   }
@@ -124,12 +123,7 @@ async function runProbe(session: PgSession, timeout: string, probe: Probe, ctx: 
   const key = rowKey(ctx.factsNow(probe.table));
   const from = `${probe.kind === 'rows' && probe.only ? 'ONLY ' : ''}${quoteQualified(probe.table)} AS lp_t`;
   const where = probe.kind === 'duplicates' ? duplicateFilter(probe) : (probe.predicate ?? 'true');
-  const sql =
-    probe.kind === 'duplicates'
-      ? `WITH lp_k AS MATERIALIZED (SELECT ${key.expression} AS lp_id, count(*) OVER (PARTITION BY ${probe.keys.join(', ')}) AS lp_n FROM ${from} WHERE ${where})
-         SELECT (SELECT count(*) FROM lp_k WHERE lp_n > 1) AS n,
-                ARRAY(SELECT lp_id::text AS lp_shown FROM lp_k WHERE lp_n > 1 ORDER BY lp_id LIMIT ${SAMPLE_SIZE}) AS sample`
-      : `SELECT count(*) AS n, ${probe.kind === 'rows' ? `ARRAY(SELECT (${key.expression})::text AS lp_shown FROM ${from} WHERE ${where} ORDER BY ${key.expression} LIMIT ${SAMPLE_SIZE})` : 'NULL'} AS sample FROM ${from} WHERE ${where}`;
+  const sql = probeSql(probe, key.expression, from, where);
   const outcome = await readOnly<{ n: string | number; sample: string[] | null }>(session, timeout, sql);
   if (!outcome.ok) return notDone(outcome, timeout, probe);
   const rows = Number(outcome.rows[0]?.n ?? 0);
@@ -142,6 +136,18 @@ async function runProbe(session: PgSession, timeout: string, probe: Probe, ctx: 
   const first = sample.length ? ` (first ${key.label}: ${sample.join(', ')})` : '';
   const what = probe.kind === 'rows' ? `${rowsText(rows)} in ${table} ${rows === 1 ? 'has' : 'have'} ${probe.problem}` : `${rowsText(rows)} in ${table} share ${probe.label} with another row`;
   return { status: 'fail', message: `will fail: ${what}${first}`, rows, sample };
+}
+
+/** One statement: how many rows the probe finds, and the keys of the first few. */
+function probeSql(probe: Exclude<Probe, { kind: 'unchecked' }>, key: string, from: string, where: string): string {
+  if (probe.kind === 'duplicates') {
+    return `WITH lp_k AS MATERIALIZED (SELECT ${key} AS lp_id, count(*) OVER (PARTITION BY ${probe.keys.join(', ')}) AS lp_n FROM ${from} WHERE ${where})
+      SELECT (SELECT count(*) FROM lp_k WHERE lp_n > 1) AS n,
+             ARRAY(SELECT lp_id::text AS lp_shown FROM lp_k WHERE lp_n > 1 ORDER BY lp_id LIMIT ${SAMPLE_SIZE}) AS sample`;
+  }
+  // The alias keeps ORDER BY on the key itself, not on its text.
+  const sample = probe.kind === 'rows' ? `ARRAY(SELECT (${key})::text AS lp_shown FROM ${from} WHERE ${where} ORDER BY ${key} LIMIT ${SAMPLE_SIZE})` : 'NULL';
+  return `SELECT count(*) AS n, ${sample} AS sample FROM ${from} WHERE ${where}`;
 }
 
 /** Rows the unique key covers: the partial index's predicate, and (unless NULLS NOT DISTINCT) no NULL in the key. */

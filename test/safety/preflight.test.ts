@@ -8,6 +8,7 @@ import { introspect } from '../../src/dialects/postgres/introspect.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { buildPlan } from '../../src/plan/index.js';
 import type { Schema, Table } from '../../src/schema/types.js';
+import { hazardInfo } from '../../src/safety/registry.js';
 import { formatPreflightReport, preflightPlan, type PreflightCheck, type PreflightReport } from '../../src/safety/preflight.js';
 import { serverTest, withPglite, withServerSession } from '../helpers/databases.js';
 
@@ -29,6 +30,7 @@ async function preflight(session: PgSession, edit: (schema: Schema) => void, tim
   const before = await introspect(session);
   const report = await preflightPlan(session, plan, timeout ? { timeout } : {});
   assert.deepEqual(await introspect(session), before, 'the preflight changes nothing');
+  for (const check of report.checks) assert.match(hazardInfo(check.code)?.code ?? '', /^LP1[56]\d$/, 'a registered preflight code');
   return report;
 }
 
@@ -257,4 +259,17 @@ both('a CHECK on a column the plan adds is reported as not checked, not as an er
   assert.deepEqual(report.checks.map((c) => [c.code, c.status]), [['LP156', 'not_checked']]);
   assert.match(report.checks[0]!.message, /^not checked: the check of public\.t uses what the plan creates first \(column "status" does not exist\)$/);
   assert.equal(report.failed.length, 0);
+});
+
+both('resuming (fromStep): a table an earlier, finished step created is checked like any other', async (s) => {
+  const current = await introspect(s);
+  const desired = structuredClone(current);
+  desired.tables.push({ schema: 'public', name: 't', columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'v', type: 'text', nullable: true }], primary_key: { name: 't_pkey', columns: ['id'] }, indexes: [{ name: 't_v', columns: ['v'], unique: true }] });
+  const plan = buildPlan(current, desired);
+  assert.deepEqual(plan.steps.map((st) => st.change?.kind), ['create_table', 'create_index']);
+  assert.deepEqual((await preflightPlan(s, plan)).checks, [], 'a table the plan creates holds no rows');
+  for (const sql of [plan.steps[0]!.sql].flat()) await s.exec(sql);
+  await s.exec(`INSERT INTO t VALUES (1, 'a'), (2, 'a')`);
+  const resumed = await preflightPlan(s, plan, { fromStep: 1 });
+  assert.deepEqual(resumed.checks.map((c) => [c.step, c.code, c.status, c.message]), [[2, 'LP151', 'fail', 'will fail: 2 rows in public.t share (v) with another row (first ids: 1, 2)']]);
 });
