@@ -23,6 +23,8 @@ export { executePlan, sourceDrift, StepFailedError } from './apply/execute.js';
 export { objectFingerprints, fingerprintDrift, type Fingerprints } from './schema/fingerprint.js';
 export { resolveTarget, EMBEDDED_DATABASE_URL } from './config/target.js';
 export { hazardInfo, type HazardInfo } from './safety/index.js';
+export { preflightPlan, formatPreflightReport, PreflightFailedError, DEFAULT_PREFLIGHT_TIMEOUT } from './safety/index.js';
+export type { PreflightCheck, PreflightOptions, PreflightReport, PreflightStatus } from './safety/index.js';
 export { validatePlanFile, validateSchemaFile, formatReport, type ValidationReport } from './schema/validate.js';
 export { isSqlSourcePath, loadSqlSource, checkSqlSource } from './sql/index.js';
 export { resolveShadowUrl } from './config/target.js';

@@ -184,7 +184,7 @@ async function backfillStep(session: PgSession, index: number, backfill: Backfil
   });
 }
 
-async function checkSourceHash(session: PgSession, options: ExecuteOptions): Promise<void> {
+export async function checkSourceHash(session: PgSession, options: Pick<ExecuteOptions, 'expectedSourceHash' | 'expectedSourceObjects' | 'schemas' | 'filter'>): Promise<void> {
   const expected = options.expectedSourceHash!;
   const schema = await introspect(session, hashScope(options));
   const actual = schemaHash(schema);

@@ -6,7 +6,8 @@
 import { BlockedError } from '../errors.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import type { Plan, PlanStep } from '../plan/types.js';
-import { currentHash, executePlan, hashScope, StepFailedError, type ExecuteResult } from './execute.js';
+import { checkSourceHash, currentHash, executePlan, hashScope, StepFailedError, type ExecuteResult } from './execute.js';
+import { preflightPlan, PreflightFailedError, type PreflightOptions, type PreflightReport } from '../safety/preflight.js';
 import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
 import { completedDespiteLedger, dropInvalidIndexes } from './leftovers.js';
@@ -49,6 +50,13 @@ export interface TargetApplyOptions {
   onRetry?: (attempt: number, of: number, waitMs: number, error: StepFailedError) => void;
   /** Cleanup of an interrupted step before it runs again (e.g. an INVALID index dropped). */
   onCleanup?: (message: string) => void;
+  /**
+   * Read-only checks of the current data (safety/preflight.ts), under the
+   * lock and after the source-hash check, before the first step; a failing
+   * check refuses the apply (PreflightFailedError, recorded in the ledger)
+   * with nothing changed. Absent: no preflight.
+   */
+  preflight?: Omit<PreflightOptions, 'fromStep'> & { onReport?: (report: PreflightReport) => void };
 }
 
 export interface TargetApplyResult extends ExecuteResult {
@@ -78,6 +86,7 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
         );
       }
       if (resume) await prepareResume(ledger, plan, resume, position, applyId, options);
+      if (options.preflight) await preflight(session, plan, position, options, options.preflight);
       return await runWithRetries(ledger, plan, position, applyId, options, resume);
     } catch (error) {
       const failedStep = error instanceof StepFailedError ? error.stepIndex + 1 : null;
@@ -170,6 +179,22 @@ async function runWithRetries(
       throw error;
     }
   }
+}
+
+async function preflight(
+  session: PgSession,
+  plan: Plan,
+  position: { step: number; hash: string },
+  scope: TargetApplyOptions,
+  { onReport, ...options }: NonNullable<TargetApplyOptions['preflight']>,
+): Promise<void> {
+  // Plans in the original format carry no structured changes: nothing to check.
+  if (!plan.steps.slice(position.step).some((step) => step.change)) return;
+  // The checks name tables and columns as the plan expects them: make sure they are there.
+  await checkSourceHash(session, { ...scope, expectedSourceHash: position.hash });
+  const report = await preflightPlan(session, plan, { ...options, fromStep: position.step });
+  onReport?.(report);
+  if (report.failed.length > 0) throw new PreflightFailedError(report);
 }
 
 /**

@@ -2,7 +2,7 @@
 // ("step N/M description  12.3 s  45%"), plain lines on stderr otherwise,
 // and with --json newline-delimited JSON events on stdout (README "apply --json").
 import pc from 'picocolors';
-import type { BackfillProgress, IndexBuildProgress, PlanStep } from '../index.js';
+import type { BackfillProgress, IndexBuildProgress, PlanStep, PreflightCheck } from '../index.js';
 import { info } from './output.js';
 
 export type ApplyEvent =
@@ -22,6 +22,7 @@ export type ApplyEvent =
   | { event: 'step_retry'; step: number; attempt: number; of: number; wait_ms: number; error: string }
   | { event: 'step_finished'; step: number; status: 'applied'; duration_ms: number }
   | { event: 'cleanup'; message: string }
+  | { event: 'preflight'; status: 'passed' | 'failed' | 'skipped'; checks: PreflightCheck[]; duration_ms: number }
   | {
       event: 'apply_finished';
       status: 'applied' | 'no_changes' | 'failed' | 'refused' | 'cancelled';
@@ -66,6 +67,7 @@ function plainLine(event: ApplyEvent): string | null {
     case 'cleanup':
       return `  ${event.message}`;
     case 'apply_finished':
+    case 'preflight': // printed whole by the apply command
       return null;
   }
 }

@@ -191,11 +191,11 @@ export function configuredSchemaPath(environment: string | undefined, environmen
 }
 
 /** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */
-export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource> {
+export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource & { url: string }> {
   const database = databaseFor(request);
   // A database side is filtered as its environment says; a file side like the command's database.
   const isDatabase = (await lib()).isDatabaseUrl(database.url);
-  return loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) });
+  return { ...(await loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) })), url: database.url };
 }
 
 function report(database: ResolvedDatabase, request: DatabaseRequest): void {
@@ -226,6 +226,12 @@ export function parseAllowHazards(value: string | undefined): HazardAllowance {
     if (!/^LP\d{3}$/.test(code)) throw new InputError(`--allow-hazards: ${code} is not a hazard code (expected e.g. LP202, or all)`);
   }
   return new Set(codes);
+}
+
+/** A Postgres duration flag (`500ms`, `5s`, `2min`), checked before any database sees it. */
+export function parseDuration(flag: string, value: string): string {
+  if (!/^\d+(\.\d+)?\s*(ms|s|min|h)?$/.test(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

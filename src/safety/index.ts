@@ -7,3 +7,5 @@ export { checkReferences, checkForeignKey } from './references.js';
 export { formatValidationReport, blockingFindings, type Allowance } from './report.js';
 export { classifyTypeChange, type TypeChange } from './type-change.js';
 export { assessChange, hazardCodes, AssessContext, type Assessment } from './assess.js';
+export { preflightPlan, formatPreflightReport, PreflightFailedError, DEFAULT_PREFLIGHT_TIMEOUT } from './preflight.js';
+export type { PreflightCheck, PreflightOptions, PreflightReport, PreflightStatus } from './preflight.js';

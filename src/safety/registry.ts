@@ -2,6 +2,7 @@
 // and scripts match on them: never renumber, never reuse a retired code.
 //
 //   LP1xx  the step may fail or block on existing data
+//          (LP150–LP169: found by the data-aware preflight, safety/preflight.ts)
 //   LP2xx  the step deletes or rewrites data
 //   LP3xx  the plan or schema is invalid / the rollback is incomplete
 import type { Finding, Severity } from './types.js';
@@ -17,6 +18,8 @@ export interface HazardInfo {
   data_loss: boolean;
   /** A safer way to reach the same schema, when there is one. */
   alternative?: string;
+  /** Why it matters, for the README's table and `--json` consumers. */
+  explanation?: string;
 }
 
 const entries: HazardInfo[] = [
@@ -35,6 +38,67 @@ const entries: HazardInfo[] = [
     blocking: false,
     data_loss: false,
     alternative: 'backfill NULLs first; on large tables add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL',
+  },
+  {
+    code: 'LP150',
+    title: 'NULLs where NOT NULL is added',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation: 'SET NOT NULL (or a primary key, or a NOT NULL column without DEFAULT) fails on a table holding NULLs (or any row)',
+    alternative: 'backfill the NULLs (UPDATE … SET col = … WHERE col IS NULL) before the plan runs, or give the new column a DEFAULT',
+  },
+  {
+    code: 'LP151',
+    title: 'duplicates where a unique key is added',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation: 'ADD UNIQUE / PRIMARY KEY / CREATE UNIQUE INDEX fails when rows share a key (NULLs count only with NULLS NOT DISTINCT)',
+    alternative: 'remove or merge the duplicate rows first',
+  },
+  {
+    code: 'LP152',
+    title: 'orphan rows where a foreign key is added',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation: 'ADD FOREIGN KEY fails when a row references a key the referenced table does not hold (MATCH SIMPLE: rows with a NULL in the key are fine)',
+    alternative: 'delete the orphans, set their key to NULL, or insert the missing referenced rows first',
+  },
+  {
+    code: 'LP153',
+    title: 'rows that break a new CHECK',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation: 'ADD CHECK fails when an existing row makes the expression false',
+    alternative: 'fix the rows first, or add the check NOT VALID and fix them before VALIDATE CONSTRAINT',
+  },
+  {
+    code: 'LP154',
+    title: 'values that do not fit the new type',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation: 'ALTER COLUMN … TYPE fails on a value that does not convert (out of range, not a number, not a label of the enum), or silently cuts a string longer than a new varchar(n)/char(n)',
+    alternative: 'fix or convert the values first, or expand/contract: a new column of the new type filled by a backfill that handles them',
+  },
+  {
+    code: 'LP155',
+    title: 'rows about to be dropped',
+    severity: 'info',
+    blocking: false,
+    data_loss: false,
+    explanation: 'how many rows a dropped table holds, or how many rows hold a value in a dropped column (informational)',
+  },
+  {
+    code: 'LP156',
+    title: 'preflight check not done',
+    severity: 'info',
+    blocking: false,
+    data_loss: false,
+    explanation: 'the check timed out (--preflight-timeout), cannot be done read-only on this server version, or names what the plan creates first',
   },
   {
     code: 'LP201',

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { BlockedError, InputError } from '../../errors.js';
-import type { Ledger, PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, StatementTimeouts, TargetApplyResult } from '../../index.js';
+import type { Ledger, PgSession, Plan, PlanStep, ResumePoint, Schema, SchemaFilter, SeedProvider, StatementTimeouts, TargetApplyOptions, TargetApplyResult } from '../../index.js';
 import { applyReporter, backfillProgressEvent, stepStartedEvent, type ApplyEvent, type ApplyReporter } from '../apply-progress.js';
 import { confirm, confirmByName, interactive } from '../confirm.js';
 import {
@@ -16,6 +16,7 @@ import {
   loadSourceFor,
   proveOptions,
   parseAllowHazards,
+  parseDuration,
   targetFor,
   useFilterFlags,
   type FilterOptionValues,
@@ -42,6 +43,8 @@ interface ApplyOptions extends FilterOptionValues {
   ledgerSchema?: string;
   batchSize: string;
   batchPause: string;
+  skipPreflight?: boolean;
+  preflightTimeout: string;
 }
 
 export function registerApply(program: Command): void {
@@ -62,6 +65,8 @@ export function registerApply(program: Command): void {
     .option('--batch-size <rows>', 'rows per transaction of a backfill step', '1000')
     .option('--batch-pause <duration>', 'pause between the batches of a backfill step, e.g. 100ms', '0')
     .option('--retries <n>', 'retries of a transaction or step after a lock timeout, with backoff', '3')
+    .option('--skip-preflight', 'do not check the current data for rows the steps would fail on (emergencies only)')
+    .option('--preflight-timeout <duration>', 'statement_timeout of each read-only preflight query', '10s')
     .option('--json', 'progress as newline-delimited JSON events on stdout')
     .option(...LEDGER_SCHEMA_OPTION)
     .action(async (planArg: string | undefined, opts: ApplyOptions) => apply(planArg, withConfiguredSchema(planArg, opts)));
@@ -117,7 +122,16 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       return;
     }
     if (!opts.skipShadow && remaining.steps.length > 0) await prove(start.schema, remaining, target.url, scope, seedFrom, lp);
-    const result = await runApply(session, target.url, plan, start.fromStep, { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, ...(ledgerSchema ? { ledgerSchema } : {}), expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) }, reporter, lp);
+    const preflight = preflightOption(opts, allowed, reporter, lp);
+    const result = await runApply(
+      session,
+      target.url,
+      plan,
+      start.fromStep,
+      { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, ...preflight, ...(ledgerSchema ? { ledgerSchema } : {}), expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) },
+      reporter,
+      lp,
+    );
     outcome = { status: 'applied', applyId: result.applyId, steps: result.stepsApplied };
     if (!reporter.json) out(`${pc.green('✓')} Applied ${result.stepsApplied} step${result.stepsApplied === 1 ? '' : 's'} to ${session.description}`);
   } catch (error) {
@@ -194,12 +208,36 @@ async function prove(schema: Schema, plan: Plan, targetUrl: string, scope: Schem
 
 type Timing = ReturnType<typeof parseTiming>;
 
+/**
+ * The preflight runs unless --skip-preflight; its failures stop the apply
+ * unless their codes are named in --allow-hazards (`all` does not cover them:
+ * a preflight failure means a step would fail).
+ */
+function preflightOption(opts: ApplyOptions, allowed: HazardAllowance, reporter: ApplyReporter, { formatPreflightReport }: Lib): Pick<TargetApplyOptions, 'preflight'> {
+  if (opts.skipPreflight) {
+    if (reporter.json) reporter.emit({ event: 'preflight', status: 'skipped', checks: [], duration_ms: 0 });
+    else info(pc.yellow('⚠ Preflight skipped (--skip-preflight): the current data is not checked'));
+    return {};
+  }
+  return {
+    preflight: {
+      timeout: opts.preflightTimeout,
+      allowed: allowed === 'all' ? new Set() : allowed,
+      onReport: (report) => {
+        if (reporter.json) {
+          reporter.emit({ event: 'preflight', status: report.failed.length ? 'failed' : 'passed', checks: report.checks, duration_ms: report.duration_ms });
+        } else if (report.checks.length > 0) info(formatPreflightReport(report));
+      },
+    },
+  };
+}
+
 async function runApply(
   session: PgSession,
   url: string,
   plan: Plan,
   fromStep: number,
-  options: Timing & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string; ledgerSchema?: string },
+  options: Timing & Pick<TargetApplyOptions, 'preflight'> & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string; ledgerSchema?: string },
   reporter: ApplyReporter,
   lp: Lib,
 ): Promise<TargetApplyResult> {
@@ -278,7 +316,8 @@ function parseTiming(
   const retries = Number(opts.retries);
   if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) throw new InputError(`--lock-wait: expected seconds, got ${JSON.stringify(opts.lockWait)}`);
   if (!Number.isInteger(retries) || retries < 0) throw new InputError(`--retries: expected a whole number, got ${JSON.stringify(opts.retries)}`);
-  if (!lp.isDuration(opts.lockTimeout)) throw new InputError(`--lock-timeout: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(opts.lockTimeout)}`);
+  parseDuration('--lock-timeout', opts.lockTimeout);
+  parseDuration('--preflight-timeout', opts.preflightTimeout);
   const statementTimeout = lp.parseStatementTimeouts(opts.statementTimeout);
   const batchSize = Number(opts.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`--batch-size: expected a whole number of rows, got ${JSON.stringify(opts.batchSize)}`);

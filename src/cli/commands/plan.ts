@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, useFilterFlags, type FilterOptionValues } from '../common.js';
+import type { Plan } from '../../index.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, parseDuration, useFilterFlags, type FilterOptionValues, type HazardAllowance } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
@@ -12,6 +13,8 @@ interface PlanOptions extends FilterOptionValues {
   validate?: boolean;
   output: string;
   allowHazards?: string;
+  skipPreflight?: boolean;
+  preflightTimeout: string;
 }
 
 export function registerPlan(program: Command): void {
@@ -25,6 +28,8 @@ export function registerPlan(program: Command): void {
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
     .option('--output <format>', 'json, sql or text', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
+    .option('--skip-preflight', 'with --validate: do not check the --from database\'s data')
+    .option('--preflight-timeout <duration>', 'with --validate: statement_timeout of each read-only preflight query', '10s')
     .action(async (opts: PlanOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
@@ -40,7 +45,8 @@ export function registerPlan(program: Command): void {
       if (opts.validate) {
         const report = formatValidationReport(validatePlan(plan, from.schema, to.schema), allowed);
         info(report.text);
-        if (report.blocked) {
+        const preflightFailed = from.kind === 'database' && !opts.skipPreflight && (await preflight(from.url, plan, opts, allowed));
+        if (report.blocked || preflightFailed) {
           process.exitCode = ExitCode.blocked;
           return;
         }
@@ -48,4 +54,18 @@ export function registerPlan(program: Command): void {
       out(formatPlan(plan, format));
     });
   addFilterOptions(command);
+}
+
+/** The data-aware preflight on the --from database, as apply runs it; true when a check fails. */
+async function preflight(url: string, plan: Plan, opts: PlanOptions, allowed: HazardAllowance): Promise<boolean> {
+  const timeout = parseDuration('--preflight-timeout', opts.preflightTimeout);
+  const { connect, preflightPlan, formatPreflightReport } = await lib();
+  const session = await connect(url);
+  try {
+    const report = await preflightPlan(session, plan, { timeout, allowed: allowed === 'all' ? new Set() : allowed });
+    info(formatPreflightReport(report));
+    return report.failed.length > 0;
+  } finally {
+    await session.close();
+  }
 }
