@@ -51,7 +51,9 @@ export function measure(candidate) {
     throw new Error(`${candidate.name} ran past ${(candidate.timeoutMs / 60000).toFixed(0)} min and was stopped`);
   }
   if (result.status !== 0) {
-    throw new Error(`${candidate.name} failed (${result.status}): ${(result.stderr ?? '').replace(/\tCommand being timed[\s\S]*$/, '').slice(-1500)}`);
+    const stderr = (result.stderr ?? '').replace(/\tCommand being timed[\s\S]*$/, '');
+    const errorLines = stderr.split('\n').filter((l) => /error/i.test(l));
+    throw new Error(`${candidate.name} failed (${result.status}): ${(errorLines.length ? errorLines.join(' / ') : stderr).slice(-1500)}`);
   }
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
   const seconds = (label) => Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(result.stderr)?.[1] ?? NaN);

@@ -7,7 +7,7 @@
 // Usage (inside bench/, after `npm ci` here and `npm run build` at the root):
 //   npm run bench                  S, M and L, full runs
 //   npm run bench -- --quick       S and M, 3 runs, no drizzle-kit pull
-//   node run-all.mjs [--sizes S,M,L] [--runs N] [--scenarios startup,introspect,plan,sql,memory] [--keep]
+//   node run-all.mjs [--sizes S,M,L] [--runs N] [--scenarios startup,introspect,plan,sql,memory] [--tag T] [--keep]
 // Env: LOCKPLANE_BENCH_DATABASE_URL (admin URL, default the local server).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const SIZES = { S: 100, M: 1000, L: 10000 };
 const sizes = (value('--sizes') ?? (quick ? 'S,M' : 'S,M,L')).split(',');
 const defaultRuns = { S: quick ? 3 : 7, M: quick ? 3 : 5, L: 1 };
 const runsFor = (size) => Number(value('--runs') ?? defaultRuns[size]);
+// Lets two runs share the server: their databases and work directories get this suffix.
+const tag = value('--tag') ? `_${value('--tag').replace(/\W/g, '')}` : '';
 const TEN_MINUTES = 10 * 60 * 1000;
 const ALL_SCENARIOS = ['startup', 'introspect', 'plan', 'sql', 'memory'];
 const scenarios = new Set((value('--scenarios') ?? ALL_SCENARIOS.join(',')).split(','));
@@ -51,7 +53,7 @@ const say = (text = '') => {
   console.log(text);
   out.push(text);
 };
-const sh = (cmd, cmdArgs) => execFileSync(cmd, cmdArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const sh = (cmd, cmdArgs) => execFileSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const recreate = (name) => sh('psql', ['-X', '-q', adminUrl, '-c', `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`, '-c', `CREATE DATABASE ${quoteIdent(name)}`]);
 const tryRead = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
@@ -86,13 +88,14 @@ for (const size of sizes) {
   const s = shape(SIZES[size]);
   const runs = runsFor(size);
   const large = size === 'L';
-  const dir = join(workDir, size);
+  const dir = join(workDir, `${size}${tag}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const dbA = `lockplane_bench_${size.toLowerCase()}_a`;
-  const dbB = `lockplane_bench_${size.toLowerCase()}_b`;
-  const dbShadow = `lockplane_bench_${size.toLowerCase()}_shadow`;
-  const dbPgdeltaShadow = `lockplane_bench_${size.toLowerCase()}_pgdelta_shadow`;
+  const prefix = `lockplane_bench_${size.toLowerCase()}${tag}`;
+  const dbA = `${prefix}_a`;
+  const dbB = `${prefix}_b`;
+  const dbShadow = `${prefix}_shadow`;
+  const dbPgdeltaShadow = `${prefix}_pgdelta_shadow`;
   say(`\n## ${size}: ${summary(s)}\n`);
 
   let t = Date.now();
@@ -163,12 +166,12 @@ for (const size of sizes) {
     const checks = [];
     if (lp.stdout) {
       writeFileSync(join(dir, 'lockplane-plan.json'), lp.stdout);
-      checks.push(await checkConvergence({ tool: 'lockplane', file: join(dir, 'lockplane-plan.json'), fromDb: dbA, toUrl: b, label: size }));
+      checks.push(await checkConvergence({ tool: 'lockplane', file: join(dir, 'lockplane-plan.json'), fromDb: dbA, toUrl: b, label: `${size}${tag}` }));
     }
-    if (pd.wallMs !== undefined) checks.push(await checkConvergence({ tool: 'pgdelta', file: pgdeltaPlan, fromDb: dbA, toUrl: b, label: size }));
+    if (pd.wallMs !== undefined) checks.push(await checkConvergence({ tool: 'pgdelta', file: pgdeltaPlan, fromDb: dbA, toUrl: b, label: `${size}${tag}` }));
     if (mg.stdout) {
       writeFileSync(join(dir, 'migra.sql'), migraSql(mg.stdout));
-      checks.push(await checkConvergence({ tool: 'migra', file: join(dir, 'migra.sql'), fromDb: dbA, toUrl: b, label: size }));
+      checks.push(await checkConvergence({ tool: 'migra', file: join(dir, 'migra.sql'), fromDb: dbA, toUrl: b, label: `${size}${tag}` }));
     }
     say(correctnessTable(checks));
     say(`\nDiffs: \`bench/.work/${size}-<tool>.diff\` (pg_dump of the copy vs pg_dump of B).`);
@@ -179,8 +182,10 @@ for (const size of sizes) {
   const project = join(dir, 'project');
   mkdirSync(join(project, 'schema'), { recursive: true });
   // psql's \restrict / \unrestrict lines (pg_dump 15.14+) are not SQL.
-  const schemaSql = sh('pg_dump', ['--schema-only', '--no-owner', b]).replace(/^\\(un)?restrict .*$/gm, '');
-  writeFileSync(join(project, 'schema', 'schema.sql'), schemaSql);
+  if (scenarios.has('sql') || scenarios.has('memory')) {
+    const schemaSql = sh('pg_dump', ['--schema-only', '--no-owner', b]).replace(/^\\(un)?restrict .*$/gm, '');
+    writeFileSync(join(project, 'schema', 'schema.sql'), schemaSql);
+  }
   if (scenarios.has('sql')) {
     say(`\n### ${size}: plan, SQL files (B, as pg_dump wrote it) → database A\n`);
     recreate(dbShadow);
@@ -190,7 +195,7 @@ for (const size of sizes) {
     const serverShadow = { env: { SHADOW_DATABASE_URL: databaseUrl(adminUrl, dbShadow) } };
     const pgdeltaSqlPlan = join(dir, 'pgdelta-sql-plan.json');
     // A cold run empties the cache first: a warm-up would change nothing, and each costs seconds.
-    const coldRuns = { warmup: false, runs: quick ? 1 : Math.min(runs, 3) };
+    const coldRuns = { warmup: false, runs: quick || size !== 'S' ? 1 : Math.min(runs, 3) };
     const sqlPlan = benchmark(
       [
         { name: 'pg_dump A (one side)', ...pgDump(a), ...limits },

@@ -19,7 +19,7 @@ export function scenarioTable({ results, load }, { lockplaneRow, countLabel } = 
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const r of results) {
     const cells = [`\`${r.name}\``, r === ref ? '1.00 (reference)' : ratio(r.wallMs, ref.wallMs)];
-    const peer = lp && !(r === lp || r === ref || r.lockplane);
+    const peer = lp && !(r === lp || r === ref || r.lockplane) && r.wallMs !== undefined;
     if (lp) cells.push(peer ? `**${ratio(r.wallMs, lp.wallMs)}**` : '—', peer ? ratio(r.cpuMs, lp.cpuMs) : '—');
     cells.push(ms(r.wallMs), ms(r.minWallMs), ms(r.cpuMs), mib(r.rssKb), String(r.runs));
     if (countLabel) cells.push(r.count ?? '');
@@ -38,7 +38,7 @@ export function correctnessTable(checks) {
   for (const c of checks) {
     const applied = c.applied ? 'yes' : `**no**: ${c.applyError.replace(/\|/g, '\\|').replace(/\s+/g, ' ')}`;
     const left = c.stepsLeft === undefined ? c.judgeError : c.stepsLeft === 0 ? '**0** (converged)' : `${c.stepsLeft} (${c.firstStepsLeft.join('; ')})`;
-    lines.push(`| ${c.tool} | ${applied} | ${c.applyMs ? ms(c.applyMs) : '—'} | ${left} | ${c.dumpDiffLines === 0 ? '**0** (identical)' : c.dumpDiffLines} |`);
+    lines.push(`| ${c.tool} | ${applied} | ${c.applyMs ? ms(c.applyMs) : '—'} | ${left} | ${c.dumpError ? `— (${c.dumpError.replace(/\s+/g, ' ')})` : c.dumpDiffLines === 0 ? '**0** (identical)' : c.dumpDiffLines} |`);
   }
   return lines.join('\n');
 }
