@@ -72,7 +72,8 @@ export const median = (xs) => {
  * false` skips it), then `runs` rounds, interleaved (A, B, C, A, B, C, …) so
  * that a change in machine load hits every tool alike; a candidate's own
  * `runs` caps its count. A candidate that fails or runs past its `timeoutMs`
- * is dropped from later rounds and reported with its error. Returns the
+ * is dropped from later rounds and reported with its error; one with `skip`
+ * never runs (its `note` says why). Returns the
  * median of each, in candidate order.
  */
 export function benchmark(candidates, runs) {
@@ -80,7 +81,7 @@ export function benchmark(candidates, runs) {
   const errors = candidates.map(() => undefined);
   const samples = candidates.map(() => []);
   const attempt = (i) => {
-    if (errors[i]) return undefined;
+    if (errors[i] || candidates[i].skip) return undefined;
     try {
       return measure(candidates[i]);
     } catch (error) {
@@ -101,7 +102,7 @@ export function benchmark(candidates, runs) {
   }
   const results = candidates.map((candidate, i) => {
     const s = samples[i];
-    if (s.length === 0) return { name: candidate.name, error: errors[i] ?? 'no run', runs: 0 };
+    if (s.length === 0) return { name: candidate.name, error: errors[i] ?? candidate.note ?? 'no run', runs: 0 };
     return {
       name: candidate.name,
       wallMs: median(s.map((r) => r.wallMs)),

@@ -38,7 +38,7 @@ export function correctnessTable(checks) {
   for (const c of checks) {
     const applied = c.applied ? 'yes' : `**no**: ${c.applyError.replace(/\|/g, '\\|').replace(/\s+/g, ' ')}`;
     const left = c.stepsLeft === undefined ? c.judgeError : c.stepsLeft === 0 ? '**0** (converged)' : `${c.stepsLeft} (${c.firstStepsLeft.join('; ')})`;
-    lines.push(`| ${c.tool} | ${applied} | ${c.applyMs ? ms(c.applyMs) : '—'} | ${left} | ${c.dumpError ? `— (${c.dumpError.replace(/\s+/g, ' ')})` : c.dumpDiffLines === 0 ? '**0** (identical)' : c.dumpDiffLines} |`);
+    lines.push(`| ${c.tool} | ${applied} | ${c.applyMs ? ms(c.applyMs) : '—'} | ${left ?? '—'} | ${c.dumpError ? `— (${c.dumpError.replace(/\s+/g, ' ')})` : c.dumpDiffLines === 0 ? '**0** (identical)' : (c.dumpDiffLines ?? '—')} |`);
   }
   return lines.join('\n');
 }
