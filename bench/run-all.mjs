@@ -194,7 +194,7 @@ for (const size of sizes) {
       checks.push(await checkConvergence({ tool: 'migra', file: join(dir, 'migra.sql'), fromDb: dbA, toUrl: b, label: `${size}${tag}` }));
     }
     say(correctnessTable(checks));
-    say(`\nDiffs: \`bench/.work/${size}-<tool>.diff\` (pg_dump of the copy vs pg_dump of B).`);
+    say(`\nDiffs: \`bench/.work/${size}${tag}-<tool>.diff\` (pg_dump of the copy vs pg_dump of B).`);
     sizeRaw.correctness = checks;
   }
 
