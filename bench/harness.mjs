@@ -17,28 +17,48 @@ export function noteMissingTime() {
 /**
  * One run of a candidate: `{ command, args }`, or `{ steps: [...] }` for
  * commands run one after the other (wall times add up, peak RSS is the
- * largest). Returns wall ms, peak RSS in KiB and the stdout size.
+ * largest; CPU, user + system, adds up). Optional: `env` (added to the environment), `cwd`, `timeoutMs`,
+ * `prepare()` (run before each measurement, untimed: e.g. emptying a cache).
+ * Returns wall ms, CPU ms (user + system, GNU time), peak RSS in KiB, the
+ * stdout size and stdout itself.
  */
 export function measure(candidate) {
+  candidate.prepare?.();
   if (candidate.steps) {
-    const runs = candidate.steps.map((step) => measure({ name: candidate.name, ...step }));
+    const runs = candidate.steps.map((step) => measure({ name: candidate.name, timeoutMs: candidate.timeoutMs, ...step }));
     return {
       wallMs: runs.reduce((sum, r) => sum + r.wallMs, 0),
+      cpuMs: runs.reduce((sum, r) => sum + r.cpuMs, 0),
       rssKb: Math.max(...runs.map((r) => r.rssKb)),
       outBytes: runs.reduce((sum, r) => sum + r.outBytes, 0),
+      stdout: runs.map((r) => r.stdout).join(''),
     };
   }
   const [cmd, cmdArgs] = useTime
     ? [TIME, ['-v', candidate.command, ...candidate.args]]
     : [candidate.command, candidate.args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(cmd, cmdArgs, {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    cwd: candidate.cwd,
+    env: candidate.env ? { ...process.env, ...candidate.env } : process.env,
+    timeout: candidate.timeoutMs,
+    killSignal: 'SIGKILL',
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error?.code === 'ETIMEDOUT' || (candidate.timeoutMs && result.signal === 'SIGKILL')) {
+    throw new Error(`${candidate.name} ran past ${(candidate.timeoutMs / 60000).toFixed(0)} min and was stopped`);
+  }
   if (result.status !== 0) {
-    throw new Error(`${candidate.name} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+    const stderr = (result.stderr ?? '').replace(/\tCommand being timed[\s\S]*$/, '');
+    const errorLines = stderr.split('\n').filter((l) => /error/i.test(l));
+    throw new Error(`${candidate.name} failed (${result.status}): ${(errorLines.length ? errorLines.join(' / ') : stderr).slice(-1500)}`);
   }
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  return { wallMs, rssKb: rss ? Number(rss[1]) : NaN, outBytes: result.stdout.length };
+  const seconds = (label) => Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(result.stderr)?.[1] ?? NaN);
+  const cpuMs = (seconds('User') + seconds('System')) * 1000;
+  return { wallMs, cpuMs, rssKb: rss ? Number(rss[1]) : NaN, outBytes: result.stdout.length, stdout: result.stdout };
 }
 
 export const median = (xs) => {
@@ -48,24 +68,53 @@ export const median = (xs) => {
 };
 
 /**
- * One warm-up run of each candidate (page cache, server caches), then `runs`
- * rounds, interleaved (A, B, C, A, B, C, …) so that a change in machine load
- * hits every tool alike. Returns the median of each, in candidate order.
+ * One warm-up run of each candidate (page cache, server caches; `warmup:
+ * false` skips it), then `runs` rounds, interleaved (A, B, C, A, B, C, …) so
+ * that a change in machine load hits every tool alike; a candidate's own
+ * `runs` caps its count. A candidate that fails or runs past its `timeoutMs`
+ * is dropped from later rounds and reported with its error; one with `skip`
+ * never runs (its `note` says why). Returns the
+ * median of each, in candidate order.
  */
 export function benchmark(candidates, runs) {
   const loadBefore = loadavg()[0];
-  for (const candidate of candidates) measure(candidate);
+  const errors = candidates.map(() => undefined);
   const samples = candidates.map(() => []);
+  const attempt = (i) => {
+    if (errors[i] || candidates[i].skip) return undefined;
+    try {
+      return measure(candidates[i]);
+    } catch (error) {
+      errors[i] = error.message.split('\n')[0].slice(0, 300);
+      console.log(`  ! ${errors[i]}`);
+      return undefined;
+    }
+  };
+  candidates.forEach((candidate, i) => {
+    if (candidate.warmup !== false) attempt(i);
+  });
   for (let run = 0; run < runs; run++) {
-    candidates.forEach((candidate, i) => samples[i].push(measure(candidate)));
+    candidates.forEach((candidate, i) => {
+      if (run >= (candidate.runs ?? runs)) return;
+      const sample = attempt(i);
+      if (sample) samples[i].push(sample);
+    });
   }
-  const results = candidates.map((candidate, i) => ({
-    name: candidate.name,
-    wallMs: median(samples[i].map((r) => r.wallMs)),
-    minWallMs: Math.min(...samples[i].map((r) => r.wallMs)),
-    rssKb: median(samples[i].map((r) => r.rssKb)),
-    outBytes: samples[i][0].outBytes,
-  }));
+  const results = candidates.map((candidate, i) => {
+    const s = samples[i];
+    if (s.length === 0) return { name: candidate.name, error: errors[i] ?? candidate.note ?? 'no run', runs: 0 };
+    return {
+      name: candidate.name,
+      wallMs: median(s.map((r) => r.wallMs)),
+      minWallMs: Math.min(...s.map((r) => r.wallMs)),
+      cpuMs: median(s.map((r) => r.cpuMs)),
+      rssKb: median(s.map((r) => r.rssKb)),
+      outBytes: s[0].outBytes,
+      stdout: s[0].stdout,
+      runs: s.length,
+      ...(errors[i] ? { error: errors[i] } : {}),
+    };
+  });
   return { results, load: [loadBefore, loadavg()[0]] };
 }
 
@@ -78,6 +127,10 @@ export function printResults({ results, load }, heading) {
     ['tool'.padEnd(34), 'wall ms'.padStart(9), 'min ms'.padStart(8), 'peak RSS MiB'.padStart(13), 'output KiB'.padStart(11), 'wall ratio'.padStart(11), 'RSS ratio'.padStart(10)].join(' '),
   );
   for (const r of results) {
+    if (r.wallMs === undefined) {
+      console.log(`${r.name.padEnd(34)} ${r.error}`);
+      continue;
+    }
     console.log(
       [
         r.name.padEnd(34),

@@ -1,86 +1,105 @@
-// The changed copy for the plan benchmark: ~5% of the objects built by
-// ../introspect/build-schema.mjs (172 changes over 3,300 tables, indexes,
-// views, functions, policies and enums), written as plain SQL on the copy.
+// The changed copy for the plan benchmarks: ~5% of the objects built by
+// ../introspect/build-schema.mjs (at M, 172 changes over 3,300 tables,
+// indexes, views, functions, policies and enums; the counts scale with the
+// number of tables), written as plain SQL on the copy.
 import {
   enumName,
   functionName,
   functionStatement,
   quoteIdent,
+  shape,
   tableName,
   viewName,
   viewStatement,
 } from '../introspect/build-schema.mjs';
 
 const range = (from, to, step = 1) => Array.from({ length: Math.ceil((to - from) / step) }, (_, k) => from + k * step);
-const table = (i) => `public.${quoteIdent(tableName(i))}`;
 const orReplace = (statement) => statement.replace(/^CREATE /, 'CREATE OR REPLACE ');
 
 /** Each group: what it does (for the report) and its statements, in an order Postgres accepts. */
-export function mutations() {
+export function mutations(s = shape()) {
+  const n = s.tables;
+  /** `m` objects at M, scaled to this size (at least one). */
+  const count = (m) => Math.max(1, Math.round((m * n) / 1000));
+  /** The index at fraction `f` of the tables. */
+  const at = (f) => Math.round(f * n);
+  /** `k` numbers from `from` on, `step` apart. */
+  const some = (from, k, step = 1) => range(0, k).map((j) => from + j * step);
+  const table = (i) => `public.${quoteIdent(tableName(i, s))}`;
+  const view = (i) => `public.${viewName(i, s)}`;
+  // Tables the views do not read: (i - n/2) % 5 !== 0 above n/2.
+  const droppable = range(at(0.96), n).filter((i) => (i - n / 2) % 5 !== 0).slice(0, count(5));
+  // Even-numbered views v (a join over table v + n/2) are read by v + 1.
+  const underViews = some(at(0.1), count(5), 5);
+  const odd = (i) => (i % 2 ? i : i + 1);
+  const even = (i) => (i % 2 ? i + 1 : i);
+  const policyTables = some(at(0.01), count(10));
+  const dropPolicies = some(at(0.02), count(2));
+  const addPolicies = some(at(0.02) + count(2), count(2));
+  const rlsAdded = some(s.rlsTables, count(2));
   return [
-    { what: 'columns added (20 tables)', count: 20, sql: range(900, 920).map((i) => `ALTER TABLE ${table(i)} ADD COLUMN extra integer DEFAULT 0 NOT NULL`) },
-    { what: 'columns retyped (10 tables)', count: 10, sql: range(920, 930).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN note TYPE character varying(100)`) },
+    { what: 'columns added', count: count(20), sql: some(at(0.9), count(20)).map((i) => `ALTER TABLE ${table(i)} ADD COLUMN extra integer DEFAULT 0 NOT NULL`) },
+    { what: 'columns retyped', count: count(10), sql: some(at(0.92), count(10)).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN note TYPE character varying(100)`) },
     {
-      // t0600.name is read by v0100, which v0101 reads: both must be rebuilt.
-      what: 'columns retyped under two views each (5 tables, 10 views rebuilt)',
-      count: 5,
-      sql: range(100, 125, 5).flatMap((v) => [
-        `DROP VIEW public.${viewName(v + 1)}`,
-        `DROP VIEW public.${viewName(v)}`,
-        `ALTER TABLE ${table(v + 500)} ALTER COLUMN name TYPE character varying(300)`,
-        viewStatement(v),
-        viewStatement(v + 1),
+      what: `columns retyped under two views each (${underViews.length * 2} views rebuilt)`,
+      count: underViews.length,
+      sql: underViews.flatMap((v) => [
+        `DROP VIEW ${view(v + 1)}`,
+        `DROP VIEW ${view(v)}`,
+        `ALTER TABLE ${table(v + n / 2)} ALTER COLUMN name TYPE character varying(300)`,
+        viewStatement(v, '', s),
+        viewStatement(v + 1, '', s),
       ]),
     },
-    { what: 'tables dropped', count: 5, sql: [961, 962, 963, 964, 966].map((i) => `DROP TABLE ${table(i)}`) },
+    { what: 'tables dropped', count: droppable.length, sql: droppable.map((i) => `DROP TABLE ${table(i)}`) },
     {
       what: 'tables added (with a foreign key and an index)',
-      count: 5,
-      sql: range(0, 5).flatMap((k) => [
+      count: count(5),
+      sql: range(0, count(5)).flatMap((k) => [
         `CREATE TABLE public.n${k} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, t_id bigint NOT NULL REFERENCES ${table(1)} (id), label text NOT NULL)`,
         `CREATE INDEX n${k}_t_id_idx ON public.n${k} (t_id)`,
       ]),
     },
-    { what: 'indexes added', count: 10, sql: range(700, 710).map((i) => `CREATE INDEX ${tableName(i)}_email_idx ON ${table(i)} (lower(email))`) },
-    { what: 'indexes dropped', count: 5, sql: range(710, 715).map((i) => `DROP INDEX public.${quoteIdent(`${tableName(i)}_name_idx`)}`) },
-    { what: 'views redefined', count: 25, sql: range(2, 127, 5).map((i) => orReplace(viewStatement(i, ' WHERE amount > 0'))) },
-    { what: 'views dropped', count: 5, sql: range(4, 29, 5).map((i) => `DROP VIEW public.${viewName(i)}`) },
-    { what: 'views added', count: 5, sql: range(0, 5).map((k) => `CREATE VIEW public.nv${k} AS SELECT id, name FROM ${table(200 + k)} WHERE NOT active`) },
-    { what: 'plpgsql function bodies changed', count: 25, sql: range(201, 251, 2).map((i) => orReplace(functionStatement(i, '!'))) },
-    // f0306 is called by two views (v0153, v0353); f0300's body is BEGIN ATOMIC.
-    { what: 'sql function bodies changed', count: 5, sql: range(300, 310, 2).map((i) => orReplace(functionStatement(i, ' + 1'))) },
-    { what: 'functions dropped', count: 5, sql: range(351, 361, 2).map((i) => `DROP FUNCTION public.${functionName(i)}(bigint)`) },
+    { what: 'indexes added', count: count(10), sql: some(at(0.7), count(10)).map((i) => `CREATE INDEX ${tableName(i, s)}_email_idx ON ${table(i)} (lower(email))`) },
+    { what: 'indexes dropped', count: count(5), sql: some(at(0.71), count(5)).map((i) => `DROP INDEX public.${quoteIdent(`${tableName(i, s)}_name_idx`)}`) },
+    { what: 'views redefined', count: count(25), sql: some(2, count(25), 5).map((i) => orReplace(viewStatement(i, ' WHERE amount > 0', s))) },
+    { what: 'views dropped', count: count(5), sql: some(4, count(5), 5).map((i) => `DROP VIEW ${view(i)}`) },
+    { what: 'views added', count: count(5), sql: range(0, count(5)).map((k) => `CREATE VIEW public.nv${k} AS SELECT id, name FROM ${table(at(0.2) + k)} WHERE NOT active`) },
+    { what: 'plpgsql function bodies changed', count: count(25), sql: some(odd(at(0.2)), count(25), 2).map((i) => orReplace(functionStatement(i, '!', s))) },
+    // At M, f0306 is called by two views (v0153, v0353); f0300's body is BEGIN ATOMIC.
+    { what: 'sql function bodies changed', count: count(5), sql: some(even(at(0.3)), count(5), 2).map((i) => orReplace(functionStatement(i, ' + 1', s))) },
+    { what: 'functions dropped', count: count(5), sql: some(odd(at(0.35)), count(5), 2).map((i) => `DROP FUNCTION public.${functionName(i, s)}(bigint)`) },
     {
       what: 'overloads: one dropped, one added',
       count: 2,
       sql: [
-        `DROP FUNCTION public.${functionName(99)}(integer, integer)`,
-        `CREATE FUNCTION public.${functionName(150)}(label text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(label) $$`,
+        `DROP FUNCTION public.${functionName(s.functions - s.functionNames - 1, s)}(integer, integer)`,
+        `CREATE FUNCTION public.${functionName(at(0.15), s)}(label text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT upper(label) $$`,
       ],
     },
     {
       what: 'functions added',
-      count: 5,
-      sql: range(0, 5).map((k) => `CREATE FUNCTION public.g${k}(x bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN x * ${k + 2}; END $$`),
+      count: count(5),
+      sql: range(0, count(5)).map((k) => `CREATE FUNCTION public.g${k}(x bigint) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN x * ${k + 2}; END $$`),
     },
-    { what: 'policies altered', count: 10, sql: range(10, 20).map((i) => `ALTER POLICY p_read ON ${table(i)} USING (active AND amount >= 0)`) },
-    { what: 'policies dropped', count: 2, sql: [20, 21].map((i) => `DROP POLICY p_write ON ${table(i)}`) },
-    { what: 'policies added', count: 2, sql: [22, 23].map((i) => `CREATE POLICY p_delete ON ${table(i)} FOR DELETE USING (NOT active)`) },
+    { what: 'policies altered', count: policyTables.length, sql: policyTables.map((i) => `ALTER POLICY p_read ON ${table(i)} USING (active AND amount >= 0)`) },
+    { what: 'policies dropped', count: dropPolicies.length, sql: dropPolicies.map((i) => `DROP POLICY p_write ON ${table(i)}`) },
+    { what: 'policies added', count: addPolicies.length, sql: addPolicies.map((i) => `CREATE POLICY p_delete ON ${table(i)} FOR DELETE USING (NOT active)`) },
     {
-      what: 'row security enabled on 2 more tables, with a policy each',
-      count: 2,
-      sql: [100, 101].flatMap((i) => [`ALTER TABLE ${table(i)} ENABLE ROW LEVEL SECURITY`, `CREATE POLICY p_read ON ${table(i)} FOR SELECT USING (active)`]),
+      what: 'row security enabled on more tables, with a policy each',
+      count: rlsAdded.length,
+      sql: rlsAdded.flatMap((i) => [`ALTER TABLE ${table(i)} ENABLE ROW LEVEL SECURITY`, `CREATE POLICY p_read ON ${table(i)} FOR SELECT USING (active)`]),
     },
-    { what: 'enum labels added', count: 5, sql: range(5, 10).map((i) => `ALTER TYPE public.${enumName(i)} ADD VALUE 'retired'`) },
+    { what: 'enum labels added', count: count(5), sql: some(Math.floor(s.enums / 20), count(5)).map((i) => `ALTER TYPE public.${enumName(i, s)} ADD VALUE 'retired'`) },
     {
       what: 'enums added, each used by a new column',
-      count: 4,
-      sql: [0, 1].flatMap((k) => [
+      count: count(2) * 2,
+      sql: range(0, count(2)).flatMap((k) => [
         `CREATE TYPE public.ne${k} AS ENUM ('small', 'large')`,
-        `ALTER TABLE ${table(930 + k)} ADD COLUMN size public.ne${k}`,
+        `ALTER TABLE ${table(at(0.93) + k)} ADD COLUMN size public.ne${k}`,
       ]),
     },
-    { what: 'column defaults changed', count: 5, sql: range(940, 945).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN note SET DEFAULT 'none'`) },
-    { what: 'columns made NOT NULL', count: 5, sql: range(945, 950).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN email SET NOT NULL`) },
+    { what: 'column defaults changed', count: count(5), sql: some(at(0.94), count(5)).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN note SET DEFAULT 'none'`) },
+    { what: 'columns made NOT NULL', count: count(5), sql: some(at(0.945), count(5)).map((i) => `ALTER TABLE ${table(i)} ALTER COLUMN email SET NOT NULL`) },
   ];
 }

@@ -1,11 +1,11 @@
 // Equality of IR objects as the differ sees them: by full definition, with
 // the ordering-only and original-format-only fields ignored.
-import { stableStringify } from '../schema/hash.js';
+import { stableEqual } from '../schema/hash.js';
 import type { Column, PrimaryKey } from '../schema/types.js';
 
 /** Same definition, comments and grants aside (those are set_comment and set_grants, not a recreate). */
 export function sameDefinition<T>(a: T, b: T): boolean {
-  return stableStringify(withoutComment(a)) === stableStringify(withoutComment(b));
+  return stableEqual(withoutComment(a), withoutComment(b));
 }
 
 function withoutComment<T>(value: T): unknown {

@@ -2,7 +2,7 @@
 // object starts with its kind's default privileges and an object about to be
 // dropped is brought back to them, so that creates and drops invert exactly.
 import { canonicalGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
-import { stableStringify } from '../schema/hash.js';
+import { stableEqual } from '../schema/hash.js';
 import type { DefaultPrivilege, Grant, GrantTarget, QualifiedName, Routine, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
@@ -13,7 +13,7 @@ export function defaultGrants(target: GrantTarget): Grant[] | undefined {
 }
 
 export function sameGrants(a: readonly Grant[] | undefined, b: readonly Grant[] | undefined): boolean {
-  return stableStringify(a ?? []) === stableStringify(b ?? []);
+  return stableEqual(a ?? [], b ?? []);
 }
 
 /** A set_grants change from `from` to `to`, when they differ. */

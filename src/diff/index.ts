@@ -5,7 +5,7 @@
 // change inverts exactly.
 import { canonicalize } from '../schema/canonical.js';
 import type { PartitionOf, QualifiedName, Schema, Table } from '../schema/types.js';
-import { stableStringify } from '../schema/hash.js';
+import { stableEqual } from '../schema/hash.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { commentChange } from './comment-target.js';
 import { diffEnums } from './enums.js';
@@ -83,7 +83,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
 }
 
 function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {
-  return stableStringify(a ?? null) === stableStringify(b ?? null);
+  return stableEqual(a ?? null, b ?? null);
 }
 
 function partitionChanges(a: Table, b: Table): Change[] {

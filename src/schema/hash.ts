@@ -22,6 +22,28 @@ export function stableStringify(value: unknown, omit: ReadonlySet<string> = DERI
   return JSON.stringify(value);
 }
 
+/**
+ * `stableStringify(a) === stableStringify(b)` without building the strings:
+ * the differ compares every object of both schemas this way, and the strings
+ * cost more than the comparison.
+ */
+export function stableEqual(a: unknown, b: unknown, omit: ReadonlySet<string> = DERIVED_KEYS): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((value, i) => stableEqual(value, b[i], omit));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const left = a as Record<string, unknown>;
+    const right = b as Record<string, unknown>;
+    const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined && !omit.has(k));
+    const leftKeys = keys(left);
+    if (leftKeys.length !== keys(right).length) return false;
+    return leftKeys.every((k) => right[k] !== undefined && Object.hasOwn(right, k) && stableEqual(left[k], right[k], omit));
+  }
+  if (a === b && typeof a !== 'object') return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -30,11 +30,22 @@ export class TextIndex {
     return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
   }
 
-  /** UTF-16 index of a UTF-8 byte offset. Fast for increasing offsets. */
+  /**
+   * UTF-16 index of a UTF-8 byte offset. Walks from the last answer, back or
+   * forth: callers ask for each statement's end and then its start, and
+   * restarting from 0 made a file of n statements cost O(n²).
+   */
   indexOfByte(byteOffset: number): number {
-    if (byteOffset < this.byteCursor.bytes) this.byteCursor = { bytes: 0, index: 0 };
     let { bytes, index } = this.byteCursor;
     const text = this.text;
+    if (byteOffset < bytes / 2) [bytes, index] = [0, 0];
+    while (index > 0 && bytes > byteOffset) {
+      const code = text.charCodeAt(index - 1);
+      const pair = code >= 0xdc00 && code < 0xe000 && index >= 2 && (text.charCodeAt(index - 2) & 0xfc00) === 0xd800;
+      bytes -= pair ? 4 : code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+      index -= pair ? 2 : 1;
+    }
+    // Forward to the first index at or past the offset (also from inside a character the walk back overshot).
     while (index < text.length && bytes < byteOffset) {
       const code = text.codePointAt(index)!;
       bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
