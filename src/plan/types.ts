@@ -1,6 +1,7 @@
 // The plan: ordered SQL steps, each explained, classified and reversible.
 // `steps[].description` and `sql` keep the original Lockplane format valid.
 import type { Change } from '../diff/changes.js';
+import type { LockEffect, LockMode } from '../dialects/postgres/locks.js';
 import type { Dialect } from '../schema/types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -8,6 +9,20 @@ export const PLAN_FORMAT_VERSION = 1;
 export interface ReverseStep {
   description: string;
   sql: string[];
+}
+
+/** A lock a step takes on one relation, and what the step does to it meanwhile. */
+export interface StepLock {
+  /** `schema.name` of the table (or view, materialized view, index); `*`: unknown. */
+  table: string;
+  mode: LockMode;
+  effect: LockEffect;
+  /** What takes the lock, e.g. `ALTER COLUMN TYPE`, `CREATE INDEX`. */
+  operation: string;
+  /** Created earlier in the plan (or by this step): it holds no rows, nothing waits. */
+  new?: boolean;
+  /** Lock hazard codes (LP110–LP129) for this table. */
+  hazards?: string[];
 }
 
 export interface PlanStep {
@@ -19,6 +34,8 @@ export interface PlanStep {
   /** False for statements Postgres refuses inside a transaction block. */
   transactional?: boolean;
   reverse?: ReverseStep;
+  /** The locks the step takes, per table (see annotateLocks). */
+  locks?: StepLock[];
   /** The structured change this step performs; rollback inverts it. */
   change?: Change;
 }
@@ -31,6 +48,8 @@ export interface Plan {
   source_hash?: string;
   /** Canonical hash of the schema the plan produces. */
   target_hash?: string;
+  /** server_version_num the lock analysis assumed (the target's when it was live). */
+  lock_analysis_version?: number;
   steps: PlanStep[];
 }
 
