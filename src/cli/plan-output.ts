@@ -22,7 +22,7 @@ function planSql(plan: Plan): string {
       .map((step, i) => {
         const hazards = step.hazards?.length ? ` [hazards: ${step.hazards.join(', ')}]` : '';
         const locks = lockLines(step).map((l) => `-- ${l}\n`).join('');
-        return `-- ${i + 1}. ${step.description}${hazards}\n${locks}${stepStatements(step).map((s) => `${s};`).join('\n')}\n`;
+        return `-- ${i + 1}. ${step.description}${hazards}\n${stepStatements(step).map((s) => `${s};`).join('\n')}\n${locks}`;
       })
       .join('\n')
   );

@@ -4,7 +4,7 @@
 // only the SQL and the schema the plan starts from, so it works as well on a
 // plan file written by hand.
 import { analyzeSql } from '../dialects/postgres/locks-analyze.js';
-import { DEFAULT_SERVER_VERSION, effectRank, modeRank, type RelationLock } from '../dialects/postgres/locks.js';
+import { DEFAULT_SERVER_VERSION, effectRank, modeRank, type LockRisk, type RelationLock } from '../dialects/postgres/locks.js';
 import { RelationState } from '../dialects/postgres/locks-state.js';
 import type { Schema } from '../schema/types.js';
 import { isLockHazard, lockHazardCode } from '../safety/locks.js';
@@ -37,17 +37,15 @@ export async function annotateLocks(plan: Plan, options: AnnotateLocksOptions): 
 
 /** One entry per table: the strongest mode and effect, every operation, the hazards of its risks. */
 function mergeByTable(locks: (RelationLock & { new: boolean })[]): StepLock[] {
-  const byTable = new Map<string, { lock: StepLock; operations: string[]; risks: Set<string> }>();
+  const byTable = new Map<string, { lock: StepLock; operations: string[]; risks: Set<LockRisk> }>();
   for (const l of locks) {
-    const seen = byTable.get(l.table);
-    if (!seen) {
-      byTable.set(l.table, { lock: { table: l.table, mode: l.mode, effect: l.effect, operation: '' , new: l.new }, operations: [l.operation], risks: new Set(l.risk && !l.new ? [l.risk] : []) });
-      continue;
-    }
+    const seen = byTable.get(l.table) ?? { lock: { table: l.table, mode: l.mode, effect: l.effect, operation: '', new: l.new }, operations: [], risks: new Set<LockRisk>() };
+    byTable.set(l.table, seen);
     if (modeRank(l.mode) > modeRank(seen.lock.mode)) seen.lock.mode = l.mode;
     if (effectRank(l.effect) > effectRank(seen.lock.effect)) seen.lock.effect = l.effect;
     if (!seen.operations.includes(l.operation)) seen.operations.push(l.operation);
     seen.lock.new = seen.lock.new && l.new;
+    // A table created by the plan holds no rows: nothing waits, no hazard.
     if (l.risk && !l.new) seen.risks.add(l.risk);
   }
   return [...byTable.values()].map(({ lock, operations, risks }) => {
@@ -55,8 +53,8 @@ function mergeByTable(locks: (RelationLock & { new: boolean })[]): StepLock[] {
     if (lock.new) out.new = true;
     // A rewrite checks constraints while it copies the rows: no separate scan.
     if (risks.has('rewrite')) risks.delete('scan');
-    const hazards = [...risks].map((r) => lockHazardCode(r as NonNullable<RelationLock['risk']>));
-    if (hazards.length) out.hazards = [...new Set(hazards)].sort();
+    const hazards = [...new Set([...risks].map(lockHazardCode))].sort();
+    if (hazards.length) out.hazards = hazards;
     return out;
   });
 }

@@ -113,7 +113,6 @@ export const LIGHT_RELOPTIONS: ReadonlySet<string> = new Set([
   'vacuum_index_cleanup',
   'vacuum_truncate',
   'log_autovacuum_min_duration',
-  'user_catalog_table',
 ]);
 
 /**
