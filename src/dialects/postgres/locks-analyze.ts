@@ -16,6 +16,7 @@ import type {
   Node,
   RangeVar,
   RefreshMatViewStmt,
+  ReindexStmt,
   RenameStmt,
   ViewStmt,
 } from 'libpg-query';
@@ -104,6 +105,7 @@ const HANDLERS: Record<string, Handler> = {
       : [{ table, mode: 'ACCESS EXCLUSIVE', effect: 'rewrite', operation: 'REFRESH MATERIALIZED VIEW', risk: 'rewrite' }];
   },
   AlterDomainStmt: (s: AlterDomainStmt, ctx) => alterDomain(s, ctx),
+  ReindexStmt: (s: ReindexStmt, ctx) => reindex(s, ctx),
   AlterObjectSchemaStmt: (s: { objectType?: string; relation?: RangeVar }) =>
     s.relation ? [{ table: relationKey(s.relation), mode: 'ACCESS EXCLUSIVE', effect: 'catalog', operation: 'SET SCHEMA' }] : [],
   InsertStmt: (s: { relation?: RangeVar }) => [{ table: relationKey(s.relation), mode: 'ROW EXCLUSIVE', effect: 'write', operation: 'INSERT' }],
@@ -255,4 +257,15 @@ function alterDomain(s: AlterDomainStmt, ctx: AnalysisContext): RelationLock[] {
   if (!validates) return [];
   const domain = qualifiedFromParts(nameParts(s.typeName));
   return ctx.state.domainUsers(domain).map((table) => ({ table, mode: 'SHARE', effect: 'scan', operation: 'ALTER DOMAIN (checks every column of the domain)', risk: 'scan' }));
+}
+
+/** REINDEX builds the index anew under SHARE on the table (writes wait); CONCURRENTLY under SHARE UPDATE EXCLUSIVE. */
+function reindex(s: ReindexStmt, ctx: AnalysisContext): RelationLock[] {
+  if (s.kind !== 'REINDEX_OBJECT_TABLE' && s.kind !== 'REINDEX_OBJECT_INDEX') return [unknown('*', 'REINDEX SCHEMA/DATABASE/SYSTEM')];
+  const target = relationKey(s.relation);
+  const table = s.kind === 'REINDEX_OBJECT_INDEX' ? (ctx.state.indexTable(target) ?? target) : target;
+  const concurrently = (s.params ?? []).some((p) => unwrap<{ defname?: string }>(p, 'DefElem')?.defname === 'concurrently');
+  return concurrently
+    ? [{ table, mode: 'SHARE UPDATE EXCLUSIVE', effect: 'scan', operation: 'REINDEX CONCURRENTLY' }]
+    : [{ table, mode: 'SHARE', effect: 'scan', operation: 'REINDEX', risk: 'index_build' }];
 }

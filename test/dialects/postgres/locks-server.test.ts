@@ -57,6 +57,7 @@ const CASES = [
   'ALTER TABLE "public"."parent" ADD CONSTRAINT "parent_qty_key" UNIQUE ("qty")',
   'CREATE INDEX "parent_qty_idx" ON "public"."parent" ("qty")',
   'DROP INDEX "public"."parent_code_idx"',
+  'REINDEX INDEX "public"."parent_code_idx"',
   'ALTER INDEX "public"."parent_code_idx" RENAME TO "parent_code_idx2"',
   'CREATE TRIGGER "t2" AFTER INSERT ON "public"."parent" FOR EACH ROW EXECUTE FUNCTION noop()',
   'ALTER TABLE "public"."parent" DISABLE TRIGGER "parent_noop"',

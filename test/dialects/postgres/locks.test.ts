@@ -134,6 +134,8 @@ const CASES: Case[] = [
   ['CREATE INDEX i ON users (bio)', [`${U} SHARE scan index_build`]],
   ['CREATE UNIQUE INDEX CONCURRENTLY i ON users (bio)', [`${U} SHARE UPDATE EXCLUSIVE scan`]],
   ['DROP INDEX public.users_email_idx', [`${U} ACCESS EXCLUSIVE catalog index_drop`]],
+  ['REINDEX INDEX public.users_email_idx', [`${U} SHARE scan index_build`]],
+  ['REINDEX TABLE CONCURRENTLY users', [`${U} SHARE UPDATE EXCLUSIVE scan`]],
   ['DROP INDEX CONCURRENTLY public.users_email_idx', [`${U} SHARE UPDATE EXCLUSIVE catalog`]],
   ['ALTER INDEX public.users_email_idx RENAME TO e', ['public.users_email_idx SHARE UPDATE EXCLUSIVE catalog']],
   ['ALTER INDEX public.users_email_idx RENAME TO e', ['public.users_email_idx ACCESS EXCLUSIVE catalog'], 110000],
