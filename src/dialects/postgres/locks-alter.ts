@@ -2,7 +2,7 @@
 // takes the strongest lock of its subcommands (AlterTableGetLockLevel).
 import type { AlterTableCmd, ColumnDef, Constraint, Node, PartitionCmd, RangeVar, TypeCast } from 'libpg-query';
 import { ALTER_TABLE_LOCKS, LIGHT_RELOPTIONS, REWRITING_SUBCOMMANDS, SINCE, type RelationLock } from './locks.js';
-import { columnTypeText, defaultRewrites, unwrap, type AnalysisContext } from './locks-nodes.js';
+import { columnTypeText, defaultRewrites, nameParts, unwrap, type AnalysisContext } from './locks-nodes.js';
 import { relationKey } from './locks-state.js';
 import { typeChangeKeepsStorage, typeNameParts } from './locks-types.js';
 import type { ParsedType } from './type-ref.js';
@@ -35,6 +35,9 @@ function subcommandLocks(table: string, cmd: AlterTableCmd, ctx: AnalysisContext
       return [catalog('ACCESS EXCLUSIVE', cmd.def ? 'SET DEFAULT' : 'DROP DEFAULT')];
     case 'AT_SetNotNull':
       return [setNotNull(table, column, ctx)];
+    case 'AT_DropNotNull':
+      ctx.state.setNotNull(table, column, false);
+      return [catalog('ACCESS EXCLUSIVE', 'DROP NOT NULL')];
     case 'AT_AddConstraint':
       return addConstraint(table, unwrap<Constraint>(cmd.def, 'Constraint') ?? {}, ctx);
     case 'AT_ValidateConstraint': {
@@ -77,6 +80,7 @@ function addColumn(table: string, def: ColumnDef, ctx: AnalysisContext): Lock[] 
   const out: Lock[] = [];
   const rewrite = defaultRewrites(def, constraints, ctx);
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL');
+  if (def.colname && (notNull || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'))) ctx.state.setNotNull(table, def.colname, true);
   const hasDefault = constraints.some((c) => c.contype === 'CONSTR_DEFAULT');
   if (rewrite) out.push({ mode: 'ACCESS EXCLUSIVE', effect: 'rewrite', operation: 'ADD COLUMN', risk: 'rewrite' });
   // NOT NULL without a default: the table is checked for rows (it fails on the first one).
@@ -115,10 +119,17 @@ function castToSameType(node: Node, column: string, to: ParsedType | undefined):
   return sameColumnRef(cast.arg, column) && target.name === to.name && target.mods.join() === to.mods.join() && target.dims === to.dims;
 }
 
+/** Would making these columns NOT NULL need a scan? Not for columns NOT NULL already, nor (PG12+) proven by a valid CHECK. */
+function needsNullScan(table: string, columns: string[] | undefined, ctx: AnalysisContext): boolean {
+  const checkCounts = ctx.version >= SINCE.notNullFromCheck;
+  return columns === undefined || columns.some((c) => !ctx.state.knownNotNull(table, c, checkCounts));
+}
+
 function setNotNull(table: string, column: string, ctx: AnalysisContext): Lock {
-  if (ctx.version >= SINCE.notNullFromCheck && ctx.state.provenNotNull(table, column)) {
-    return { mode: 'ACCESS EXCLUSIVE', effect: 'catalog', operation: 'SET NOT NULL (proven by a valid CHECK)' };
-  }
+  const scan = needsNullScan(table, [column], ctx);
+  const proven = !scan && ctx.state.provenNotNull(table, column) && !ctx.state.knownNotNull(table, column, false);
+  ctx.state.setNotNull(table, column, true);
+  if (!scan) return { mode: 'ACCESS EXCLUSIVE', effect: 'catalog', operation: proven ? 'SET NOT NULL (proven by a valid CHECK)' : 'SET NOT NULL (already NOT NULL)' };
   return { mode: 'ACCESS EXCLUSIVE', effect: 'scan', operation: 'SET NOT NULL', risk: 'scan' };
 }
 
@@ -147,8 +158,16 @@ function addConstraint(table: string, c: Constraint, ctx: AnalysisContext, rewri
     case 'CONSTR_UNIQUE':
     case 'CONSTR_EXCLUSION': {
       const kind = c.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : c.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
-      if (c.indexname) return [catalog('ACCESS EXCLUSIVE', `ADD ${kind} USING INDEX`)];
-      if (c.conname) ctx.state.addIndex(`${table.split('.')[0]}.${c.conname}`, table);
+      const schema = table.split('.')[0];
+      const columns = c.indexname ? ctx.state.columnsOfIndex(`${schema}.${c.indexname}`) : nameParts(c.keys);
+      if (c.indexname) {
+        // A primary key makes its columns NOT NULL: a scan unless they are (or are proven) already.
+        const scan = c.contype === 'CONSTR_PRIMARY' && needsNullScan(table, columns, ctx);
+        if (c.contype === 'CONSTR_PRIMARY') for (const col of columns ?? []) ctx.state.setNotNull(table, col, true);
+        return [scan ? { mode: 'ACCESS EXCLUSIVE', effect: 'scan', operation: `ADD ${kind} USING INDEX (sets NOT NULL)`, risk: 'scan' } : catalog('ACCESS EXCLUSIVE', `ADD ${kind} USING INDEX`)];
+      }
+      if (c.conname) ctx.state.addIndex(`${schema}.${c.conname}`, table, columns);
+      if (c.contype === 'CONSTR_PRIMARY') for (const col of columns ?? []) ctx.state.setNotNull(table, col, true);
       return [{ mode: 'ACCESS EXCLUSIVE', effect: 'scan', operation: `ADD ${kind} (builds its index)`, risk: 'index_build' }];
     }
     case 'CONSTR_NOTNULL':

@@ -81,7 +81,9 @@ const HANDLERS: Record<string, Handler> = {
   AlterTableStmt: (s: AlterTableStmt, ctx) => alterTable(s, ctx),
   IndexStmt: (s: IndexStmt, ctx) => {
     const table = relationKey(s.relation);
-    if (s.idxname) ctx.state.addIndex(`${table.split('.')[0]}.${s.idxname}`, table);
+    const elems = (s.indexParams ?? []).map((p) => unwrap<{ name?: string }>(p, 'IndexElem')?.name);
+    const columns = elems.every((e): e is string => e !== undefined) ? elems : undefined;
+    if (s.idxname) ctx.state.addIndex(`${table.split('.')[0]}.${s.idxname}`, table, columns);
     return s.concurrent
       ? [{ table, mode: 'SHARE UPDATE EXCLUSIVE', effect: 'scan', operation: 'CREATE INDEX CONCURRENTLY' }]
       : [{ table, mode: 'SHARE', effect: 'scan', operation: 'CREATE INDEX', risk: 'index_build' }];
@@ -216,11 +218,7 @@ function rename(s: RenameStmt, ctx: AnalysisContext): RelationLock[] {
       return catalog(target, 'ACCESS EXCLUSIVE', 'RENAME CONSTRAINT');
     case 'OBJECT_INDEX': {
       // The lock is on the index itself, not on its table.
-      const table = ctx.state.indexTable(target);
-      if (table) {
-        ctx.state.dropIndex(target);
-        ctx.state.addIndex(`${target.split('.')[0]}.${s.newname ?? '?'}`, table);
-      }
+      ctx.state.renameIndex(target, `${target.split('.')[0]}.${s.newname ?? '?'}`);
       const mode = ctx.version >= SINCE.indexRenameShareUpdate ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
       return catalog(target, mode, 'RENAME INDEX (lock on the index)');
     }

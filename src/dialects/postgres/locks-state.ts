@@ -9,6 +9,8 @@ import { DEFAULT_NAMESPACE, tableKey } from '../../schema/types.js';
 
 interface TableFacts {
   columns: Map<string, string>;
+  /** Columns declared NOT NULL. */
+  notNull: Set<string>;
   /** Constraint name → referenced table. */
   foreignKeys: Map<string, string>;
   /** Columns a valid CHECK (col IS NOT NULL) proves; and NOT VALID ones by constraint name. */
@@ -43,6 +45,8 @@ export class RelationState {
   private readonly tables = new Map<string, TableFacts>();
   private readonly created = new Set<string>();
   private readonly indexes = new Map<string, string>();
+  /** Index key → its plain column keys (absent for expression keys). */
+  private readonly indexColumns = new Map<string, string[]>();
   private readonly functions = new Map<string, boolean>();
   private readonly domains = new Set<string>();
   private readonly views = new Set<string>();
@@ -51,13 +55,18 @@ export class RelationState {
     for (const t of from.tables) {
       const key = tableKey(t);
       const facts = this.table(key);
-      for (const c of t.columns) facts.columns.set(c.name, c.type);
+      for (const c of t.columns) {
+        facts.columns.set(c.name, c.type);
+        if (!c.nullable) facts.notNull.add(c.name);
+      }
       for (const fk of t.foreign_keys ?? []) facts.foreignKeys.set(fk.name, `${fk.referenced_schema ?? t.schema ?? DEFAULT_NAMESPACE}.${fk.referenced_table}`);
       for (const check of t.check_constraints ?? []) {
         const column = notNullCheckColumn(check.expression);
         if (column) facts.provenNotNull.add(column);
       }
-      for (const i of t.indexes ?? []) this.indexes.set(`${t.schema ?? DEFAULT_NAMESPACE}.${i.name}`, key);
+      for (const i of [...(t.indexes ?? []), ...(t.unique_constraints ?? [])]) {
+        this.addIndex(`${t.schema ?? DEFAULT_NAMESPACE}.${i.name}`, key, 'keys' in i && i.keys ? undefined : i.columns);
+      }
     }
     for (const v of from.views ?? []) {
       this.views.add(`${v.schema ?? DEFAULT_NAMESPACE}.${v.name}`);
@@ -75,7 +84,7 @@ export class RelationState {
   private table(key: string): TableFacts {
     let facts = this.tables.get(key);
     if (!facts) {
-      facts = { columns: new Map(), foreignKeys: new Map(), provenNotNull: new Set(), pendingNotNull: new Map() };
+      facts = { columns: new Map(), notNull: new Set(), foreignKeys: new Map(), provenNotNull: new Set(), pendingNotNull: new Map() };
       this.tables.set(key, facts);
     }
     return facts;
@@ -103,6 +112,13 @@ export class RelationState {
   }
   provenNotNull(key: string, column: string): boolean {
     return this.tables.get(key)?.provenNotNull.has(column) ?? false;
+  }
+  /** Declared NOT NULL already, or proven by a valid CHECK (col IS NOT NULL) from PG12 (`checkCounts`). */
+  knownNotNull(key: string, column: string, checkCounts: boolean): boolean {
+    return (this.tables.get(key)?.notNull.has(column) ?? false) || (checkCounts && this.provenNotNull(key, column));
+  }
+  columnsOfIndex(indexKey: string): string[] | undefined {
+    return this.indexColumns.get(indexKey);
   }
   /** true/false when the function is known; undefined for a name the schema does not define. */
   functionVolatile(qualified: string): boolean | undefined {
@@ -150,12 +166,26 @@ export class RelationState {
     const type = facts.columns.get(from);
     facts.columns.delete(from);
     if (type !== undefined) facts.columns.set(to, type);
+    if (facts.notNull.delete(from)) facts.notNull.add(to);
   }
-  addIndex(indexKey: string, table: string): void {
+  renameIndex(from: string, to: string): void {
+    const table = this.indexes.get(from);
+    if (table === undefined) return;
+    const columns = this.indexColumns.get(from);
+    this.dropIndex(from);
+    this.addIndex(to, table, columns);
+  }
+  addIndex(indexKey: string, table: string, columns?: string[]): void {
     this.indexes.set(indexKey, table);
+    if (columns) this.indexColumns.set(indexKey, columns);
   }
   dropIndex(indexKey: string): void {
     this.indexes.delete(indexKey);
+    this.indexColumns.delete(indexKey);
+  }
+  setNotNull(key: string, column: string, notNull: boolean): void {
+    if (notNull) this.table(key).notNull.add(column);
+    else this.table(key).notNull.delete(column);
   }
   addForeignKey(key: string, constraint: string, referenced: string): void {
     this.table(key).foreignKeys.set(constraint, referenced);

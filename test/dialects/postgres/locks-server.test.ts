@@ -22,6 +22,9 @@ const SETUP = `
   CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM (0) TO (1000);
   CREATE TABLE events_2 (id int, k int);
   CREATE TABLE solo (id int, v int);
+  CREATE UNIQUE INDEX solo_id_key ON solo (id);
+  CREATE UNIQUE INDEX proven_v_key ON proven (v);
+  CREATE UNIQUE INDEX parent_qty_uq ON parent (qty);
   CREATE INDEX parent_code_idx ON parent (code);
   CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
   CREATE TRIGGER parent_noop BEFORE UPDATE ON parent FOR EACH ROW EXECUTE FUNCTION noop();
@@ -58,6 +61,9 @@ const CASES = [
   'CREATE INDEX "parent_qty_idx" ON "public"."parent" ("qty")',
   'DROP INDEX "public"."parent_code_idx"',
   'REINDEX INDEX "public"."parent_code_idx"',
+  'ALTER TABLE "public"."solo" ADD CONSTRAINT "solo_pkey" PRIMARY KEY USING INDEX "solo_id_key"',
+  'ALTER TABLE "public"."proven" ADD CONSTRAINT "proven_pkey" PRIMARY KEY USING INDEX "proven_v_key"',
+  'ALTER TABLE "public"."parent" ADD CONSTRAINT "parent_code_key" UNIQUE USING INDEX "parent_qty_uq"',
   'ALTER INDEX "public"."parent_code_idx" RENAME TO "parent_code_idx2"',
   'CREATE TRIGGER "t2" AFTER INSERT ON "public"."parent" FOR EACH ROW EXECUTE FUNCTION noop()',
   'ALTER TABLE "public"."parent" DISABLE TRIGGER "parent_noop"',

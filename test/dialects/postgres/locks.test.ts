@@ -21,7 +21,11 @@ const FROM: Schema = {
         { name: 'nick', type: 'text', nullable: true },
       ],
       primary_key: { name: 'users_pkey', columns: ['id'] },
-      indexes: [{ name: 'users_email_idx', columns: ['email'], unique: false }],
+      indexes: [
+        { name: 'users_email_idx', columns: ['email'], unique: false },
+        { name: 'users_id_key', columns: ['id'], unique: true },
+        { name: 'users_nick_key', columns: ['nick'], unique: true },
+      ],
       check_constraints: [{ name: 'users_nick_nn', expression: '(nick IS NOT NULL)' }],
     },
     {
@@ -110,6 +114,12 @@ const CASES: Case[] = [
   ['ALTER TABLE users ADD CONSTRAINT u UNIQUE (email)', [`${U} ACCESS EXCLUSIVE scan index_build`]],
   ['ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX users_email_idx', [`${U} ACCESS EXCLUSIVE catalog`]],
   ['ALTER TABLE users ADD PRIMARY KEY (id)', [`${U} ACCESS EXCLUSIVE scan index_build`]],
+  // A primary key over an index sets its columns NOT NULL: a scan unless they are, or a valid CHECK proves them (PG12+).
+  ['ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY USING INDEX users_email_idx', [`${U} ACCESS EXCLUSIVE scan scan`]],
+  ['ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY USING INDEX users_id_key', [`${U} ACCESS EXCLUSIVE catalog`]],
+  ['ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY USING INDEX users_nick_key', [`${U} ACCESS EXCLUSIVE catalog`]],
+  ['ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY USING INDEX users_nick_key', [`${U} ACCESS EXCLUSIVE scan scan`], 110000],
+  ['ALTER TABLE users ALTER COLUMN id SET NOT NULL', [`${U} ACCESS EXCLUSIVE catalog`]],
   ['ALTER TABLE users ADD CONSTRAINT x EXCLUDE USING gist (id WITH =)', [`${U} ACCESS EXCLUSIVE scan index_build`]],
   // Other subcommands.
   ['ALTER TABLE users ENABLE ROW LEVEL SECURITY', [`${U} ACCESS EXCLUSIVE catalog`]],
@@ -215,6 +225,9 @@ test('facts follow the statements before them: new columns, validated checks, cr
     'public.fresh SHARE ROW EXCLUSIVE catalog',
     `${U} SHARE ROW EXCLUSIVE catalog`,
   ]);
+  // An index built earlier knows its columns; SET NOT NULL earlier spares the primary key its scan.
+  await run('CREATE UNIQUE INDEX CONCURRENTLY users_bio_key ON users (bio)');
+  assert.deepEqual(await run('ALTER TABLE users ADD CONSTRAINT pk PRIMARY KEY USING INDEX users_bio_key'), [`${U} ACCESS EXCLUSIVE catalog`]);
   // An index renamed earlier is still found under its new name.
   await run('ALTER INDEX public.users_email_idx RENAME TO users_mail_idx');
   assert.deepEqual(await run('DROP INDEX public.users_mail_idx'), [`${U} ACCESS EXCLUSIVE catalog index_drop`]);
