@@ -24,17 +24,17 @@ export function isLockHazard(code: string): boolean {
 }
 
 const EFFECTS: Record<StepLock['effect'], string> = {
-  rewrite: 'rewrites it',
-  scan: 'reads every row',
-  write: 'writes rows',
-  catalog: 'changes only the catalog',
-  unknown: 'may do anything to it',
+  rewrite: 'and rewrites it',
+  scan: 'and reads every row',
+  write: 'and writes rows',
+  catalog: 'and changes only the catalog',
+  unknown: 'with an unknown effect',
 };
 
 /** One line about a lock: `ALTER COLUMN TYPE takes ACCESS EXCLUSIVE on public.users and rewrites it (blocks reads and writes)`. */
 export function describeLock(lock: StepLock): string {
   const table = lock.table === '*' ? 'the tables it touches' : lock.table;
-  return `${lock.operation} takes ${lock.mode} on ${table} and ${EFFECTS[lock.effect]} (${blockedStatements(lock.mode)})`;
+  return `${lock.operation} takes ${lock.mode} on ${table} ${EFFECTS[lock.effect]} (${blockedStatements(lock.mode)})`;
 }
 
 export function lockFindings(step: Pick<PlanStep, 'locks'>): Finding[] {
