@@ -87,9 +87,9 @@ function addColumn(table: string, def: ColumnDef, ctx: AnalysisContext): Lock[] 
   else if (notNull && !hasDefault) out.push({ mode: 'ACCESS EXCLUSIVE', effect: 'scan', operation: 'ADD COLUMN NOT NULL' });
   else out.push(catalog('ACCESS EXCLUSIVE', 'ADD COLUMN'));
   for (const c of constraints) {
-    if (c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_CHECK') {
-      out.push(...addConstraint(table, c, ctx, rewrite));
-    }
+    // A foreign key on a column that starts out NULL everywhere holds for every row: Postgres skips its validation.
+    if (c.contype === 'CONSTR_FOREIGN') out.push(...addConstraint(table, c, ctx, rewrite || !hasDefault));
+    if (c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_CHECK') out.push(...addConstraint(table, c, ctx, rewrite));
   }
   return out;
 }
@@ -133,10 +133,10 @@ function setNotNull(table: string, column: string, ctx: AnalysisContext): Lock {
   return { mode: 'ACCESS EXCLUSIVE', effect: 'scan', operation: 'SET NOT NULL', risk: 'scan' };
 }
 
-/** `rewriting`: the same statement rewrites the table, which validates the constraint on the way. */
-function addConstraint(table: string, c: Constraint, ctx: AnalysisContext, rewriting = false): Lock[] {
-  // A table created by the plan, or rewritten by this statement, has nothing left to validate.
-  const validated = !c.skip_validation && !rewriting && !ctx.state.isNew(table);
+/** `unchecked`: nothing to validate apart from the constraint itself (the statement rewrites the table, which checks it on the way, or the column is new). */
+function addConstraint(table: string, c: Constraint, ctx: AnalysisContext, unchecked = false): Lock[] {
+  // A table created by the plan has nothing to validate either.
+  const validated = !c.skip_validation && !unchecked && !ctx.state.isNew(table);
   switch (c.contype) {
     case 'CONSTR_FOREIGN': {
       const referenced = relationKey(c.pktable as RangeVar | undefined);

@@ -56,8 +56,11 @@ const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smal
 
 /** Does ADD COLUMN with this definition fill existing rows one by one (a rewrite)? */
 export function defaultRewrites(def: ColumnDef, constraints: Constraint[], ctx: AnalysisContext): boolean {
-  const typeName = nameParts(def.typeName?.names).pop() ?? '';
+  const names = nameParts(def.typeName?.names);
+  const typeName = names[names.length - 1] ?? '';
   if (SERIAL_TYPES.has(typeName)) return true;
+  // A domain with constraints is checked against every row's new value: PG rewrites the table.
+  if (ctx.state.isConstrainedDomain(qualifiedFromParts(names))) return true;
   for (const c of constraints) {
     // Identity values and stored generated columns are computed per row.
     if (c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED') return true;

@@ -48,7 +48,8 @@ export class RelationState {
   /** Index key → its plain column keys (absent for expression keys). */
   private readonly indexColumns = new Map<string, string[]>();
   private readonly functions = new Map<string, boolean>();
-  private readonly domains = new Set<string>();
+  /** Domains with a NOT NULL or CHECK constraint (a new column of one is checked row by row). */
+  private readonly constrainedDomains = new Set<string>();
   private readonly views = new Set<string>();
 
   constructor(from: Schema) {
@@ -78,7 +79,9 @@ export class RelationState {
       // Overloads: volatile if any of them is.
       this.functions.set(qualified, (this.functions.get(qualified) ?? false) || volatile);
     }
-    for (const d of from.domains ?? []) this.domains.add(`${d.schema ?? DEFAULT_NAMESPACE}.${d.name}`);
+    for (const d of from.domains ?? []) {
+      if (d.not_null || d.checks?.length) this.constrainedDomains.add(`${d.schema ?? DEFAULT_NAMESPACE}.${d.name}`);
+    }
   }
 
   private table(key: string): TableFacts {
@@ -132,8 +135,8 @@ export class RelationState {
     }
     return out.sort();
   }
-  isDomain(qualified: string): boolean {
-    return this.domains.has(qualified);
+  isConstrainedDomain(qualified: string): boolean {
+    return this.constrainedDomains.has(qualified);
   }
 
   // Updates as the plan's statements run.

@@ -46,7 +46,10 @@ const FROM: Schema = {
     { name: 'stamp', signature: '', definition: 'CREATE OR REPLACE FUNCTION public.stamp()\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE\nAS $function$ select 1 $function$' },
     { name: 'ticket', signature: '', definition: 'CREATE OR REPLACE FUNCTION public.ticket()\n RETURNS integer\n LANGUAGE sql\nAS $function$ select 1 $function$' },
   ],
-  domains: [{ name: 'positive', type: 'integer' }],
+  domains: [
+    { name: 'positive', type: 'integer' },
+    { name: 'percent', type: 'integer', checks: [{ name: 'percent_check', definition: 'CHECK (VALUE <= 100)' }] },
+  ],
 };
 
 const U = 'public.users';
@@ -69,6 +72,14 @@ const CASES: Case[] = [
   ['ALTER TABLE users ADD COLUMN a integer GENERATED ALWAYS AS (id * 2) STORED', [`${U} ACCESS EXCLUSIVE rewrite rewrite`]],
   ['ALTER TABLE users ADD COLUMN a integer NOT NULL', [`${U} ACCESS EXCLUSIVE scan`]],
   ['ALTER TABLE users ADD COLUMN a integer UNIQUE', [`${U} ACCESS EXCLUSIVE catalog`, `${U} ACCESS EXCLUSIVE scan index_build`]],
+  ['ALTER TABLE users ADD COLUMN a integer CHECK (a > 0)', [`${U} ACCESS EXCLUSIVE catalog`, `${U} ACCESS EXCLUSIVE scan scan`]],
+  // A new column is NULL everywhere: its foreign key holds without a check, unless it has a default.
+  ['ALTER TABLE users ADD COLUMN a integer REFERENCES app.posts (id)', [`${U} ACCESS EXCLUSIVE catalog`, `${U} SHARE ROW EXCLUSIVE catalog`, 'app.posts SHARE ROW EXCLUSIVE catalog']],
+  ['ALTER TABLE users ADD COLUMN a integer DEFAULT 1 REFERENCES app.posts (id)', [`${U} ACCESS EXCLUSIVE catalog`, `${U} SHARE ROW EXCLUSIVE scan scan`, 'app.posts SHARE ROW EXCLUSIVE scan scan']],
+  // A domain with constraints is checked row by row: a rewrite; one without is not.
+  ['ALTER TABLE users ADD COLUMN a public.percent', [`${U} ACCESS EXCLUSIVE rewrite rewrite`]],
+  ['ALTER TABLE users ADD COLUMN a percent', [`${U} ACCESS EXCLUSIVE rewrite rewrite`]],
+  ['ALTER TABLE users ADD COLUMN a positive', [`${U} ACCESS EXCLUSIVE catalog`]],
   // DROP COLUMN, defaults, NOT NULL.
   ['ALTER TABLE users DROP COLUMN bio', [`${U} ACCESS EXCLUSIVE catalog`]],
   ['ALTER TABLE users ALTER COLUMN bio SET DEFAULT \'x\'', [`${U} ACCESS EXCLUSIVE catalog`]],
