@@ -1,7 +1,7 @@
 // The public library API. The CLI uses only what is exported here.
 export type * from './schema/types.js';
 export type { Change, ChangeKind } from './diff/changes.js';
-export type { Plan, PlanStep, ReverseStep } from './plan/types.js';
+export type { Plan, PlanStep, ReverseStep, StepLock } from './plan/types.js';
 export type { Finding, Severity } from './safety/types.js';
 export { ExitCode, LockplaneError, InputError, BlockedError, redact } from './errors.js';
 export { canonicalize } from './schema/canonical.js';
@@ -12,7 +12,8 @@ export { connect, type PgSession } from './dialects/postgres/session.js';
 export { introspect, unmodelledWarning, type UnmodelledObject } from './dialects/postgres/introspect.js';
 export { renderSchemaDdl } from './plan/ddl.js';
 export { diffSchemas } from './diff/index.js';
-export { buildPlan, rollbackPlan } from './plan/index.js';
+export { buildPlan, rollbackPlan, annotateLocks, type AnnotateLocksOptions } from './plan/index.js';
+export { serverVersionNum, DEFAULT_SERVER_VERSION, type LockMode, type LockEffect } from './dialects/postgres/locks.js';
 export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';
 export { isDatabaseUrl, loadSource, type LoadedSource, type LoadSourceOptions } from './shadow/sources.js';
 export { filterSchema, PRESETS, type SchemaFilter } from './schema/filter.js';

@@ -1,6 +1,7 @@
 // The three ways a plan is printed: JSON (the artifact), SQL (a script to
 // read or hand to another tool) and text (for people).
-import { stepStatements, type Plan } from '../plan/types.js';
+import { stepStatements, type Plan, type PlanStep, type StepLock } from '../plan/types.js';
+import { blockedStatements } from '../dialects/postgres/locks.js';
 import { json } from './output.js';
 
 export type PlanFormat = 'json' | 'sql' | 'text';
@@ -20,7 +21,8 @@ function planSql(plan: Plan): string {
     plan.steps
       .map((step, i) => {
         const hazards = step.hazards?.length ? ` [hazards: ${step.hazards.join(', ')}]` : '';
-        return `-- ${i + 1}. ${step.description}${hazards}\n${stepStatements(step).map((s) => `${s};`).join('\n')}\n`;
+        const locks = lockLines(step).map((l) => `-- ${l}\n`).join('');
+        return `-- ${i + 1}. ${step.description}${hazards}\n${stepStatements(step).map((s) => `${s};`).join('\n')}\n${locks}`;
       })
       .join('\n')
   );
@@ -35,6 +37,17 @@ export function planText(plan: Plan, offset = 0): string {
     const hazards = step.hazards?.length ? `  [${step.hazards.join(', ')}]` : '';
     lines.push(`${i + 1 + offset}. ${step.description}${hazards}`);
     for (const sql of stepStatements(step)) lines.push(`     ${sql.replace(/\n/g, '\n     ')}`);
+    for (const line of lockLines(step)) lines.push(`     ${line}`);
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** `lock public.users: ACCESS EXCLUSIVE, rewrite (ALTER COLUMN TYPE) — blocks reads and writes [LP110]`, one per table. */
+function lockLines(step: PlanStep): string[] {
+  return (step.locks ?? []).map((l) => {
+    const impact = l.new ? 'new table, nothing waits' : blockedStatements(l.mode);
+    const hazards = l.hazards?.length ? ` [${l.hazards.join(', ')}]` : '';
+    const table = l.table === '*' ? 'unknown tables' : l.table;
+    return `lock ${table}: ${l.mode}, ${l.effect} (${l.operation}) — ${impact}${hazards}`;
+  });
 }

@@ -2,6 +2,7 @@
 // `steps[].description` and `sql` keep the original Lockplane format valid.
 import type { Change } from '../diff/changes.js';
 import type { Fingerprints } from '../schema/fingerprint.js';
+import type { LockEffect, LockMode } from '../dialects/postgres/locks.js';
 import type { Dialect } from '../schema/types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -27,6 +28,20 @@ export interface Backfill {
   where: string;
 }
 
+/** A lock a step takes on one relation, and what the step does to it meanwhile. */
+export interface StepLock {
+  /** `schema.name` of the table (or view, materialized view, index); `*`: unknown. */
+  table: string;
+  mode: LockMode;
+  effect: LockEffect;
+  /** What takes the lock, e.g. `ALTER COLUMN TYPE`, `CREATE INDEX`. */
+  operation: string;
+  /** Created earlier in the plan (or by this step): it holds no rows, nothing waits. */
+  new?: boolean;
+  /** Lock hazard codes (LP110–LP129) for this table. */
+  hazards?: string[];
+}
+
 export interface PlanStep {
   description: string;
   /** One statement as a string (original format), several as an array. */
@@ -38,6 +53,8 @@ export interface PlanStep {
   /** Present on a batched backfill (then `transactional` is false). */
   backfill?: Backfill;
   reverse?: ReverseStep;
+  /** The locks the step takes, per table (see annotateLocks). */
+  locks?: StepLock[];
   /** The structured change this step performs; rollback inverts it. */
   change?: Change;
 }
@@ -50,6 +67,8 @@ export interface Plan {
   source_hash?: string;
   /** Canonical hash of the schema the plan produces. */
   target_hash?: string;
+  /** server_version_num the lock analysis assumed (the target's when it was live). */
+  lock_analysis_version?: number;
   steps: PlanStep[];
   /** A short hash per object of the source schema: a refused apply names the objects that changed. */
   source_objects?: Fingerprints;

@@ -5,7 +5,8 @@
 // than parse) range and pattern tests stand in for the common target types,
 // and the rest is reported as not checked.
 import { quoteIdent, quoteLiteral } from '../dialects/postgres/quote.js';
-import { classifyTypeChange, parseType } from './type-change.js';
+import { parseType } from '../dialects/postgres/type-ref.js';
+import { classifyTypeChange } from './type-change.js';
 
 export type CastCheck =
   | { kind: 'safe' }

@@ -2,6 +2,7 @@
 // and scripts match on them: never renumber, never reuse a retired code.
 //
 //   LP1xx  the step may fail or block on existing data
+//          (LP110–LP129: locks that stall concurrent reads or writes)
 //          (LP150–LP169: found by the data-aware preflight, safety/preflight.ts)
 //   LP2xx  the step deletes or rewrites data
 //   LP3xx  the plan or schema is invalid / the rollback is incomplete
@@ -38,6 +39,59 @@ const entries: HazardInfo[] = [
     blocking: false,
     data_loss: false,
     alternative: 'backfill NULLs first; on large tables add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL',
+  },
+  {
+    code: 'LP110',
+    title: 'table rewritten under an ACCESS EXCLUSIVE lock',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    explanation:
+      'Postgres copies every row into a new file and rebuilds every index while no one can read or write the table; on a large table that is an outage of minutes.',
+    alternative:
+      'expand/contract: add a new column, keep it in sync with a trigger, backfill in batches, then swap in a short step; for a volatile default: add the column nullable, set the default, backfill in batches',
+  },
+  {
+    code: 'LP111',
+    title: 'index built without CONCURRENTLY on an existing table',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    explanation:
+      'CREATE INDEX holds a SHARE lock (ADD UNIQUE / PRIMARY KEY an ACCESS EXCLUSIVE one) for the whole build: every INSERT, UPDATE and DELETE on the table waits until it finishes.',
+    alternative:
+      'CREATE INDEX CONCURRENTLY (outside a transaction); for UNIQUE / PRIMARY KEY: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX',
+  },
+  {
+    code: 'LP112',
+    title: 'full-table scan under a lock that blocks writes',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    explanation:
+      'SET NOT NULL, ADD CHECK and ADD FOREIGN KEY without NOT VALID (and ATTACH PARTITION, ALTER DOMAIN ADD CONSTRAINT) read every row while holding a lock that blocks writes — ACCESS EXCLUSIVE blocks reads too; a foreign key also blocks writes on the referenced table.',
+    alternative:
+      'add the constraint NOT VALID, then VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE) in a separate transaction; SET NOT NULL after a validated CHECK (col IS NOT NULL) (PostgreSQL 12+ then skips the scan)',
+  },
+  {
+    code: 'LP113',
+    title: 'index dropped without CONCURRENTLY on an existing table',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    explanation:
+      'DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: it waits behind every running query on the table, and every query that arrives meanwhile waits behind it.',
+    alternative: 'DROP INDEX CONCURRENTLY (outside a transaction)',
+  },
+  {
+    code: 'LP114',
+    title: 'statement whose locks cannot be determined',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    explanation:
+      'Lockplane does not know what this statement locks (a DO block, a function call, an unknown command): it assumes ACCESS EXCLUSIVE on what it touches.',
+    alternative: 'write the change as plain DDL statements, or check its locks by hand before running it on a busy database',
   },
   {
     code: 'LP150',
@@ -209,6 +263,7 @@ export function finding(code: string, message: string, details?: string[]): Find
   const out: Finding = { code, severity: info.severity, message, blocking: info.blocking };
   if (details?.length) out.details = details;
   if (info.alternative) out.alternative = info.alternative;
+  if (info.explanation) out.details = [...(out.details ?? []), info.explanation];
   if (info.data_loss) out.data_loss = true;
   return out;
 }

@@ -3,25 +3,7 @@
 // `timestamp(3) without time zone`, `integer[]`); the rules work on the type
 // name and its modifiers, not on an alias table.
 
-interface ParsedType {
-  name: string;
-  mods: number[];
-  dims: number;
-}
-
-export function parseType(type: string): ParsedType {
-  let rest = type.trim();
-  let dims = 0;
-  while (rest.endsWith('[]')) {
-    dims += 1;
-    rest = rest.slice(0, -2).trimEnd();
-  }
-  const m = /^(.*?)\(([^)]*)\)(.*)$/.exec(rest);
-  if (!m) return { name: rest, mods: [], dims };
-  const mods = m[2]!.split(',').map((s) => Number(s.trim()));
-  const name = `${m[1]!.trim()} ${m[3]!.trim()}`.trim();
-  return { name, mods: mods.every(Number.isFinite) ? mods : [], dims };
-}
+import { parseType, type ParsedType } from '../dialects/postgres/type-ref.js';
 
 const INTEGER_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
 const INTEGER_RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3 };

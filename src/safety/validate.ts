@@ -5,6 +5,7 @@ import { summarizeChange } from '../plan/kinds/registry.js';
 import type { Plan } from '../plan/types.js';
 import type { Schema } from '../schema/types.js';
 import { AssessContext, assessChange } from './assess.js';
+import { lockFindings } from './locks.js';
 import type { StepValidation } from './types.js';
 
 export const ROLLBACK_PREFIX = 'Rollback: ';
@@ -20,7 +21,7 @@ export function validatePlan(plan: Plan, from: Schema, to: Schema): StepValidati
       return {
         step: index,
         description: step.description,
-        findings: [],
+        findings: lockFindings(step),
         reversible: false,
         reverseDescription: 'unknown (the step has no structured change)',
         reasons: ['Plain SQL step without a structured change: it cannot be checked'],
@@ -30,7 +31,7 @@ export function validatePlan(plan: Plan, from: Schema, to: Schema): StepValidati
     return {
       step: index,
       description: step.description,
-      findings,
+      findings: [...findings, ...lockFindings(step)],
       reversible: !findings.some((f) => IRREVERSIBLE.has(f.code)),
       reverseDescription: summarizeChange(invertChange(step.change)),
       reasons,

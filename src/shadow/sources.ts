@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { BlockedError, InputError } from '../errors.js';
 import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
 import { connect } from '../dialects/postgres/session.js';
+import { serverVersionNum } from '../dialects/postgres/locks.js';
 import { diffSchemas } from '../diff/index.js';
 import { describeChange } from '../plan/kinds/registry.js';
 import { filterOf, filterSchema, isEmptyFilter, leftOutOf, type SchemaFilter } from '../schema/filter.js';
@@ -23,6 +24,8 @@ export interface LoadedSource {
   /** What to print: the path, or the URL without its password. */
   label: string;
   schema: Schema;
+  /** server_version_num of a database source (what the lock analysis assumes for it). */
+  serverVersion?: number;
 }
 
 export function isDatabaseUrl(spec: string): boolean {
@@ -46,7 +49,7 @@ export async function loadSource(spec: string, options: LoadSourceOptions = {}):
         ...filterOf(options),
         ...(warn ? { onUnmodelled: (objects: UnmodelledObject[]) => { const w = unmodelledWarning(objects); if (w) warn(`${session.description}: ${w}`); } } : {}),
       });
-      return { kind: 'database', label: session.description, schema };
+      return { kind: 'database', label: session.description, schema, serverVersion: await serverVersionNum(session) };
     } finally {
       await session.close();
     }

@@ -101,7 +101,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     // Objects the filter leaves out but the schema names (auth.users) are copied from the target into scratches.
     const seedFrom = seedFromSession(session, scope);
     const current = await introspect(session, scope);
-    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, lp);
+    const serverVersion = await lp.serverVersionNum(session);
+    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, serverVersion, lp);
     if (!plan) {
       if (!reporter.json) out(`No changes: the database already matches ${label}.`);
       outcome = { status: 'no_changes' };
@@ -114,7 +115,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     }
     const start = resume ? await resumeStart(session, current, plan, resume, lp) : { fromStep: 0, schema: current };
     if (!resume && planPath) checkSource(planPath, plan, current, lp);
-    const remaining: Plan = { ...plan, steps: plan.steps.slice(start.fromStep), source_hash: lp.schemaHash(start.schema) };
+    // The locks shown before confirmation are those of the steps still to run, from where they start.
+    const remaining: Plan = await lp.annotateLocks({ ...plan, steps: plan.steps.slice(start.fromStep), source_hash: lp.schemaHash(start.schema) }, { from: start.schema, serverVersion });
     info(`Target: ${session.description}`);
     if (!(await approve(remaining, start.fromStep, allowed, opts, lp))) {
       info('Apply cancelled.');
@@ -342,11 +344,13 @@ async function planFromSchema(
   target: { url: string } & SourceScope,
   current: Schema,
   allowed: HazardAllowance,
-  { buildPlan, formatValidationReport, validatePlan }: Lib,
+  serverVersion: number,
+  { annotateLocks, buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, target, [target.url]);
-  const plan = againstSource(desired.label, () => buildPlan(current, desired.schema));
-  if (plan.steps.length === 0) return { plan: null, label: desired.label };
+  const built = againstSource(desired.label, () => buildPlan(current, desired.schema));
+  if (built.steps.length === 0) return { plan: null, label: desired.label };
+  const plan = await annotateLocks(built, { from: current, serverVersion });
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);
   if (report.blocked) {
     info(report.text);

@@ -40,8 +40,10 @@ export function registerPlan(program: Command): void {
       }
       const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
-      const { buildPlan, formatValidationReport, validatePlan } = await lib();
-      const plan = againstSource(to.label, () => buildPlan(from.schema, to.schema));
+      const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
+      const built = againstSource(to.label, () => buildPlan(from.schema, to.schema));
+      // Locks for the version of the database the plan changes (when --from is one).
+      const plan = await annotateLocks(built, { from: from.schema, ...(from.serverVersion ? { serverVersion: from.serverVersion } : {}) });
       if (opts.validate) {
         const report = formatValidationReport(validatePlan(plan, from.schema, to.schema), allowed);
         info(report.text);

@@ -30,3 +30,24 @@ export function expressionTypes(text: string): QualifiedName[] {
   }
   return out;
 }
+
+/** A type in catalog spelling split into its name, modifiers and array dimensions. */
+export interface ParsedType {
+  name: string;
+  mods: number[];
+  dims: number;
+}
+
+export function parseType(type: string): ParsedType {
+  let rest = type.trim();
+  let dims = 0;
+  while (rest.endsWith('[]')) {
+    dims += 1;
+    rest = rest.slice(0, -2).trimEnd();
+  }
+  const m = /^(.*?)\(([^)]*)\)(.*)$/.exec(rest);
+  if (!m) return { name: rest, mods: [], dims };
+  const mods = m[2]!.split(',').map((s) => Number(s.trim()));
+  const name = `${m[1]!.trim()} ${m[3]!.trim()}`.trim();
+  return { name, mods: mods.every(Number.isFinite) ? mods : [], dims };
+}
