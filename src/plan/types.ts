@@ -18,6 +18,8 @@ export interface PlanStep {
   hazards?: string[];
   /** False for statements Postgres refuses inside a transaction block. */
   transactional?: boolean;
+  /** `own`: runs in a transaction of its own, not shared with the steps around it (VALIDATE CONSTRAINT after ADD … NOT VALID). */
+  transaction?: 'own';
   reverse?: ReverseStep;
   /** The structured change this step performs; rollback inverts it. */
   change?: Change;

@@ -37,6 +37,15 @@ const entries: HazardInfo[] = [
     alternative: 'backfill NULLs first; on large tables add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL',
   },
   {
+    code: 'LP130',
+    title: 'type change rewrites an existing table',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    alternative:
+      'expand/contract: add a column of the new type, keep it in sync with a trigger, backfill it in batches, then switch to it in a short final step; or allow LP130 and run the change when the table may be locked for the whole rewrite',
+  },
+  {
     code: 'LP201',
     title: 'table dropped',
     severity: 'warning',

@@ -37,6 +37,8 @@ interface ApplyOptions extends FilterOptionValues {
   statementTimeout: string;
   retries: string;
   json?: boolean;
+  /** False with --no-online. */
+  online: boolean;
 }
 
 export function registerApply(program: Command): void {
@@ -50,6 +52,7 @@ export function registerApply(program: Command): void {
     .option('--target-environment <name>', 'lockplane.toml environment whose database to change (default: default_environment)')
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--skip-shadow', 'do not prove the plan on a shadow database first')
+    .option('--no-online', 'with --schema: plain DDL for existing tables too (no CONCURRENTLY, NOT VALID + VALIDATE, …)')
     .option('--allow-hazards <codes>', 'allow these hazard codes (comma-separated, e.g. LP201,LP202) or all')
     .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
@@ -86,7 +89,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     // Objects the filter leaves out but the schema names (auth.users) are copied from the target into scratches.
     const seedFrom = seedFromSession(session, scope);
     const current = await introspect(session, scope);
-    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, lp);
+    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, { allowed, online: opts.online }, lp);
     if (!plan) {
       if (!reporter.json) out(`No changes: the database already matches ${label}.`);
       outcome = { status: 'no_changes' };
@@ -275,11 +278,11 @@ async function planFromSchema(
   spec: string,
   target: { url: string } & SourceScope,
   current: Schema,
-  allowed: HazardAllowance,
+  { allowed, online }: { allowed: HazardAllowance; online: boolean },
   { buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, target, [target.url]);
-  const plan = againstSource(desired.label, () => buildPlan(current, desired.schema));
+  const plan = againstSource(desired.label, () => buildPlan(current, desired.schema, { online }));
   if (plan.steps.length === 0) return { plan: null, label: desired.label };
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);
   if (report.blocked) {

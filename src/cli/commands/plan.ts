@@ -12,6 +12,8 @@ interface PlanOptions extends FilterOptionValues {
   validate?: boolean;
   output: string;
   allowHazards?: string;
+  /** False with --no-online. */
+  online: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -25,6 +27,7 @@ export function registerPlan(program: Command): void {
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
     .option('--output <format>', 'json, sql or text', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
+    .option('--no-online', 'plain DDL for existing tables too (no CONCURRENTLY, NOT VALID + VALIDATE, …)')
     .action(async (opts: PlanOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
@@ -36,7 +39,7 @@ export function registerPlan(program: Command): void {
       const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { buildPlan, formatValidationReport, validatePlan } = await lib();
-      const plan = againstSource(to.label, () => buildPlan(from.schema, to.schema));
+      const plan = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
       if (opts.validate) {
         const report = formatValidationReport(validatePlan(plan, from.schema, to.schema), allowed);
         info(report.text);
