@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Change } from '../diff/changes.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { primaryKeyName } from '../dialects/postgres/render.js';
+import { indexKeys } from '../schema/canonical.js';
 import type { Index, QualifiedName } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { AssessContext } from '../safety/assess.js';
@@ -109,7 +110,7 @@ function replacedIndexes(ordered: readonly Change[], eligible: Eligible): Map<nu
     const i = drops.get(indexId(c.table, c.index.name));
     if (i === undefined) return;
     const drop = ordered[i] as DropIndex;
-    if (!movable(drop, ordered.slice(i + 1, j))) return;
+    if (!movable(drop, c, ordered.slice(i + 1, j))) return;
     out.set(i, 'moved');
     out.set(j, { drop, create: c });
   });
@@ -121,17 +122,32 @@ function replacedIndexes(ordered: readonly Change[], eligible: Eligible): Map<nu
  * rebuilt: a column type changed meanwhile would make Postgres store the old
  * definition with casts. So no type change of the table's columns either.
  */
-function movable(drop: DropIndex, between: readonly Change[]): boolean {
+function movable(drop: DropIndex, create: CreateIndex, between: readonly Change[]): boolean {
   const d = changeDeps(drop);
   const uses = new Set(d.releases);
   const own = new Set(d.removes);
   const table = qualifiedKey(drop.table);
+  const columns = plainColumns(drop.index, create.index);
   return between.every((c) => {
-    if (c.kind === 'alter_column' && qualifiedKey(c.table) === table) return false;
+    if (c.kind === 'alter_column' && qualifiedKey(c.table) === table && (columns === null || columns.has(c.to.name))) return false;
     if (RETYPES_COLUMNS.has(c.kind)) return false;
     const deps = changeDeps(c);
     return !deps.removes.some((k) => uses.has(k)) && !deps.produces.some((k) => own.has(k)) && !deps.needs.some((k) => own.has(k));
   });
+}
+
+/** The columns the indexes name; null when an expression or predicate may name others. */
+function plainColumns(...indexes: Index[]): Set<string> | null {
+  const out = new Set<string>();
+  for (const index of indexes) {
+    if (index.where !== undefined) return null;
+    for (const k of indexKeys(index)) {
+      if (k.column === undefined) return null;
+      out.add(k.column);
+    }
+    for (const c of index.include ?? []) out.add(c);
+  }
+  return out;
 }
 
 const RETYPES_COLUMNS: ReadonlySet<Change['kind']> = new Set(['recreate_enum', 'add_enum_values', 'alter_domain']);

@@ -147,7 +147,7 @@ function finishedFields(outcome: Outcome): Omit<Extract<ApplyEvent, { event: 'ap
  * which the apply drops first). A preview: applyToTarget decides again under the lock.
  */
 async function resumeStart(session: PgSession, current: Schema, plan: Plan, resume: ResumePoint, lp: Lib): Promise<{ fromStep: number; schema: Schema }> {
-  const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current);
+  const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current, plan.steps[resume.interrupted]);
   const done = resume.fromStep;
   info(
     `Apply #${resume.applyId} of this plan did not finish: ${done === 0 ? 'no step' : `steps 1-${done}`} of ${plan.steps.length} completed` +
