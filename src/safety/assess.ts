@@ -78,7 +78,8 @@ function addColumnAssessment(table: QualifiedName, column: Column, ctx: AssessCo
 function alterColumnAssessment(table: QualifiedName, from: Column, to: Column, online: boolean): Assessment {
   const out: Assessment = { findings: [], reasons: [] };
   const name = `${show(table)}.${to.name}`;
-  if (online && typeChangeRewrites(from.type, to.type)) {
+  // A narrowing change is LP203 already (blocking, same alternative): LP130 is for the ones that keep every value.
+  if (online && typeChangeRewrites(from.type, to.type) && classifyTypeChange(from.type, to.type) !== 'narrowing') {
     out.findings.push(finding('LP130', `Changing ${name} from ${from.type} to ${to.type} rewrites the table under an ACCESS EXCLUSIVE lock: no online form`));
   }
   const change = classifyTypeChange(from.type, to.type);

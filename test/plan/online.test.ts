@@ -180,6 +180,8 @@ test('LP130: a type change that rewrites an existing table blocks in online mode
   assert.deepEqual(codes(schema(table('t', [col('n'), col('s', 'text')]))), ['LP204']);
   assert.deepEqual(codes(schema(table('t', [col('n'), col('s', 'character varying(40)')]))), ['LP204']);
   assert.deepEqual(codes(widened, false), ['LP204']);
+  // A narrowing change is LP203 (blocking already, same advice): no second code to allow.
+  assert.deepEqual(codes(schema(table('t', [col('n', 'smallint'), col('s', 'character varying(20)')]))), ['LP203']);
 });
 
 test('--no-online (online: false) gives plain DDL in transactional steps, without the online fields', () => {
@@ -307,4 +309,29 @@ test('PGlite: a CREATE UNIQUE INDEX CONCURRENTLY and a VALIDATE that fail on the
 
 serverTest('server: a CREATE UNIQUE INDEX CONCURRENTLY and a VALIDATE that fail on the data finish when run again after the data is fixed', async () => {
   await withServerSession((target) => withServerSession((scratch) => failThenFinish(target, scratch)));
+});
+
+test('a constraint left NOT VALID (a VALIDATE that failed, then a fresh plan): the plan validates it, outside the hash', async () => {
+  await withPglite(async (session) => {
+    const to = await withPglite((scratch) =>
+      schemaOf(scratch, `CREATE TABLE teams (id integer PRIMARY KEY); CREATE TABLE users (id integer, age integer CONSTRAINT adult CHECK (age >= 18), team integer CONSTRAINT users_team REFERENCES teams (id))`),
+    );
+    const from = await schemaOf(
+      session,
+      `CREATE TABLE teams (id integer PRIMARY KEY); CREATE TABLE users (id integer, age integer, team integer);
+       INSERT INTO teams VALUES (1); INSERT INTO users VALUES (1, 30, 1);
+       ALTER TABLE users ADD CONSTRAINT adult CHECK (age >= 18) NOT VALID;
+       ALTER TABLE users ADD CONSTRAINT users_team FOREIGN KEY (team) REFERENCES teams (id) NOT VALID;`,
+    );
+    assert.equal(schemaHash(from), schemaHash(to), 'validity is not part of the hash');
+    for (const online of [true, false]) {
+      assert.deepEqual(steps(buildPlan(from, to, { online })), [
+        { sql: ['ALTER TABLE "public"."users" VALIDATE CONSTRAINT "adult"'], transactional: true, own: true, reverse: [] },
+        { sql: ['ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_team"'], transactional: true, own: true, reverse: [] },
+      ]);
+    }
+    await executePlan(session, buildPlan(from, to));
+    assert.deepEqual(await session.query(`SELECT 1 FROM pg_constraint WHERE NOT convalidated`), []);
+    assert.deepEqual(buildPlan(await introspect(session), to).steps, []);
+  });
 });
