@@ -24,7 +24,7 @@ export function planStep(change: Change, ctx: AssessContext, rollback: boolean):
 
 /** CREATE/DROP INDEX CONCURRENTLY: Postgres refuses them inside a transaction block. */
 function runsConcurrently(change: Change): boolean {
-  return (change.kind === 'create_index' || change.kind === 'drop_index') && change.online === true && !(change.kind === 'drop_index' && change.for_constraint);
+  return (change.kind === 'create_index' || change.kind === 'drop_index') && change.online === true;
 }
 
 export function hasSql(step: PlanStep): boolean {
