@@ -10,7 +10,7 @@ import { checkSourceHash, currentHash, executePlan, hashScope, StepFailedError, 
 import { preflightPlan, PreflightFailedError, type PreflightOptions, type PreflightReport } from '../safety/preflight.js';
 import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
-import { completedDespiteLedger, dropInvalidIndexes } from './leftovers.js';
+import { completedDespiteLedger, dropInvalidIndexes, finishInterruptedDrop } from './leftovers.js';
 import { Ledger } from './ledger.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
 import { findResume, type ResumePoint } from './resume.js';
@@ -216,6 +216,8 @@ async function prepareResume(
     for (const name of await dropInvalidIndexes(session, step)) {
       options.onCleanup?.(`dropped the INVALID index ${name} left by the interrupted step ${resume.interrupted + 1} (${step.description})`);
     }
+    const finished = await finishInterruptedDrop(session, step);
+    if (finished) options.onCleanup?.(`finished dropping the index ${finished}, left INVALID by the interrupted step ${resume.interrupted + 1} (${step.description})`);
     const live = await currentHash(session, hashScope(options));
     if (live !== resume.expectedHash) {
       const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, hashScope(options));

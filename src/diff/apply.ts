@@ -121,13 +121,16 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     t.check_constraints = without(t.check_constraints, c.constraint.name);
   },
   create_index: (m, c) => {
+    if (c.for_constraint) return;
     const t = m.table(c.table);
     t.indexes = [...(t.indexes ?? []), structuredClone(c.index)];
   },
   drop_index: (m, c) => {
+    if (c.for_constraint) return;
     const t = m.table(c.table);
     t.indexes = without(t.indexes, c.index.name);
   },
+  validate_constraint: () => undefined,
   add_foreign_key: (m, c) => {
     const t = m.table(c.table);
     t.foreign_keys = [...(t.foreign_keys ?? []), structuredClone(c.foreign_key)];

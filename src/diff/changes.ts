@@ -68,18 +68,25 @@ export type Change =
   /**
    * `via_text`: one half of a move between two enum types through text —
    * `first` (enum → text) runs before the old type changes, `second` (text → enum) after the new one is ready.
+   * `online`: on an existing table in online mode — a type change that rewrites the table is a hazard (LP130).
    */
-  | { kind: 'alter_column'; table: QualifiedName; from: Column; to: Column; via_text?: 'first' | 'second' }
-  | { kind: 'add_primary_key'; table: QualifiedName; primary_key: PrimaryKey }
-  | { kind: 'drop_primary_key'; table: QualifiedName; primary_key: PrimaryKey }
-  | { kind: 'add_unique'; table: QualifiedName; constraint: UniqueConstraint }
-  | { kind: 'drop_unique'; table: QualifiedName; constraint: UniqueConstraint }
-  | { kind: 'add_check'; table: QualifiedName; constraint: CheckConstraint }
-  | { kind: 'drop_check'; table: QualifiedName; constraint: CheckConstraint }
-  | { kind: 'create_index'; table: QualifiedName; index: Index }
-  | { kind: 'drop_index'; table: QualifiedName; index: Index }
-  | { kind: 'add_foreign_key'; table: QualifiedName; foreign_key: ForeignKey }
-  | { kind: 'drop_foreign_key'; table: QualifiedName; foreign_key: ForeignKey }
+  | { kind: 'alter_column'; table: QualifiedName; from: Column; to: Column; via_text?: 'first' | 'second'; online?: true }
+  | ({ kind: 'add_primary_key'; table: QualifiedName; primary_key: PrimaryKey } & UsingIndex)
+  | ({ kind: 'drop_primary_key'; table: QualifiedName; primary_key: PrimaryKey } & UsingIndex)
+  | ({ kind: 'add_unique'; table: QualifiedName; constraint: UniqueConstraint } & UsingIndex)
+  | ({ kind: 'drop_unique'; table: QualifiedName; constraint: UniqueConstraint } & UsingIndex)
+  | ({ kind: 'add_check'; table: QualifiedName; constraint: CheckConstraint } & NotValid)
+  | ({ kind: 'drop_check'; table: QualifiedName; constraint: CheckConstraint } & NotValid)
+  | ({ kind: 'create_index'; table: QualifiedName; index: Index } & Concurrent)
+  | ({ kind: 'drop_index'; table: QualifiedName; index: Index } & Concurrent)
+  | ({ kind: 'add_foreign_key'; table: QualifiedName; foreign_key: ForeignKey } & NotValid)
+  | ({ kind: 'drop_foreign_key'; table: QualifiedName; foreign_key: ForeignKey } & NotValid)
+  /**
+   * VALIDATE CONSTRAINT of a check or foreign key added NOT VALID, in a
+   * transaction of its own. The schema does not record validity, so it
+   * changes nothing there; `undo` (its inverse) runs no SQL.
+   */
+  | { kind: 'validate_constraint'; table: QualifiedName; name: string; undo?: true }
   | { kind: 'create_extension'; extension: Extension }
   | { kind: 'drop_extension'; extension: Extension }
   /** Version or schema changed. */
@@ -125,10 +132,32 @@ export type Change =
    */
   | { kind: 'rename_table'; schema: string; from: string; to: string }
   | { kind: 'rename_column'; table: QualifiedName; from: string; to: string }
-  | { kind: 'rename_index'; table: QualifiedName; from: string; to: string }
+  /** `online`: the last step of an online index change (the new index built under a temporary name takes the old one's). */
+  | { kind: 'rename_index'; table: QualifiedName; from: string; to: string; online?: true }
   | { kind: 'rename_constraint'; table: QualifiedName; constraint: ConstraintKind; from: string; to: string }
   /** The sequence a serial column owns, renamed with its table or column; the defaults drawing from it read `to_default` after. */
   | { kind: 'rename_sequence'; sequence: QualifiedName; to: string; from_default: string; to_default: string };
+
+/** Online mode (see plan/online.ts): the index is built or dropped CONCURRENTLY, outside a transaction. */
+export interface Concurrent {
+  online?: true;
+  /**
+   * The unique index a UNIQUE or PRIMARY KEY constraint is then added with
+   * (USING INDEX): the schema counts it with the constraint, so the change
+   * leaves the schema alone, and its drop runs no SQL (dropping the constraint took the index).
+   */
+  for_constraint?: true;
+}
+
+/** Online mode: the check or foreign key is added NOT VALID; a validate_constraint change follows (the drop keeps the flag for its inverse). */
+export interface NotValid {
+  online?: true;
+}
+
+/** Online mode: ADD CONSTRAINT … USING INDEX of the index a `for_constraint` create_index built. */
+export interface UsingIndex {
+  using_index?: true;
+}
 
 export type ConstraintKind = 'primary_key' | 'unique' | 'check' | 'foreign_key';
 

@@ -25,18 +25,25 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   alter_column: (c) => {
     const out: Change = { kind: 'alter_column', table: c.table, from: c.to, to: c.from };
     if (c.via_text) out.via_text = c.via_text === 'first' ? 'second' : 'first';
+    if (c.online) out.online = true;
     return out;
   },
-  add_primary_key: (c) => ({ kind: 'drop_primary_key', table: c.table, primary_key: c.primary_key }),
-  drop_primary_key: (c) => ({ kind: 'add_primary_key', table: c.table, primary_key: c.primary_key }),
-  add_unique: (c) => ({ kind: 'drop_unique', table: c.table, constraint: c.constraint }),
-  drop_unique: (c) => ({ kind: 'add_unique', table: c.table, constraint: c.constraint }),
-  add_check: (c) => ({ kind: 'drop_check', table: c.table, constraint: c.constraint }),
-  drop_check: (c) => ({ kind: 'add_check', table: c.table, constraint: c.constraint }),
-  create_index: (c) => ({ kind: 'drop_index', table: c.table, index: c.index }),
-  drop_index: (c) => ({ kind: 'create_index', table: c.table, index: c.index }),
-  add_foreign_key: (c) => ({ kind: 'drop_foreign_key', table: c.table, foreign_key: c.foreign_key }),
-  drop_foreign_key: (c) => ({ kind: 'add_foreign_key', table: c.table, foreign_key: c.foreign_key }),
+  // The online flags stay with the inverse: an index built CONCURRENTLY is dropped CONCURRENTLY.
+  add_primary_key: (c) => ({ ...c, kind: 'drop_primary_key' }),
+  drop_primary_key: (c) => ({ ...c, kind: 'add_primary_key' }),
+  add_unique: (c) => ({ ...c, kind: 'drop_unique' }),
+  drop_unique: (c) => ({ ...c, kind: 'add_unique' }),
+  add_check: (c) => ({ ...c, kind: 'drop_check' }),
+  drop_check: (c) => ({ ...c, kind: 'add_check' }),
+  create_index: (c) => ({ ...c, kind: 'drop_index' }),
+  drop_index: (c) => ({ ...c, kind: 'create_index' }),
+  add_foreign_key: (c) => ({ ...c, kind: 'drop_foreign_key' }),
+  drop_foreign_key: (c) => ({ ...c, kind: 'add_foreign_key' }),
+  validate_constraint: (c) => {
+    const out: Change = { kind: 'validate_constraint', table: c.table, name: c.name };
+    if (!c.undo) out.undo = true;
+    return out;
+  },
   create_extension: (c) => ({ kind: 'drop_extension', extension: c.extension }),
   drop_extension: (c) => ({ kind: 'create_extension', extension: c.extension }),
   alter_extension: (c) => ({ kind: 'alter_extension', from: c.to, to: c.from }),

@@ -64,6 +64,7 @@ export function diffTable(a: Table, b: Table): TableDiff {
   if (Boolean(a.unlogged) !== Boolean(b.unlogged)) changes.push({ kind: 'set_unlogged', table: q, unlogged: Boolean(b.unlogged) });
   pairs(a.indexes, b.indexes, (i) => mentions(indexColumns(i), indexTexts(i)), q, changes, 'drop_index', 'create_index');
   pairs(a.foreign_keys, b.foreign_keys, (fk: ForeignKey) => mentions(fk.columns, []), q, changes, 'drop_foreign_key', 'add_foreign_key');
+  changes.push(...validations(q, [...(a.check_constraints ?? []), ...(a.foreign_keys ?? [])], [...(b.check_constraints ?? []), ...(b.foreign_keys ?? [])], changes));
   // Comments of objects kept as they are (a recreated object brings its own comment).
   const added = new Set(changes.flatMap((c) => (c.kind in FIELD ? [`${c.kind === 'create_index' ? 'i' : 'c'}:${objectName(c)}`] : [])));
   const constraints = (t: Table): (Named & { comment?: string })[] => [
@@ -76,6 +77,16 @@ export function diffTable(a: Table, b: Table): TableDiff {
   keptComments(a.indexes ?? [], b.indexes ?? [], (n) => !added.has(`i:${n}`), (name) => ({ kind: 'index', table: q, name }), comments);
   changes.push(...comments);
   return { changes, retyped };
+}
+
+/**
+ * A check or foreign key left NOT VALID (an online VALIDATE that failed, or
+ * added so by hand) that the desired schema keeps: it is validated.
+ */
+function validations(q: QualifiedName, a: (Named & { not_valid?: boolean })[], b: (Named & { not_valid?: boolean })[], changes: Change[]): Change[] {
+  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop_check' ? [c.constraint.name] : c.kind === 'drop_foreign_key' ? [c.foreign_key.name] : [])));
+  const wanted = new Set(b.filter((x) => !x.not_valid).map((x) => x.name));
+  return a.filter((x) => x.not_valid && wanted.has(x.name) && !dropped.has(x.name)).map((x) => ({ kind: 'validate_constraint', table: q, name: x.name }));
 }
 
 function objectName(c: Change): string {

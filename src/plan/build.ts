@@ -7,6 +7,7 @@ import type { QualifiedName, Schema } from '../schema/types.js';
 import { qualifiedKey, tableKey } from '../schema/types.js';
 import { AssessContext } from '../safety/assess.js';
 import type { SortContext } from './kinds/handler.js';
+import { onlineChanges } from './online.js';
 import { orderChanges } from './order.js';
 import { hasSql, planStep } from './step.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
@@ -14,6 +15,11 @@ import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 export interface BuildPlanOptions {
   /** The plan undoes an earlier one: descriptions say "Rollback: ", re-created objects come back empty. */
   rollback?: boolean;
+  /**
+   * Online rewrites for tables that already exist (CONCURRENTLY, NOT VALID
+   * then VALIDATE, …; see online.ts). Default true; false gives plain DDL.
+   */
+  online?: boolean;
 }
 
 function sortContext(target: Schema): SortContext {
@@ -26,8 +32,9 @@ function sortContext(target: Schema): SortContext {
 
 export function buildPlan(from: Schema, to: Schema, options: BuildPlanOptions = {}): Plan {
   const rollback = options.rollback ?? false;
-  const changes = orderChanges(diffSchemas(from, to), sortContext(to));
+  const ordered = orderChanges(diffSchemas(from, to), sortContext(to));
   const ctx = new AssessContext(from, to, rollback);
+  const changes = options.online === false ? ordered : onlineChanges(ordered, ctx);
   return {
     format_version: PLAN_FORMAT_VERSION,
     dialect: 'postgres',

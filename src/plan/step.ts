@@ -15,10 +15,16 @@ export function planStep(change: Change, ctx: AssessContext, rollback: boolean):
   };
   const hazards = hazardCodes(assessChange(change, ctx).findings);
   if (hazards.length) step.hazards = hazards;
-  step.transactional = true;
+  step.transactional = !runsConcurrently(change);
+  if (change.kind === 'validate_constraint' && !change.undo) step.transaction = 'own';
   step.reverse = { description: describeChange(inverse), sql: changeSql(inverse) };
   step.change = change;
   return step;
+}
+
+/** CREATE/DROP INDEX CONCURRENTLY: Postgres refuses them inside a transaction block. */
+function runsConcurrently(change: Change): boolean {
+  return (change.kind === 'create_index' || change.kind === 'drop_index') && change.online === true;
 }
 
 export function hasSql(step: PlanStep): boolean {

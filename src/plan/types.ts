@@ -52,6 +52,8 @@ export interface PlanStep {
   transactional?: boolean;
   /** Present on a batched backfill (then `transactional` is false). */
   backfill?: Backfill;
+  /** `own`: runs in a transaction of its own, not shared with the steps around it (VALIDATE CONSTRAINT after ADD … NOT VALID). */
+  transaction?: 'own';
   reverse?: ReverseStep;
   /** The locks the step takes, per table (see annotateLocks). */
   locks?: StepLock[];

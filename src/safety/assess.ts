@@ -8,6 +8,7 @@ import type { Column, QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey } from '../schema/types.js';
 import { checkForeignKey, namespacesOf } from './references.js';
 import { finding } from './registry.js';
+import { typeChangeRewrites } from './rewrite.js';
 import { classifyTypeChange } from './type-change.js';
 import type { Finding } from './types.js';
 
@@ -39,6 +40,11 @@ export class AssessContext {
   existing(table: QualifiedName): boolean {
     return this.before.has(qualifiedKey(table));
   }
+  /** Partitioned before or after: Postgres builds no index CONCURRENTLY on it. */
+  partitioned(table: QualifiedName): boolean {
+    const k = qualifiedKey(table);
+    return Boolean(this.before.get(k)?.partition_by ?? this.after.get(k)?.partition_by);
+  }
 }
 
 type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
@@ -69,9 +75,13 @@ function addColumnAssessment(table: QualifiedName, column: Column, ctx: AssessCo
   return out;
 }
 
-function alterColumnAssessment(table: QualifiedName, from: Column, to: Column): Assessment {
+function alterColumnAssessment(table: QualifiedName, from: Column, to: Column, online: boolean): Assessment {
   const out: Assessment = { findings: [], reasons: [] };
   const name = `${show(table)}.${to.name}`;
+  // A narrowing change is LP203 already (blocking, same alternative): LP130 is for the ones that keep every value.
+  if (online && typeChangeRewrites(from.type, to.type) && classifyTypeChange(from.type, to.type) !== 'narrowing') {
+    out.findings.push(finding('LP130', `Changing ${name} from ${from.type} to ${to.type} rewrites the table under an ACCESS EXCLUSIVE lock: no online form`));
+  }
   const change = classifyTypeChange(from.type, to.type);
   if (change === 'widening') {
     out.findings.push(finding('LP204', `Changing ${name} from ${from.type} to ${to.type} widens the type`));
@@ -136,13 +146,16 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
           findings: [finding('LP202', `Dropping column ${show(c.table)}.${c.column.name} deletes its data`)],
           reasons: ['The rollback re-adds the column, not its data'],
         },
-  alter_column: (c) => alterColumnAssessment(c.table, c.from, c.to),
-  add_primary_key: (c, ctx) => keyAssessment('primary key', c.primary_key.name ?? `(${c.primary_key.columns.join(', ')})`, c.table, ctx),
+  alter_column: (c) => alterColumnAssessment(c.table, c.from, c.to, c.online === true),
+  add_primary_key: (c, ctx) =>
+    c.using_index ? takesOverIndex() : keyAssessment('primary key', c.primary_key.name ?? `(${c.primary_key.columns.join(', ')})`, c.table, ctx),
   drop_primary_key: () => safe('Dropping a primary key deletes no data'),
-  add_unique: (c, ctx) => keyAssessment('unique constraint', c.constraint.name, c.table, ctx),
+  add_unique: (c, ctx) => (c.using_index ? takesOverIndex() : keyAssessment('unique constraint', c.constraint.name, c.table, ctx)),
   drop_unique: () => safe('Dropping a constraint deletes no data'),
   add_check: (c, ctx) =>
-    ctx.existing(c.table)
+    c.online
+      ? notValid()
+      : ctx.existing(c.table)
       ? { findings: [finding('LP206', `Adding check ${c.constraint.name} to ${show(c.table)} fails if existing rows violate it`)], reasons: [] }
       : safe('The check is added to a new table'),
   drop_check: () => safe('Dropping a constraint deletes no data'),
@@ -155,12 +168,17 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
     const out = safe();
     const owner = ctx.after.get(qualifiedKey(c.table));
     if (owner) out.findings.push(...checkForeignKey(owner, c.foreign_key, ctx.after, ctx.afterNamespaces));
-    if (ctx.existing(c.table)) {
+    if (c.online) out.reasons.push(...notValid().reasons);
+    else if (ctx.existing(c.table)) {
       out.findings.push(finding('LP206', `Adding foreign key ${c.foreign_key.name} to ${show(c.table)} fails if existing rows violate it`));
     } else out.reasons.push('The foreign key is added to a new table');
     return out;
   },
   drop_foreign_key: () => safe('Dropping a foreign key deletes no data'),
+  validate_constraint: (c) =>
+    c.undo
+      ? safe('A validation changes nothing to undo')
+      : { findings: [finding('LP206', `Validating ${c.name} on ${show(c.table)} fails if existing rows violate it (writes go on while it scans)`)], reasons: [] },
   create_extension: () => safe('Extension creation deletes no data'),
   drop_extension: () => safe('No modelled object uses the extension when it is dropped'),
   alter_extension: () => safe('An extension update keeps its data'),
@@ -205,10 +223,13 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
   drop_composite_type: () => safe('No column uses the type when it is dropped'),
   rename_table: (c) => renamed(`table ${show({ schema: c.schema, name: c.from })}`, c.to),
   rename_column: (c) => renamed(`column ${show(c.table)}.${c.from}`, c.to),
-  rename_index: (c) => renamed(`index ${c.from}`, c.to),
+  rename_index: (c) => (c.online ? safe(`The new index takes the name ${c.to} of the one it replaces`) : renamed(`index ${c.from}`, c.to)),
   rename_constraint: (c) => renamed(`constraint ${c.from}`, c.to),
   rename_sequence: (c) => renamed(`sequence ${show(c.sequence)}`, c.to),
 };
+
+const notValid = (): Assessment => safe('Added NOT VALID: only new rows are checked now; a separate VALIDATE step checks the existing ones');
+const takesOverIndex = (): Assessment => safe('The unique index was built CONCURRENTLY in the step before: the constraint takes it over');
 
 /** A rename keeps the data; clients still using the old name break. */
 function renamed(what: string, to: string): Assessment {

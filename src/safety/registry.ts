@@ -155,6 +155,15 @@ const entries: HazardInfo[] = [
     explanation: 'the check timed out (--preflight-timeout), cannot be done read-only on this server version, or names what the plan creates first',
   },
   {
+    code: 'LP130',
+    title: 'type change rewrites an existing table',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    alternative:
+      'expand/contract: add a column of the new type, keep it in sync with a trigger, backfill it in batches, then switch to it in a short final step; or allow LP130 and run the change when the table may be locked for the whole rewrite',
+  },
+  {
     code: 'LP201',
     title: 'table dropped',
     severity: 'warning',

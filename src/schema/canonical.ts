@@ -354,6 +354,7 @@ function canonicalUnique(u: UniqueConstraint): UniqueConstraint {
 function canonicalCheck(c: CheckConstraint): CheckConstraint {
   const out: CheckConstraint = { name: c.name, expression: c.expression };
   if (c.no_inherit) out.no_inherit = true;
+  if (c.not_valid) out.not_valid = true;
   withRename(out, c.renamed_from);
   return withComment(out, c.comment);
 }
@@ -408,6 +409,7 @@ function canonicalForeignKey(fk: ForeignKey, ownSchema: string): ForeignKey {
   if (fk.match && fk.match !== 'SIMPLE') out.match = fk.match;
   if (fk.deferrable) out.deferrable = true;
   if (fk.initially_deferred) out.initially_deferred = true;
+  if (fk.not_valid) out.not_valid = true;
   withRename(out, fk.renamed_from);
   return withComment(out, fk.comment);
 }

@@ -6,10 +6,12 @@ import { canonicalize } from './canonical.js';
 import type { Schema } from './types.js';
 
 /**
- * Keys that hold derived data (see ObjectRef) or intent about the path rather
- * than the state (`renamed_from`): never part of a hash or a comparison.
+ * Keys that hold derived data (see ObjectRef), intent about the path rather
+ * than the state (`renamed_from`), or a step still to finish (`not_valid`:
+ * the constraint is there, its VALIDATE is not done): never part of a hash
+ * or a comparison.
  */
-export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence', 'attached_indexes', 'renamed_from']);
+export const DERIVED_KEYS: ReadonlySet<string> = new Set(['depends_on', 'standalone_sequence', 'attached_indexes', 'renamed_from', 'not_valid']);
 
 export function stableStringify(value: unknown, omit: ReadonlySet<string> = DERIVED_KEYS): string {
   if (Array.isArray(value)) return `[${value.map((v) => stableStringify(v, omit)).join(',')}]`;

@@ -303,6 +303,8 @@ export interface CheckConstraint {
   /** The boolean expression, catalog spelling, without the `CHECK` keyword. */
   expression: string;
   no_inherit?: boolean;
+  /** Read from a database: added NOT VALID and not validated yet; a plan validates it. Not part of the hash (see DERIVED_KEYS). */
+  not_valid?: boolean;
   comment?: string;
 }
 
@@ -374,6 +376,8 @@ export interface ForeignKey {
   match?: FkMatch;
   deferrable?: boolean;
   initially_deferred?: boolean;
+  /** Read from a database: added NOT VALID and not validated yet; a plan validates it. Not part of the hash (see DERIVED_KEYS). */
+  not_valid?: boolean;
   comment?: string;
 }
 

@@ -99,6 +99,11 @@ const baseSchema = fc.uniqueArray(baseTable, {
 export interface VariantOptions {
   /** Postgres 18 virtual generated columns (not on older servers). */
   virtual: boolean;
+  /**
+   * The tables will hold a row (see rows.ts): no enum or generated columns,
+   * whose values could not satisfy both schemas of a pair.
+   */
+  rows?: boolean;
 }
 
 /** A small seeded generator (mulberry32), so a variant is a pure function of its seed. */
@@ -161,7 +166,7 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
         col.identity = { generation: chance(rng, 0.5) ? 'ALWAYS' : 'BY DEFAULT' };
         if (chance(rng, 0.3)) col.identity.increment = '2';
         if (chance(rng, 0.3)) col.identity.start = '5';
-      } else if (bc.family === 'int' && r < 0.22) {
+      } else if (bc.family === 'int' && r < 0.22 && !options.rows) {
         col.generated = { expression: chance(rng, 0.5) ? '1' : '2' };
         if (options.virtual && chance(rng, 0.3)) col.generated.kind = 'virtual';
       } else if (r < 0.5) {
@@ -346,7 +351,12 @@ function addForeignKeys(tables: Table[], rng: Rng): void {
 export function schemaPair(options: VariantOptions): fc.Arbitrary<[Schema, Schema]> {
   return fc
     .tuple(baseSchema, fc.integer(), fc.integer())
-    .map(([base, s1, s2]) => {
+    .map(([shape, s1, s2]) => {
+      const base = options.rows ? withoutEnumColumns(shape) : shape;
       return [variant(base, new Rng(s1), options), variant(base, new Rng(s2), options)] as [Schema, Schema];
     });
+}
+
+function withoutEnumColumns(base: BaseTable[]): BaseTable[] {
+  return base.map((t) => ({ ...t, columns: t.columns.map((c) => (ENUM_FAMILIES[c.family] ? { ...c, family: 'int' } : c)) }));
 }

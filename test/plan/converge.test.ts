@@ -2,6 +2,9 @@
 // buildPlan(A, B) to a database holding A yields B, planning again is empty,
 // and applying the rollback yields A again. A and B are the introspected
 // forms of the generated schemas, so both sides speak the catalog's spelling.
+// Plans are online by default; the `rows` runs put a row in every table
+// first (rows.ts), so the online rewrites (NOT VALID + VALIDATE,
+// CONCURRENTLY, SET NOT NULL through a check) run against data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -12,10 +15,18 @@ import { schemaHash, stableStringify } from '../../src/schema/hash.js';
 import type { Schema } from '../../src/schema/types.js';
 import { serverTest, withServerSession } from '../helpers/databases.js';
 import { schemaPair } from './arbitraries.js';
+import { insertRows, pairForRows } from './rows.js';
 import { applyPlan, loadSchema, resetDatabase } from './support.js';
 
 const RUNS = Number(process.env.LOCKPLANE_CONVERGE_RUNS ?? 200);
 const SERVER_RUNS = Number(process.env.LOCKPLANE_CONVERGE_SERVER_RUNS ?? 25);
+/** Three modes share the time one had: online with rows and empty, and plain DDL (--no-online, also what new tables get). */
+const share = (runs: number, part: number): number => Math.max(1, Math.round(runs / part));
+
+interface Mode {
+  online: boolean;
+  rows: boolean;
+}
 /** Replays a failure: LOCKPLANE_CONVERGE_SEED (and LOCKPLANE_CONVERGE_PATH) from fast-check's report. */
 const SEED = process.env.LOCKPLANE_CONVERGE_SEED ? Number(process.env.LOCKPLANE_CONVERGE_SEED) : undefined;
 const PATH = process.env.LOCKPLANE_CONVERGE_PATH;
@@ -25,49 +36,57 @@ function same(actual: Schema, expected: Schema, what: string): void {
   assert.fail(`${what}\nexpected: ${stableStringify(expected)}\nactual:   ${stableStringify(actual)}`);
 }
 
-async function convergeOnce(target: PgSession, scratch: PgSession, a: Schema, b: Schema): Promise<void> {
+async function convergeOnce(target: PgSession, scratch: PgSession, a: Schema, b: Schema, mode: Mode): Promise<void> {
   await resetDatabase(target);
   await resetDatabase(scratch);
   await loadSchema(target, a);
   await loadSchema(scratch, b);
   const from = await introspect(target);
   const to = await introspect(scratch);
+  if (mode.rows) await insertRows(target, from);
 
-  const plan = buildPlan(from, to);
+  const plan = buildPlan(from, to, { online: mode.online });
   await applyPlan(target, plan);
   const reached = await introspect(target);
   same(reached, to, 'after applying the plan the database is not B');
-  assert.deepEqual(buildPlan(reached, to).steps, [], 'a second plan is not empty');
+  assert.deepEqual(buildPlan(reached, to, { online: mode.online }).steps, [], 'a second plan is not empty');
 
   const back = rollbackPlan(plan, from);
   await applyPlan(target, back);
   same(await introspect(target), from, 'after applying the rollback the database is not A');
 }
 
-async function property(target: PgSession, scratch: PgSession, runs: number, virtual: boolean): Promise<void> {
+async function property(target: PgSession, scratch: PgSession, runs: number, virtual: boolean, mode: Mode): Promise<void> {
+  const pairs = mode.rows ? schemaPair({ virtual, rows: true }).map(pairForRows) : schemaPair({ virtual });
   await fc.assert(
-    fc.asyncProperty(schemaPair({ virtual }), async ([a, b]) => convergeOnce(target, scratch, a, b)),
+    fc.asyncProperty(pairs, async ([a, b]) => convergeOnce(target, scratch, a, b, mode)),
     { numRuns: runs, includeErrorInReport: true, ...(SEED !== undefined ? { seed: SEED } : {}), ...(PATH ? { path: PATH } : {}) },
   );
 }
 
-test(`converge on PGlite (${RUNS} runs)`, { timeout: 600_000 }, async () => {
-  const target = await connect('pglite://memory');
-  const scratch = await connect('pglite://memory');
-  try {
-    await property(target, scratch, RUNS, true);
-  } finally {
-    await target.close();
-    await scratch.close();
-  }
-});
+const MODES: [string, Mode, number, number][] = [
+  ['online, tables holding a row', { online: true, rows: true }, share(RUNS, 2), share(SERVER_RUNS, 2)],
+  ['online, empty tables', { online: true, rows: false }, share(RUNS, 2), share(SERVER_RUNS, 2)],
+  ['--no-online', { online: false, rows: false }, share(RUNS, 4), share(SERVER_RUNS, 4)],
+];
 
-serverTest(
-  `converge on the Postgres server (${SERVER_RUNS} runs)`,
-  async () => {
-    await withServerSession((target) =>
-      withServerSession((scratch) => property(target, scratch, SERVER_RUNS, false)),
-    );
-  },
-  { timeout: 600_000 },
-);
+for (const [label, mode, runs, serverRuns] of MODES) {
+  test(`converge on PGlite, ${label} (${runs} runs)`, { timeout: 600_000 }, async () => {
+    const target = await connect('pglite://memory');
+    const scratch = await connect('pglite://memory');
+    try {
+      await property(target, scratch, runs, true, mode);
+    } finally {
+      await target.close();
+      await scratch.close();
+    }
+  });
+
+  serverTest(
+    `converge on the Postgres server, ${label} (${serverRuns} runs)`,
+    async () => {
+      await withServerSession((target) => withServerSession((scratch) => property(target, scratch, serverRuns, false, mode)));
+    },
+    { timeout: 600_000 },
+  );
+}

@@ -17,12 +17,14 @@ function fk(name: string, to: string, schema = 'public') {
   return { name, columns: ['ref'], referenced_schema: schema, referenced_table: to, referenced_columns: ['id'] };
 }
 
-const descriptions = (s: Schema, t: Schema): string[] => buildPlan(s, t).steps.map((x) => x.description);
+/** Ordering is what these tests check: plain DDL, no online rewrites (test/plan/online.test.ts covers those). */
+const PLAIN = { online: false };
+const descriptions = (s: Schema, t: Schema): string[] => buildPlan(s, t, PLAIN).steps.map((x) => x.description);
 
 async function appliesCleanly(a: Schema, b: Schema): Promise<void> {
   await withPglite(async (session) => {
     await loadSchema(session, a);
-    await applyPlan(session, buildPlan(a, b));
+    await applyPlan(session, buildPlan(a, b, PLAIN));
   });
 }
 
@@ -82,7 +84,7 @@ test('added columns follow the target column order; steps sort by qualified name
 test('the plan is byte-identical for the same inputs', () => {
   const a: Schema = { tables: [table('a'), table('c', { foreign_keys: [fk('c_ref', 'a')] })] };
   const b: Schema = { tables: [table('b', { foreign_keys: [fk('b_ref', 'c')] }), table('c')] };
-  assert.equal(JSON.stringify(buildPlan(a, b)), JSON.stringify(buildPlan(a, b)));
+  assert.equal(JSON.stringify(buildPlan(a, b, PLAIN)), JSON.stringify(buildPlan(a, b, PLAIN)));
 });
 
 test('a dependency cycle is an error naming the objects', () => {
@@ -105,7 +107,7 @@ test('comments: described per object, rendered with quoteLiteral, after the obje
       table('posts', { comment: 'blog posts', columns: [col('id'), { ...col('ref', 'integer', true), comment: 'author' }] }),
     ],
   };
-  const plan = buildPlan(a, b);
+  const plan = buildPlan(a, b, PLAIN);
   assert.deepEqual(
     plan.steps.map((s) => s.description),
     ['Create table posts', 'Set comment on column users.email'],
@@ -156,7 +158,7 @@ test('enums: labels added in place with BEFORE/AFTER; removed or reordered → r
   const cols = [col('id'), { ...col('m', 'public.mood', true), default: "'b'::public.mood" }, col('ms', 'public.mood[]', true)];
   const a: Schema = { types: [mood(['b', 'd'])], tables: [table('t', { columns: cols })] };
   const added: Schema = { types: [mood(['a', 'b', 'c', 'd', 'e'])], tables: [table('t', { columns: cols })] };
-  const plan = buildPlan(a, added);
+  const plan = buildPlan(a, added, PLAIN);
   assert.deepEqual(plan.steps.map((s) => s.sql), [
     [
       `ALTER TYPE "public"."mood" ADD VALUE 'a' BEFORE 'b'`,
@@ -168,7 +170,7 @@ test('enums: labels added in place with BEFORE/AFTER; removed or reordered → r
   await appliesCleanly(a, added);
 
   const removed: Schema = { types: [mood(['d', 'b'].filter((v) => v !== 'd').concat(['z']))], tables: [table('t', { columns: cols })] };
-  const recreate = buildPlan(a, removed);
+  const recreate = buildPlan(a, removed, PLAIN);
   assert.deepEqual(recreate.steps.map((s) => s.description), ["Recreate enum type mood (remove 'd', add 'z', converting 2 columns)"]);
   assert.deepEqual(recreate.steps[0]!.hazards, ['LP207']);
   assert.deepEqual(recreate.steps[0]!.sql, [
@@ -217,7 +219,7 @@ test('enums: a column moving between enum types, or to an array of its type, goe
   });
   const from = two(['a', 'b'], 'public.mood', 'public.other');
   const to = two(['b', 'a'], 'public.other', 'public.mood[]');
-  const plan = buildPlan(from, to);
+  const plan = buildPlan(from, to, PLAIN);
   assert.deepEqual(plan.steps.map((s) => s.description), [
     'Alter column m in table t (change type from public.mood to text)',
     'Recreate enum type mood (reorder labels)',

@@ -1,4 +1,5 @@
 // Shared by the plan tests: load a schema, apply a plan, reset a database.
+import { executePlan } from '../../src/apply/execute.js';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
 import { renderSchemaDdl } from '../../src/plan/ddl.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
@@ -21,8 +22,15 @@ export async function loadSchema(session: PgSession, schema: Schema): Promise<vo
   await run(session, renderSchemaDdl(schema), 'loading schema');
 }
 
-/** Runs every statement of the plan in one transaction. */
+/**
+ * Runs every statement of the plan in one transaction; a plan with steps
+ * that cannot run in one (CREATE INDEX CONCURRENTLY) runs as the executor runs it.
+ */
 export async function applyPlan(session: PgSession, plan: Plan): Promise<void> {
+  if (plan.steps.some((s) => s.transactional === false)) {
+    await executePlan(session, plan);
+    return;
+  }
   await session.exec('BEGIN');
   try {
     await run(session, plan.steps.flatMap(stepStatements), 'applying plan');

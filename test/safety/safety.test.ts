@@ -39,7 +39,7 @@ test('LP101: NOT NULL column without DEFAULT on an existing table blocks; defaul
 test('LP102, LP201, LP202, LP203, LP204', () => {
   const from: Schema = { tables: [t('users', [col('a'), col('b', 'bigint'), col('c', 'smallint')]), t('old', [])] };
   const to: Schema = { tables: [t('users', [col('a', 'integer', false), col('b', 'integer'), col('c', 'integer')])] };
-  const plan = buildPlan(from, to);
+  const plan = buildPlan(from, to, { online: false });
   const results = validatePlan(plan, from, to);
   const byDescription = Object.fromEntries(results.map((r) => [r.description, r.findings.map((f) => f.code)]));
   assert.deepEqual(byDescription, {
@@ -146,7 +146,7 @@ test('the report shows warnings with codes and says when a step is not reversibl
 test('blockingFindings honours allowed codes and "all"', () => {
   const from: Schema = { tables: [t('users', [col('b', 'bigint')])] };
   const to: Schema = { tables: [t('users', [col('b', 'integer'), col('x', 'text', false)])] };
-  const results = validatePlan(buildPlan(from, to), from, to);
+  const results = validatePlan(buildPlan(from, to, { online: false }), from, to);
   assert.deepEqual(blockingFindings(results, new Set()).map((b) => b.finding.code).sort(), ['LP101', 'LP203']);
   assert.deepEqual(blockingFindings(results, new Set(['LP203'])).map((b) => b.finding.code), ['LP101']);
   assert.deepEqual(blockingFindings(results, 'all'), []);

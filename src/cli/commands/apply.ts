@@ -45,6 +45,8 @@ interface ApplyOptions extends FilterOptionValues {
   batchPause: string;
   skipPreflight?: boolean;
   preflightTimeout: string;
+  /** False with --no-online. */
+  online: boolean;
 }
 
 export function registerApply(program: Command): void {
@@ -58,6 +60,7 @@ export function registerApply(program: Command): void {
     .option('--target-environment <name>', 'lockplane.toml environment whose database to change (default: default_environment)')
     .option('--auto-approve', 'apply without asking for confirmation')
     .option('--skip-shadow', 'do not prove the plan on a shadow database first')
+    .option('--no-online', 'with --schema: plain DDL for existing tables too (no CONCURRENTLY, NOT VALID + VALIDATE, …)')
     .option('--allow-hazards <codes>', 'allow these hazard codes (comma-separated, e.g. LP201,LP202) or all')
     .option('--lock-wait <seconds>', 'wait this long for another apply to release the database', '0')
     .option('--lock-timeout <duration>', 'Postgres lock_timeout for the steps', '5s')
@@ -102,7 +105,9 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     const seedFrom = seedFromSession(session, scope);
     const current = await introspect(session, scope);
     const serverVersion = await lp.serverVersionNum(session);
-    const { plan, label } = planPath ? { plan: lp.loadPlanJson(planPath), label: planPath } : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, allowed, serverVersion, lp);
+    const { plan, label } = planPath
+      ? { plan: lp.loadPlanJson(planPath), label: planPath }
+      : await planFromSchema(opts.schema!, { url: target.url, filter: scope, seedFrom }, current, { allowed, online: opts.online, serverVersion }, lp);
     if (!plan) {
       if (!reporter.json) out(`No changes: the database already matches ${label}.`);
       outcome = { status: 'no_changes' };
@@ -170,7 +175,7 @@ function finishedFields(outcome: Outcome): Omit<Extract<ApplyEvent, { event: 'ap
  * which the apply drops first). A preview: applyToTarget decides again under the lock.
  */
 async function resumeStart(session: PgSession, current: Schema, plan: Plan, resume: ResumePoint, lp: Lib): Promise<{ fromStep: number; schema: Schema }> {
-  const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current);
+  const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current, plan.steps[resume.interrupted]);
   const done = resume.fromStep;
   info(
     `Apply #${resume.applyId} of this plan did not finish: ${done === 0 ? 'no step' : `steps 1-${done}`} of ${plan.steps.length} completed` +
@@ -343,12 +348,11 @@ async function planFromSchema(
   spec: string,
   target: { url: string } & SourceScope,
   current: Schema,
-  allowed: HazardAllowance,
-  serverVersion: number,
+  { allowed, online, serverVersion }: { allowed: HazardAllowance; online: boolean; serverVersion: number },
   { annotateLocks, buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, target, [target.url]);
-  const built = againstSource(desired.label, () => buildPlan(current, desired.schema));
+  const built = againstSource(desired.label, () => buildPlan(current, desired.schema, { online }));
   if (built.steps.length === 0) return { plan: null, label: desired.label };
   const plan = await annotateLocks(built, { from: current, serverVersion });
   const report = formatValidationReport(validatePlan(plan, current, desired.schema), allowed);

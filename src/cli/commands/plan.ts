@@ -15,6 +15,8 @@ interface PlanOptions extends FilterOptionValues {
   allowHazards?: string;
   skipPreflight?: boolean;
   preflightTimeout: string;
+  /** False with --no-online. */
+  online: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -30,6 +32,7 @@ export function registerPlan(program: Command): void {
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
     .option('--skip-preflight', 'with --validate: do not check the --from database\'s data')
     .option('--preflight-timeout <duration>', 'with --validate: statement_timeout of each read-only preflight query', '10s')
+    .option('--no-online', 'plain DDL for existing tables too (no CONCURRENTLY, NOT VALID + VALIDATE, …)')
     .action(async (opts: PlanOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
@@ -41,7 +44,7 @@ export function registerPlan(program: Command): void {
       const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
-      const built = againstSource(to.label, () => buildPlan(from.schema, to.schema));
+      const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
       // Locks for the version of the database the plan changes (when --from is one).
       const plan = await annotateLocks(built, { from: from.schema, ...(from.serverVersion ? { serverVersion: from.serverVersion } : {}) });
       if (opts.validate) {

@@ -3,6 +3,9 @@ import {
   addCheckStatements,
   addExclusionStatements,
   addPrimaryKeyStatements,
+  addPrimaryKeyUsingIndexStatements,
+  addUniqueUsingIndexStatements,
+  validateConstraintSql,
   setPersistenceSql,
   addUniqueStatements,
   dropConstraintSql,
@@ -24,7 +27,7 @@ export const addPrimaryKey: ChangeHandler<'add_primary_key'> = {
   sortKey: (c) => tableSortKey(c.table, primaryKeyName(c.table, c.primary_key)),
   describe: (c) => `Add primary key ${primaryKeyName(c.table, c.primary_key)} to table ${display(c.table)}`,
   summary: (c) => `ADD PRIMARY KEY ${display(c.table)} (${c.primary_key.columns.join(', ')})`,
-  sql: (c) => addPrimaryKeyStatements(c.table, c.primary_key),
+  sql: (c) => (c.using_index ? addPrimaryKeyUsingIndexStatements : addPrimaryKeyStatements)(c.table, c.primary_key),
   deps: (c) => keyDeps(c.table, primaryKeyName(c.table, c.primary_key), c.primary_key.columns, true, true),
 };
 
@@ -42,7 +45,7 @@ export const addUnique: ChangeHandler<'add_unique'> = {
   sortKey: (c) => tableSortKey(c.table, c.constraint.name),
   describe: (c) => `Add unique constraint ${c.constraint.name} to table ${display(c.table)}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} UNIQUE`,
-  sql: (c) => addUniqueStatements(c.table, c.constraint),
+  sql: (c) => (c.using_index ? addUniqueUsingIndexStatements : addUniqueStatements)(c.table, c.constraint),
   deps: (c) => keyDeps(c.table, c.constraint.name, c.constraint.columns, true, false),
 };
 
@@ -58,9 +61,9 @@ export const dropUnique: ChangeHandler<'drop_unique'> = {
 export const addCheck: ChangeHandler<'add_check'> = {
   phase: PHASE.add_constraint,
   sortKey: (c) => tableSortKey(c.table, c.constraint.name),
-  describe: (c) => `Add check constraint ${c.constraint.name} to table ${display(c.table)}`,
+  describe: (c) => `Add check constraint ${c.constraint.name} to table ${display(c.table)}${c.online ? ' (NOT VALID)' : ''}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.constraint.name} CHECK`,
-  sql: (c) => addCheckStatements(c.table, c.constraint),
+  sql: (c) => addCheckStatements(c.table, c.constraint, c.online),
   deps: (c) => ({
     ...noDeps(),
     needs: [key.table(c.table), key.columnsAdded(c.table), ...expressionTypeKeys(c.constraint.expression)],
@@ -79,6 +82,16 @@ export const dropCheck: ChangeHandler<'drop_check'> = {
     releases: [key.table(c.table), key.columnsRemoved(c.table), ...expressionTypeKeys(c.constraint.expression)],
     removes: [key.constraint(c.table, c.constraint.name)],
   }),
+};
+
+/** In a transaction of its own: it scans the table holding only a SHARE UPDATE EXCLUSIVE lock, writes go on. */
+export const validateConstraint: ChangeHandler<'validate_constraint'> = {
+  phase: PHASE.add_foreign_key,
+  sortKey: (c) => tableSortKey(c.table, c.name),
+  describe: (c) => (c.undo ? `Nothing to undo for the validation of ${c.name}` : `Validate constraint ${c.name} on table ${display(c.table)}`),
+  summary: (c) => (c.undo ? `(no SQL)` : `VALIDATE CONSTRAINT ${display(c.table)}.${c.name}`),
+  sql: (c) => (c.undo ? [] : [validateConstraintSql(c.table, c.name)]),
+  deps: (c) => ({ ...noDeps(), needs: [key.constraint(c.table, c.name)] }),
 };
 
 // ---- Exclusion constraints and persistence -----------------------------------

@@ -24,9 +24,9 @@ function fkDeps(q: QualifiedName, fk: ForeignKey, adding: boolean): Deps {
 export const addForeignKey: ChangeHandler<'add_foreign_key'> = {
   phase: PHASE.add_foreign_key,
   sortKey: (c) => tableSortKey(c.table, c.foreign_key.name),
-  describe: (c) => `Add foreign key ${c.foreign_key.name} to table ${display(c.table)}`,
+  describe: (c) => `Add foreign key ${c.foreign_key.name} to table ${display(c.table)}${c.online ? ' (NOT VALID)' : ''}`,
   summary: (c) => `ADD CONSTRAINT ${display(c.table)}.${c.foreign_key.name} FOREIGN KEY`,
-  sql: (c) => addForeignKeyStatements(c.table, c.foreign_key),
+  sql: (c) => addForeignKeyStatements(c.table, c.foreign_key, c.online),
   deps: (c) => fkDeps(c.table, c.foreign_key, true),
 };
 

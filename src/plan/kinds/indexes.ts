@@ -16,17 +16,17 @@ function indexDeps(q: QualifiedName, index: Index, adding: boolean): Deps {
 export const createIndex: ChangeHandler<'create_index'> = {
   phase: PHASE.create_index,
   sortKey: (c) => tableSortKey(c.table, c.index.name),
-  describe: (c) => `Create index ${c.index.name}`,
-  summary: (c) => `CREATE INDEX ${c.index.name}`,
-  sql: (c) => createIndexStatements(c.table, c.index),
+  describe: (c) => `Create ${c.for_constraint ? 'unique index for constraint' : 'index'} ${c.index.name}${c.online ? ' concurrently' : ''}`,
+  summary: (c) => `CREATE INDEX ${c.online ? 'CONCURRENTLY ' : ''}${c.index.name}`,
+  sql: (c) => createIndexStatements(c.table, c.index, c.online),
   deps: (c) => indexDeps(c.table, c.index, true),
 };
 
 export const dropIndex: ChangeHandler<'drop_index'> = {
   phase: PHASE.drop_constraint,
   sortKey: (c) => tableSortKey(c.table, c.index.name),
-  describe: (c) => `Drop index ${c.index.name}`,
-  summary: (c) => `DROP INDEX ${c.index.name}`,
-  sql: (c) => [dropIndexSql(c.table, c.index)],
+  describe: (c) => (c.for_constraint ? `Nothing to do for index ${c.index.name} (it went with its constraint)` : `Drop index ${c.index.name}${c.online ? ' concurrently' : ''}`),
+  summary: (c) => `DROP INDEX ${c.online ? 'CONCURRENTLY ' : ''}${c.index.name}`,
+  sql: (c) => (c.for_constraint ? [] : [dropIndexSql(c.table, c.index, c.online)]),
   deps: (c) => indexDeps(c.table, c.index, false),
 };

@@ -4,7 +4,7 @@ import type { Change, ChangeKind } from '../../diff/changes.js';
 import { addColumn, alterColumn, dropColumn } from './column.js';
 import { setComment } from './comment.js';
 import { addEnumValues, createEnum, dropEnum, recreateEnum } from './enums.js';
-import { addCheck, addExclusion, dropExclusion, setUnlogged, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique } from './constraints.js';
+import { addCheck, addExclusion, dropExclusion, setUnlogged, addPrimaryKey, addUnique, dropCheck, dropPrimaryKey, dropUnique, validateConstraint } from './constraints.js';
 import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
@@ -57,6 +57,7 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   drop_index: dropIndex,
   add_foreign_key: addForeignKey,
   drop_foreign_key: dropForeignKey,
+  validate_constraint: validateConstraint,
   create_extension: createExtension,
   drop_extension: dropExtension,
   alter_extension: alterExtension,

@@ -141,6 +141,7 @@ function toUnique(row: ConstraintRow): UniqueConstraint {
 function toCheck(row: ConstraintRow): CheckConstraint {
   const check: CheckConstraint = { name: row.name, expression: checkExpression(row) };
   if (row.no_inherit) check.no_inherit = true;
+  if (!row.validated) check.not_valid = true;
   return check;
 }
 
@@ -188,5 +189,6 @@ function toForeignKey(row: ConstraintRow): ForeignKey {
   if (match) fk.match = match;
   if (row.deferrable) fk.deferrable = true;
   if (row.deferred) fk.initially_deferred = true;
+  if (!row.validated) fk.not_valid = true;
   return fk;
 }

@@ -75,10 +75,27 @@ export const addPrimaryKeyStatements = (t: QualifiedName, pk: PrimaryKey): strin
   withConstraintComment(t, addPrimaryKeySql(t, pk), primaryKeyName(t, pk), pk.comment);
 export const addUniqueStatements = (t: QualifiedName, u: UniqueConstraint): string[] =>
   withConstraintComment(t, addUniqueSql(t, u), u.name, u.comment);
-export const addCheckStatements = (t: QualifiedName, c: CheckConstraint): string[] =>
-  withConstraintComment(t, addCheckSql(t, c), c.name, c.comment);
-export const addForeignKeyStatements = (t: QualifiedName, fk: ForeignKey): string[] =>
-  withConstraintComment(t, addForeignKeySql(t, fk), fk.name, fk.comment);
+/** `notValid`: existing rows are not checked now (VALIDATE CONSTRAINT does that later, without blocking writes). */
+export const addCheckStatements = (t: QualifiedName, c: CheckConstraint, notValid = false): string[] =>
+  withConstraintComment(t, addCheckSql(t, c) + (notValid ? NOT_VALID : ''), c.name, c.comment);
+export const addForeignKeyStatements = (t: QualifiedName, fk: ForeignKey, notValid = false): string[] =>
+  withConstraintComment(t, addForeignKeySql(t, fk) + (notValid ? NOT_VALID : ''), fk.name, fk.comment);
+
+const NOT_VALID = ' NOT VALID';
+
+export function validateConstraintSql(table: QualifiedName, name: string): string {
+  return `ALTER TABLE ${quoteQualified(table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
+}
+
+/** ADD CONSTRAINT … USING INDEX: the unique index of the same name, built before, becomes the constraint's. */
+function usingIndexSql(table: QualifiedName, name: string, kind: 'UNIQUE' | 'PRIMARY KEY', attributes = ''): string {
+  return `ALTER TABLE ${quoteQualified(table)} ADD CONSTRAINT ${quoteIdent(name)} ${kind} USING INDEX ${quoteIdent(name)}${attributes}`;
+}
+
+export const addPrimaryKeyUsingIndexStatements = (t: QualifiedName, pk: PrimaryKey): string[] =>
+  withConstraintComment(t, usingIndexSql(t, primaryKeyName(t, pk), 'PRIMARY KEY'), primaryKeyName(t, pk), pk.comment);
+export const addUniqueUsingIndexStatements = (t: QualifiedName, u: UniqueConstraint): string[] =>
+  withConstraintComment(t, usingIndexSql(t, u.name, 'UNIQUE', deferrable(u)), u.name, u.comment);
 
 export function addExclusionStatements(table: QualifiedName, x: ExclusionConstraint): string[] {
   const text = x.definition.trim();

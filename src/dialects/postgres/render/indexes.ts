@@ -14,8 +14,9 @@ function keySql(key: IndexKey): string {
   return out;
 }
 
-export function createIndexSql(table: QualifiedName, index: Index): string {
-  let out = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(index.name)} ON ${quoteQualified(table)}`;
+/** `concurrently`: built without blocking writes (outside a transaction block). */
+export function createIndexSql(table: QualifiedName, index: Index, concurrently = false): string {
+  let out = `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(index.name)} ON ${quoteQualified(table)}`;
   if (index.method && index.method !== 'btree') out += ` USING ${quoteIdent(index.method)}`;
   out += ` (${indexKeys(index).map(keySql).join(', ')})`;
   if (index.include?.length) out += ` INCLUDE (${quoteList(index.include)})`;
@@ -26,11 +27,11 @@ export function createIndexSql(table: QualifiedName, index: Index): string {
 }
 
 /** Indexes live in their table's namespace. */
-export function dropIndexSql(table: QualifiedName, index: Pick<Index, 'name'>): string {
-  return `DROP INDEX ${quoteQualified({ schema: table.schema, name: index.name })}`;
+export function dropIndexSql(table: QualifiedName, index: Pick<Index, 'name'>, concurrently = false): string {
+  return `DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteQualified({ schema: table.schema, name: index.name })}`;
 }
 
 /** CREATE INDEX, then its comment. */
-export function createIndexStatements(table: QualifiedName, index: Index): string[] {
-  return [createIndexSql(table, index), ...commentStatements({ kind: 'index', table, name: index.name }, index.comment)];
+export function createIndexStatements(table: QualifiedName, index: Index, concurrently = false): string[] {
+  return [createIndexSql(table, index, concurrently), ...commentStatements({ kind: 'index', table, name: index.name }, index.comment)];
 }
