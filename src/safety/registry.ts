@@ -1,7 +1,7 @@
 // The stable hazard codes. Users allow them by code (`--allow-hazards LP202`)
 // and scripts match on them: never renumber, never reuse a retired code.
 //
-//   LP1xx  the step may fail or block on existing data
+//   LP1xx  the step may fail or block on existing data (LP170-LP189: SQLite only)
 //   LP2xx  the step deletes or rewrites data
 //   LP3xx  the plan or schema is invalid / the rollback is incomplete
 import type { Finding, Severity } from './types.js';
@@ -35,6 +35,22 @@ const entries: HazardInfo[] = [
     blocking: false,
     data_loss: false,
     alternative: 'backfill NULLs first; on large tables add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL',
+  },
+  {
+    code: 'LP170',
+    title: 'SQLite table rebuilt',
+    severity: 'info',
+    blocking: false,
+    data_loss: false,
+    alternative: 'the rebuild copies every row while holding the write lock: on a large table, run it when writes can wait',
+  },
+  {
+    code: 'LP171',
+    title: 'SQLite column declared type changed',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    alternative: 'values are copied as they are (converted by the new affinity); a STRICT table refuses values that do not fit the new type, failing the apply',
   },
   {
     code: 'LP201',

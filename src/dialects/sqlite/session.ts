@@ -1,0 +1,91 @@
+// One open SQLite / libSQL database through @libsql/client: file, :memory:
+// or remote. One connection (concurrency 1), so a PRAGMA set before a
+// transaction holds inside it, and a busy timeout so a concurrent writer makes
+// us wait a bounded time and then fail with SQLITE_BUSY.
+import { createClient, type Client, type InValue, type Transaction } from '@libsql/client';
+import { LockplaneError, redact } from '../../errors.js';
+import { locate, type SqliteLocation } from './connection.js';
+
+export type Row = Record<string, unknown>;
+
+export interface SqliteSession {
+  readonly description: string;
+  readonly location: SqliteLocation;
+  query(sql: string, args?: InValue[]): Promise<Row[]>;
+  exec(sql: string): Promise<void>;
+  /** Runs `body` in BEGIN IMMEDIATE … COMMIT (rolled back when it throws). */
+  transaction<T>(body: (tx: SqliteQueries) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqliteQueries {
+  query(sql: string, args?: InValue[]): Promise<Row[]>;
+  exec(sql: string): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** How long to wait for another writer's lock (ms); default 5000. */
+  busyTimeoutMs?: number;
+}
+
+export async function openSqlite(spec: string, options: OpenOptions = {}): Promise<SqliteSession> {
+  const location = locate(spec);
+  let client: Client;
+  try {
+    client = createClient({
+      url: location.clientUrl,
+      ...(location.authToken ? { authToken: location.authToken } : {}),
+      concurrency: 1,
+      intMode: 'bigint',
+      timeout: options.busyTimeoutMs ?? 5000,
+    });
+    await client.execute('SELECT 1');
+  } catch (error) {
+    throw new LockplaneError(`${location.description}: cannot open: ${sqliteErrorText(error)}`, undefined, { cause: error });
+  }
+  return sessionOf(client, location);
+}
+
+function queriesOf(target: Client | Transaction): SqliteQueries {
+  return {
+    query: async (sql, args = []) => (await target.execute({ sql, args })).rows.map((r) => ({ ...r }) as Row),
+    exec: async (sql) => {
+      await target.execute(sql);
+    },
+  };
+}
+
+function sessionOf(client: Client, location: SqliteLocation): SqliteSession {
+  return {
+    description: location.description,
+    location,
+    ...queriesOf(client),
+    async transaction(body) {
+      const tx = await client.transaction('write');
+      try {
+        const result = await body(queriesOf(tx));
+        await tx.commit();
+        return result;
+      } catch (error) {
+        await tx.rollback().catch(() => undefined);
+        throw error;
+      } finally {
+        tx.close();
+      }
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
+
+/** The driver's message without the token and without its wrapping noise. */
+export function sqliteErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redact(message.replace(/^SQLITE_[A-Z_]+: /, ''));
+}
+
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string; rawCode?: number } | undefined)?.code ?? '';
+  return /SQLITE_BUSY|SQLITE_LOCKED/.test(code) || /database is locked/i.test(String((error as Error)?.message));
+}
