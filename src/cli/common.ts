@@ -1,5 +1,5 @@
 // Pieces shared by several commands.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
@@ -156,14 +156,36 @@ export function commandFilter(environment?: EnvironmentConfig): SchemaFilter {
  */
 export function databaseFor(request: DatabaseRequest): ResolvedDatabase {
   const ctx = configContext();
-  if (ctx.config?.dialect === 'sqlite') {
-    throw new InputError(`${ctx.config.label}: dialect = "sqlite": SQLite is not supported yet`);
-  }
   const database = resolveDatabase(request, ctx);
   report(database, request);
-  if (database.kind !== 'postgres') throw notSupported(database.source, database.url);
   active ??= database;
   return database;
+}
+
+/**
+ * The command works on SQLite: lockplane.toml says `dialect = "sqlite"`, or
+ * a database it names is SQLite/libSQL, or a JSON schema it names says
+ * `"dialect": "sqlite"`.
+ */
+export function isSqliteCommand(databases: readonly ResolvedDatabase[]): boolean {
+  if (configContext().config?.dialect === 'sqlite') return true;
+  return databases.some((d) => d.kind !== 'postgres' || declaresSqlite(d.url));
+}
+
+/** A JSON file (schema or plan) that says `"dialect": "sqlite"`. */
+export function declaresSqlite(path: string): boolean {
+  if (!path.toLowerCase().endsWith('.json') || !existsSync(path)) return false;
+  try {
+    return /"dialect"\s*:\s*"sqlite"/.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** SQLITE_SHADOW_DB_PATH of the environment in use, when set (else SQLite commands use :memory:). */
+export function sqliteShadowPath(): string | undefined {
+  const shadow = active?.shadow ?? defaultShadow();
+  return shadow.url && shadow.kind === 'sqlite' ? shadow.url : undefined;
 }
 
 /** The database `apply` changes: --target / --target-environment. */
@@ -181,7 +203,10 @@ export function configuredSchemaPath(environment: string | undefined, environmen
 
 /** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */
 export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource> {
-  const database = databaseFor(request);
+  return loadResolvedSide(databaseFor(request));
+}
+
+export async function loadResolvedSide(database: ResolvedDatabase): Promise<LoadedSource> {
   // A database side is filtered as its environment says; a file side like the command's database.
   const isDatabase = (await lib()).isDatabaseUrl(database.url);
   return loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) });

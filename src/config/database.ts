@@ -195,6 +195,8 @@ export function kindOfUrl(url: string): DatabaseKind {
 
 /** pglite://RELATIVE from an env file is relative to that file's directory; printed relative to the cwd. */
 function rebase(url: string, layer: Layer): string {
+  const sqlite = /^(sqlite3?|file):(?!\/\/)(.+)$/i.exec(url);
+  if (sqlite) return `${sqlite[1]}:${rebasePath(sqlite[2]!, layer)}`;
   const match = /^pglite:\/\/(.+)$/i.exec(url);
   if (!match || match[1] === 'memory') return url;
   return `pglite://${rebasePath(match[1]!, layer)}`;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
-import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSide, parseAllowHazards, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { planSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
@@ -33,8 +34,11 @@ export function registerPlan(program: Command): void {
       if (toSpec === undefined && opts.toEnvironment === undefined) {
         throw new InputError('plan: give --to SOURCE or --to-environment NAME (or set schema_path in lockplane.toml)');
       }
-      const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
-      const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+      const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+      const from = await loadResolvedSide(fromDb);
+      const to = await loadResolvedSide(toDb);
       const { buildPlan, formatValidationReport, validatePlan } = await lib();
       const plan = againstSource(to.label, () => buildPlan(from.schema, to.schema));
       if (opts.validate) {

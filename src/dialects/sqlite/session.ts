@@ -2,7 +2,7 @@
 // or remote. One connection (concurrency 1), so a PRAGMA set before a
 // transaction holds inside it, and a busy timeout so a concurrent writer makes
 // us wait a bounded time and then fail with SQLITE_BUSY.
-import { createClient, type Client, type InValue, type Transaction } from '@libsql/client';
+import type { Client, InValue, Transaction } from '@libsql/client';
 import { LockplaneError, redact } from '../../errors.js';
 import { locate, type SqliteLocation } from './connection.js';
 
@@ -30,38 +30,41 @@ export interface OpenOptions {
 
 export async function openSqlite(spec: string, options: OpenOptions = {}): Promise<SqliteSession> {
   const location = locate(spec);
-  let client: Client;
-  try {
-    client = createClient({
-      url: location.clientUrl,
-      ...(location.authToken ? { authToken: location.authToken } : {}),
-      concurrency: 1,
-      intMode: 'bigint',
-      timeout: options.busyTimeoutMs ?? 5000,
-    });
-    await client.execute('SELECT 1');
-  } catch (error) {
-    throw new LockplaneError(`${location.description}: cannot open: ${sqliteErrorText(error)}`, undefined, { cause: error });
-  }
-  return sessionOf(client, location);
-}
-
-function queriesOf(target: Client | Transaction): SqliteQueries {
-  return {
-    query: async (sql, args = []) => (await target.execute({ sql, args })).rows.map((r) => ({ ...r }) as Row),
-    exec: async (sql) => {
-      await target.execute(sql);
-    },
+  const connect = async (): Promise<Client> => {
+    try {
+      // Loaded when a SQLite database is opened: Postgres commands never pay for the native module.
+      const { createClient } = await import('@libsql/client');
+      const client = createClient({
+        url: location.clientUrl,
+        ...(location.authToken ? { authToken: location.authToken } : {}),
+        concurrency: 1,
+        intMode: 'bigint',
+        timeout: options.busyTimeoutMs ?? 5000,
+      });
+      await client.execute('SELECT 1');
+      return client;
+    } catch (error) {
+      throw new LockplaneError(`${location.description}: cannot open: ${sqliteErrorText(error)}`, undefined, { cause: error });
+    }
   };
-}
-
-function sessionOf(client: Client, location: SqliteLocation): SqliteSession {
+  let client = await connect();
   return {
     description: location.description,
     location,
-    ...queriesOf(client),
+    query: (sql, args) => queriesOf(client).query(sql, args),
+    exec: (sql) => queriesOf(client).exec(sql),
     async transaction(body) {
-      const tx = await client.transaction('write');
+      let tx: Transaction;
+      try {
+        tx = await client.transaction('write');
+      } catch (error) {
+        // A BEGIN that timed out on SQLITE_BUSY leaves the connection unable to commit later: start afresh.
+        if (isBusy(error)) {
+          client.close();
+          client = await connect();
+        }
+        throw error;
+      }
       try {
         const result = await body(queriesOf(tx));
         await tx.commit();
@@ -75,6 +78,15 @@ function sessionOf(client: Client, location: SqliteLocation): SqliteSession {
     },
     async close() {
       client.close();
+    },
+  };
+}
+
+function queriesOf(target: Client | Transaction): SqliteQueries {
+  return {
+    query: async (sql, args = []) => (await target.execute({ sql, args })).rows.map((r) => ({ ...r }) as Row),
+    exec: async (sql) => {
+      await target.execute(sql);
     },
   };
 }
