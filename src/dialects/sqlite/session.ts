@@ -13,6 +13,12 @@ export interface SqliteSession {
   readonly location: SqliteLocation;
   query(sql: string, args?: InValue[]): Promise<Row[]>;
   exec(sql: string): Promise<void>;
+  /**
+   * PRAGMA foreign_keys=OFF, then the statements in one transaction, then
+   * foreign keys on again — all on one connection or stream, which is how a
+   * remote libSQL server can run a table rebuild.
+   */
+  runWithoutForeignKeys(statements: string[]): Promise<void>;
   /** Runs `body` in BEGIN IMMEDIATE … COMMIT (rolled back when it throws). */
   transaction<T>(body: (tx: SqliteQueries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -53,6 +59,9 @@ export async function openSqlite(spec: string, options: OpenOptions = {}): Promi
     location,
     query: (sql, args) => queriesOf(client).query(sql, args),
     exec: (sql) => queriesOf(client).exec(sql),
+    async runWithoutForeignKeys(statements) {
+      await client.migrate(statements.map((sql) => ({ sql, args: [] })));
+    },
     async transaction(body) {
       let tx: Transaction;
       try {
