@@ -172,8 +172,8 @@ export function isSqliteCommand(databases: readonly ResolvedDatabase[]): boolean
   return databases.some((d) => d.kind !== 'postgres' || declaresSqlite(d.url));
 }
 
-/** A JSON file (schema or plan) that says `"dialect": "sqlite"`. */
-export function declaresSqlite(path: string): boolean {
+/** A JSON schema file that says `"dialect": "sqlite"`. */
+function declaresSqlite(path: string): boolean {
   if (!path.toLowerCase().endsWith('.json') || !existsSync(path)) return false;
   try {
     return /"dialect"\s*:\s*"sqlite"/.test(readFileSync(path, 'utf8'));
@@ -191,6 +191,13 @@ export function sqliteShadowPath(): string | undefined {
 /** The database `apply` changes: --target / --target-environment. */
 export function targetFor(url: string | undefined, environment?: string): ResolvedDatabase {
   return databaseFor({ url, urlFlag: '--target', environment, environmentFlag: '--target-environment' });
+}
+
+/** The target of a command that works on Postgres only (status, history, shadow): SQLite is bad input, said so. */
+export function postgresTargetFor(command: string, url: string | undefined, environment?: string): ResolvedDatabase {
+  const target = targetFor(url, environment);
+  if (isSqliteCommand([target])) throw new InputError(`${command} is not available for SQLite/libSQL databases yet (${redact(target.url)} from ${target.source})`);
+  return target;
 }
 
 /** schema_path from lockplane.toml (the environment's, else the top level), relative to the cwd. */

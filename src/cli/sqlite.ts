@@ -50,9 +50,8 @@ export async function planSqliteCommand(fromDb: ResolvedDatabase, toDb: Resolved
   out(formatPlan(plan, format));
 }
 
-export async function rollbackSqliteCommand(planPath: string, beforeDb: ResolvedDatabase, format: PlanFormat): Promise<void> {
-  const { loadPlanJson, rollbackSqlitePlan } = await lib();
-  const forward = loadPlanJson(planPath);
+export async function rollbackSqliteCommand(forward: Plan, beforeDb: ResolvedDatabase, format: PlanFormat): Promise<void> {
+  const { rollbackSqlitePlan } = await lib();
   const before = await loadSqliteSide(beforeDb);
   out(formatPlan(await rollbackSqlitePlan(forward, before.schema), format));
 }

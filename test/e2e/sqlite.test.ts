@@ -115,7 +115,10 @@ test('SQLITE_DB_PATH, and libSQL URL handling in the client\'s local-file mode: 
     assert.match(applied.stderr, /file:turso-local\.db\?authToken=\*\*\* from LIBSQL_URL in the environment/);
     const introspected = await runCli(['introspect'], { cwd: dir, env });
     assert.deepEqual(JSON.parse(introspected.stdout).tables.map((t: { name: string }) => t.name), ['users']);
-    for (const r of [applied, introspected]) assert.doesNotMatch(r.stdout + r.stderr, /S3CRET/);
+    const status = await runCli(['status'], { cwd: dir, env });
+    assert.equal(status.code, 2);
+    assert.match(status.stderr, /^Database file:turso-local\.db\?authToken=\*\*\* from LIBSQL_URL in the environment\nError: status is not available for SQLite\/libSQL databases yet/);
+    for (const r of [applied, introspected, status]) assert.doesNotMatch(r.stdout + r.stderr, /S3CRET/);
   } finally {
     cleanup();
   }

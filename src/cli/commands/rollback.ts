@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addFilterOptions, choice, databaseFor, declaresSqlite, isSqliteCommand, lib, loadResolvedSide, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, databaseFor, isSqliteCommand, lib, loadResolvedSide, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { rollbackSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
@@ -23,10 +23,10 @@ export function registerRollback(program: Command): void {
       .action(async (opts: RollbackOptions) => {
         const format = choice('--output', opts.output, PLAN_FORMATS);
         useFilterFlags(opts);
-        const beforeDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
-        if (isSqliteCommand([beforeDb]) || declaresSqlite(opts.plan)) return rollbackSqliteCommand(opts.plan, beforeDb, format);
         const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
+        const beforeDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+        if (forward.dialect === 'sqlite' || isSqliteCommand([beforeDb])) return rollbackSqliteCommand(forward, beforeDb, format);
         const before = await loadResolvedSide(beforeDb);
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
       });

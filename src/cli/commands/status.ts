@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplyRecord, PgSession } from '../../index.js';
-import { addFilterOptions, choice, commandFilter, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, commandFilter, lib, loadSourceFor, postgresTargetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
@@ -33,7 +33,7 @@ export function registerStatus(program: Command): void {
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       useFilterFlags(opts);
-      const target = targetFor(opts.db, opts.targetEnvironment);
+      const target = postgresTargetFor('status', opts.db, opts.targetEnvironment);
       const { connect, introspect, listApplies, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);
       try {
