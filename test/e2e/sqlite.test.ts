@@ -27,6 +27,14 @@ test('SQLite end to end: apply, introspect, diff, plan, validate, apply a plan f
     const ddl = await run(['introspect', '--db', 'file:app.db', '--format', 'sql']);
     assert.match(ddl.stdout, /CREATE INDEX "users_email" ON "users" \("email"\);/);
 
+    writeFileSync(join(dir, 'current.json'), json.stdout);
+    const fromJson = await run(['plan', '--from', 'app.db', '--to', 'current.json', '--output', 'text']);
+    assert.equal(fromJson.code, 0, fromJson.stderr);
+    assert.equal(fromJson.stdout, 'No changes.\n', 'a schema JSON with "dialect": "sqlite" is normalized through SQLite');
+    const mixed = await run(['plan', '--from', 'postgres://u:pw@127.0.0.1:1/x', '--to', 'current.json']);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x is not a SQLite\/libSQL database/);
+
     const diff = await run(['diff', 'app.db', 'v2.sql']);
     assert.equal(diff.code, 0, diff.stderr);
     assert.deepEqual(JSON.parse(diff.stdout).changes.map((c: { description: string }) => c.description), ['Create table posts', 'Rebuild table users (add name, change email)', 'Create trigger posts_touch on posts']);

@@ -1,7 +1,7 @@
 // A schema source for SQLite: a SQLite database (file, :memory:, libsql://),
 // SQL files, or a JSON schema — the last two normalized through SQLite itself.
 import { existsSync } from 'node:fs';
-import { InputError } from '../../errors.js';
+import { InputError, redact } from '../../errors.js';
 import { loadSchemaJson } from '../../schema/json.js';
 import type { Schema } from '../../schema/types.js';
 import { isSqlSourcePath } from '../../sql/source.js';
@@ -31,6 +31,7 @@ export async function loadSqliteSource(spec: string, options: SqliteSourceOption
       await db.close();
     }
   }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) throw new InputError(`${redact(spec)} is not a SQLite/libSQL database, and this command works on SQLite (one dialect per command)`);
   if (!existsSync(spec)) throw new InputError(`${spec}: no such file or directory`);
   if (isSqlSourcePath(spec)) return { kind: 'sql', label: spec, schema: await normalizeSqliteSql(readSqliteSqlSource(spec), options.shadowPath) };
   const model = loadSchemaJson(spec);
