@@ -17,21 +17,35 @@ interface MasterRow {
 
 export async function introspectSqlite(db: SqliteQueries): Promise<Schema> {
   const rows = (await db.query(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)) as unknown as MasterRow[];
-  const managed = rows.filter((r) => !isInternalName(r.tbl_name) && r.sql !== null);
+  // Virtual tables (FTS, R*Tree, …) and the shadow tables that store them are not modelled.
+  const virtual = new Set((await db.query(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')`)).map((r) => String(r.name).toLowerCase()));
+  const managed = rows.filter((r) => !isInternalName(r.tbl_name) && !virtual.has(r.tbl_name.toLowerCase()) && r.sql !== null);
   const parsed = new Map<string, ParsedTable>();
-  for (const r of managed) if (r.type === 'table' && !/^\s*CREATE\s+VIRTUAL/i.test(r.sql!)) parsed.set(r.name, parseCreateTable(r.sql!));
+  for (const r of managed) if (r.type === 'table') parsed.set(r.name, parseCreateTable(r.sql!));
   const tables: Table[] = [];
-  for (const [name, p] of parsed) tables.push(await readTable(db, name, p, parsed));
-  const byName = new Map(tables.map((t) => [t.name, t]));
+  const columnsOf = new Map<string, string[]>();
+  for (const name of parsed.keys()) {
+    columnsOf.set(name.toLowerCase(), (await db.query('SELECT name FROM pragma_table_xinfo(?)', [name])).map((r) => String(r.name)));
+  }
+  const tableNames = new Map([...parsed.keys()].map((n) => [n.toLowerCase(), n]));
+  const spelling = { table: (n: string) => tableNames.get(n.toLowerCase()) ?? n, columns: (t: string, cols: string[]) => cols.map((c) => columnsOf.get(t.toLowerCase())?.find((x) => x.toLowerCase() === c.toLowerCase()) ?? c) };
+  for (const [name, p] of parsed) tables.push(await readTable(db, name, p, parsed, spelling));
+  // SQLite names are case-insensitive: a trigger says `ON users` of table "uSERs".
+  const byName = new Map(tables.map((t) => [t.name.toLowerCase(), t]));
   const views: View[] = managed.filter((r) => r.type === 'view').map((r) => ({ name: r.name, definition: viewQuery(r.sql!) }));
-  const viewsByName = new Map(views.map((v) => [v.name, v]));
+  const viewsByName = new Map(views.map((v) => [v.name.toLowerCase(), v]));
   for (const r of managed) {
     if (r.type === 'index') {
-      const table = byName.get(r.tbl_name);
-      if (table) (table.indexes ??= []).push(parseCreateIndex(r.name, r.sql!));
+      const table = byName.get(r.tbl_name.toLowerCase());
+      if (table) {
+        const index = parseCreateIndex(r.name, r.sql!);
+        index.columns = spelling.columns(table.name, index.columns);
+        for (const k of index.keys ?? []) if (k.column !== undefined) k.column = spelling.columns(table.name, [k.column])[0]!;
+        (table.indexes ??= []).push(index);
+      }
     } else if (r.type === 'trigger') {
       const trigger: Trigger = { name: r.name, definition: normalizeSqlText(r.sql!) };
-      const owner = byName.get(r.tbl_name) ?? viewsByName.get(r.tbl_name);
+      const owner = byName.get(r.tbl_name.toLowerCase()) ?? viewsByName.get(r.tbl_name.toLowerCase());
       if (owner) (owner.triggers ??= []).push(trigger);
     }
   }
@@ -40,7 +54,13 @@ export async function introspectSqlite(db: SqliteQueries): Promise<Schema> {
   return schema;
 }
 
-async function readTable(db: SqliteQueries, name: string, p: ParsedTable, all: Map<string, ParsedTable>): Promise<Table> {
+/** How the catalog spells a name written in another case (SQLite names are case-insensitive; renames rewrite them). */
+interface Spelling {
+  table(name: string): string;
+  columns(table: string, columns: string[]): string[];
+}
+
+async function readTable(db: SqliteQueries, name: string, p: ParsedTable, all: Map<string, ParsedTable>, spelling: Spelling): Promise<Table> {
   const info = await db.query(`SELECT name, type, "notnull" AS nn, dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid`, [name]);
   const parsedColumns = new Map(p.columns.map((c) => [c.name.toLowerCase(), c]));
   const columns: Column[] = [];
@@ -70,14 +90,15 @@ async function readTable(db: SqliteQueries, name: string, p: ParsedTable, all: M
     names.add(n);
     return n;
   };
-  const uniques: UniqueConstraint[] = p.uniques.map((u) => ({ name: unique(u.name ?? `${name}_${u.columns.join('_')}_key`), columns: u.columns }));
+  const keyName = (given: string | undefined, columns: string[], suffix: string) => ({ name: unique(given ?? `${name}_${columns.join('_')}${suffix}`), columns });
+  const uniques: UniqueConstraint[] = p.uniques.map((u) => ({ ...keyName(u.name, spelling.columns(name, u.columns), '_key') }));
   const checks: CheckConstraint[] = p.checks.map((c) => ({ name: unique(c.name ?? `${name}_${c.column ? `${c.column}_` : ''}check`), expression: c.expression }));
   const fks: ForeignKey[] = p.foreignKeys.map((f) => {
+    const referenced = spelling.table(f.table);
     const fk: ForeignKey = {
-      name: unique(f.name ?? `${name}_${f.columns.join('_')}_fkey`),
-      columns: f.columns,
-      referenced_table: f.table,
-      referenced_columns: f.referenced.length ? f.referenced : (all.get(f.table)?.primaryKey?.columns ?? []),
+      ...keyName(f.name, spelling.columns(name, f.columns), '_fkey'),
+      referenced_table: referenced,
+      referenced_columns: spelling.columns(referenced, f.referenced.length ? f.referenced : (all.get(referenced)?.primaryKey?.columns ?? [])),
     };
     if (f.on_delete && f.on_delete !== 'NO ACTION') fk.on_delete = f.on_delete;
     if (f.on_update && f.on_update !== 'NO ACTION') fk.on_update = f.on_update;

@@ -111,3 +111,12 @@ test('Lockplane internal tables are not introspected', async (t) => {
   const s = await introspected(t, ['CREATE TABLE _lockplane_applies (id INT)', 'CREATE TABLE real_one (id INT)']);
   assert.deepEqual(s.tables.map((x) => x.name), ['real_one']);
 });
+
+test('virtual tables and their shadow tables are left out; a trigger on `users` belongs to table "uSERs"', async (t) => {
+  const s = await introspected(t, [
+    'CREATE TABLE "uSERs" (id INTEGER PRIMARY KEY, name TEXT)',
+    'CREATE VIRTUAL TABLE users_fts USING fts5(name)',
+    'CREATE TRIGGER t AFTER INSERT ON users BEGIN SELECT 1; END',
+  ]);
+  assert.deepEqual(s.tables.map((x) => [x.name, x.triggers?.map((tr) => tr.name)]), [['uSERs', ['t']]]);
+});

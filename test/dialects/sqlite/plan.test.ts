@@ -114,3 +114,16 @@ test('equal schemas plan nothing', async (t) => {
   assert.deepEqual(plan.steps, []);
   assert.equal(plan.source_hash, plan.target_hash);
 });
+
+test('names that differ only in case are the same table and column: renamed, with the references SQLite rewrites, rows kept', async (t) => {
+  const from = ['CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)', 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES users(id))'];
+  const to = ['CREATE TABLE useRs (id INTEGER PRIMARY KEY, Name TEXT)', 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES USERS(id))'];
+  const { db, b, plan } = await planBetween(t, from, to, ["INSERT INTO users VALUES (1, 'n')", 'INSERT INTO posts VALUES (1, 1)']);
+  assert.deepEqual(plan.steps.map((s) => s.sql), [
+    ['ALTER TABLE "users" RENAME TO "_lockplane_rename_useRs"', 'ALTER TABLE "_lockplane_rename_useRs" RENAME TO "useRs"'],
+    ['ALTER TABLE "useRs" RENAME COLUMN "name" TO "Name"'],
+  ]);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT u.Name, p.id FROM useRs u JOIN posts p ON p.user_id = u.id'), [{ Name: 'n', id: 1n }]);
+});

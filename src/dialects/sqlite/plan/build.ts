@@ -4,7 +4,7 @@
 // table being rebuilt, dropped or renamed are dropped first and created again
 // last, as SQLite's rebuild procedure says. Deterministic: sorted by name.
 import { stableStringify } from '../../../schema/hash.js';
-import type { Index, Schema, Table, Trigger, View } from '../../../schema/types.js';
+import type { ForeignKey, Index, Schema, Table, Trigger, View } from '../../../schema/types.js';
 import { finding } from '../../../safety/registry.js';
 import type { Finding } from '../../../safety/types.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanStep } from '../../../plan/types.js';
@@ -29,27 +29,46 @@ export function planSqliteSteps(from: Schema, to: Schema): SqliteStep[] {
   const bTables = [...to.tables].sort(byName);
   const bNames = new Set(bTables.map((t) => t.name));
 
-  // Renames first (explicit intent from the desired schema).
+  // Renames first: explicit intent from the desired schema, or a name that
+  // differs only in case (SQLite names are case-insensitive: the same table).
   const renamedFrom = new Map<string, string>();
+  const aByLower = new Map([...aTables.keys()].map((n) => [n.toLowerCase(), n]));
+  const bLower = new Set(bTables.map((t) => t.name.toLowerCase()));
   for (const t of bTables) {
+    if (aTables.has(t.name)) continue;
+    const caseOnly = aByLower.get(t.name.toLowerCase());
+    if (caseOnly !== undefined) {
+      renamedFrom.set(t.name, caseOnly);
+      steps.push(step(`Rename table ${caseOnly} to ${t.name}`, renameTableSql(caseOnly, t.name), `Rename table ${t.name} back to ${caseOnly}`, renameTableSql(t.name, caseOnly), []));
+      continue;
+    }
     const old = t.renamed_from;
-    if (old && !aTables.has(t.name) && aTables.has(old) && !bNames.has(old)) {
+    if (old && aTables.has(old) && !bLower.has(old.toLowerCase())) {
       renamedFrom.set(t.name, old);
-      steps.push(step(`Rename table ${old} to ${t.name}`, [`ALTER TABLE ${quoteIdent(old)} RENAME TO ${quoteIdent(t.name)}`], `Rename table ${t.name} back to ${old}`, [`ALTER TABLE ${quoteIdent(t.name)} RENAME TO ${quoteIdent(old)}`], [finding('LP209', `table ${old} renamed to ${t.name}`)]));
+      steps.push(step(`Rename table ${old} to ${t.name}`, renameTableSql(old, t.name), `Rename table ${t.name} back to ${old}`, renameTableSql(t.name, old), [finding('LP209', `table ${old} renamed to ${t.name}`)]));
     }
   }
   const current = new Map<string, Table>();
   for (const [name, t] of aTables) if (![...renamedFrom.values()].includes(name)) current.set(name, t);
   for (const [to, old] of renamedFrom) current.set(to, { ...aTables.get(old)!, name: to });
+  // SQLite's RENAME rewrites the references to what it renames: so does this copy of the schema.
+  for (const [to, old] of renamedFrom) renameReferences(current, (fk) => (fk.referenced_table.toLowerCase() === old.toLowerCase() ? { ...fk, referenced_table: to } : fk));
   for (const t of bTables) {
     const a = current.get(t.name);
     if (!a) continue;
+    let table = a;
     for (const c of t.columns) {
-      if (c.renamed_from && !a.columns.some((x) => x.name === c.name) && a.columns.some((x) => x.name === c.renamed_from)) {
-        const q = quoteIdent(t.name);
-        steps.push(step(`Rename column ${t.name}.${c.renamed_from} to ${c.name}`, [`ALTER TABLE ${q} RENAME COLUMN ${quoteIdent(c.renamed_from)} TO ${quoteIdent(c.name)}`], `Rename column ${t.name}.${c.name} back to ${c.renamed_from}`, [`ALTER TABLE ${q} RENAME COLUMN ${quoteIdent(c.name)} TO ${quoteIdent(c.renamed_from)}`], [finding('LP209', `column ${t.name}.${c.renamed_from} renamed to ${c.name}`)]));
-        current.set(t.name, { ...a, columns: a.columns.map((x) => (x.name === c.renamed_from ? { ...x, name: c.name } : x)) });
-      }
+      if (table.columns.some((x) => x.name === c.name)) continue;
+      const caseOnly = table.columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())?.name;
+      const from = caseOnly ?? (c.renamed_from && table.columns.some((x) => x.name === c.renamed_from) && !t.columns.some((x) => x.name.toLowerCase() === c.renamed_from!.toLowerCase()) ? c.renamed_from : undefined);
+      if (from === undefined) continue;
+      const q = quoteIdent(t.name);
+      const hazards = caseOnly ? [] : [finding('LP209', `column ${t.name}.${from} renamed to ${c.name}`)];
+      steps.push(step(`Rename column ${t.name}.${from} to ${c.name}`, [`ALTER TABLE ${q} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(c.name)}`], `Rename column ${t.name}.${c.name} back to ${from}`, [`ALTER TABLE ${q} RENAME COLUMN ${quoteIdent(c.name)} TO ${quoteIdent(from)}`], hazards));
+      current.set(t.name, renameColumn(table, from, c.name));
+      const owner = t.name.toLowerCase();
+      renameReferences(current, (fk) => (fk.referenced_table.toLowerCase() === owner ? { ...fk, referenced_columns: swap(fk.referenced_columns, from, c.name) } : fk));
+      table = current.get(t.name)!;
     }
   }
 
@@ -152,6 +171,28 @@ export function planSqliteSteps(from: Schema, to: Schema): SqliteStep[] {
 export function buildSqlitePlan(from: Schema, to: Schema): Plan {
   const steps = planSqliteSteps(from, to).map(({ findings: _f, reversible: _r, ...s }) => s);
   return { format_version: PLAN_FORMAT_VERSION, dialect: 'sqlite', source_hash: sqliteSchemaHash(from), target_hash: sqliteSchemaHash(to), steps };
+}
+
+const swap = (list: string[], from: string, to: string): string[] => list.map((x) => (x.toLowerCase() === from.toLowerCase() ? to : x));
+
+function renameColumn(t: Table, from: string, to: string): Table {
+  const out: Table = { ...t, columns: t.columns.map((x) => (x.name === from ? { ...x, name: to } : x)) };
+  if (t.primary_key) out.primary_key = { ...t.primary_key, columns: swap(t.primary_key.columns, from, to) };
+  if (t.unique_constraints) out.unique_constraints = t.unique_constraints.map((u) => ({ ...u, columns: swap(u.columns, from, to) }));
+  if (t.foreign_keys) out.foreign_keys = t.foreign_keys.map((f) => ({ ...f, columns: swap(f.columns, from, to) }));
+  if (t.indexes) out.indexes = t.indexes.map((i) => ({ ...i, columns: swap(i.columns, from, to), ...(i.keys ? { keys: i.keys.map((k) => (k.column === undefined ? k : { ...k, column: swap([k.column], from, to)[0]! })) } : {}) }));
+  return out;
+}
+
+function renameReferences(tables: Map<string, Table>, rename: (fk: ForeignKey) => ForeignKey): void {
+  for (const [name, t] of tables) if (t.foreign_keys) tables.set(name, { ...t, foreign_keys: t.foreign_keys.map(rename) });
+}
+
+/** SQLite refuses a rename that only changes case; going through a temporary name works. */
+function renameTableSql(from: string, to: string): string[] {
+  if (from.toLowerCase() !== to.toLowerCase()) return [`ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`];
+  const temp = `_lockplane_rename_${to}`;
+  return [`ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(temp)}`, `ALTER TABLE ${quoteIdent(temp)} RENAME TO ${quoteIdent(to)}`];
 }
 
 /** Views in an order where each comes after the views it names. */
