@@ -39,5 +39,3 @@ async function withShadow<T>(shadowPath: string | undefined, body: (db: SqliteSe
     await db.close();
   }
 }
-
-
