@@ -49,3 +49,21 @@ export const addShadowToComposeFile = async (...args: Parameters<Init['addShadow
   (await import('./init/index.js')).addShadowToComposeFile(...args);
 export { prepareShadow, reservedShadow, releaseShadow, loadReservedShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
 export { handleOf, RESERVATION_FILE, type Reservation, type ShadowHandle } from './shadow/reservation.js';
+export {
+  isSqliteSpec,
+  openSqlite,
+  introspectSqlite,
+  renderSqliteDdl,
+  sqliteSchemaHash,
+  loadSqliteSource,
+  buildSqlitePlan,
+  validateSqlitePlan,
+  proveSqlitePlan,
+  rollbackSqlitePlan,
+  applySqlitePlan,
+  SqliteStepFailedError,
+  SQLITE_LEDGER_TABLE,
+  type SqliteSession,
+  type SqliteSource,
+  type SqliteProof,
+} from './dialects/sqlite/index.js';

@@ -1,5 +1,5 @@
 // Pieces shared by several commands.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, redact } from '../errors.js';
@@ -157,14 +157,36 @@ export function commandFilter(environment?: EnvironmentConfig): SchemaFilter {
  */
 export function databaseFor(request: DatabaseRequest): ResolvedDatabase {
   const ctx = configContext();
-  if (ctx.config?.dialect === 'sqlite') {
-    throw new InputError(`${ctx.config.label}: dialect = "sqlite": SQLite is not supported yet`);
-  }
   const database = resolveDatabase(request, ctx);
   report(database, request);
-  if (database.kind !== 'postgres') throw notSupported(database.source, database.url);
   active ??= database;
   return database;
+}
+
+/**
+ * The command works on SQLite: lockplane.toml says `dialect = "sqlite"`, or
+ * a database it names is SQLite/libSQL, or a JSON schema it names says
+ * `"dialect": "sqlite"`.
+ */
+export function isSqliteCommand(databases: readonly ResolvedDatabase[]): boolean {
+  if (configContext().config?.dialect === 'sqlite') return true;
+  return databases.some((d) => d.kind !== 'postgres' || declaresSqlite(d.url));
+}
+
+/** A JSON schema file that says `"dialect": "sqlite"`. */
+function declaresSqlite(path: string): boolean {
+  if (!path.toLowerCase().endsWith('.json') || !existsSync(path)) return false;
+  try {
+    return /"dialect"\s*:\s*"sqlite"/.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** SQLITE_SHADOW_DB_PATH of the environment in use, when set (else SQLite commands use :memory:). */
+export function sqliteShadowPath(): string | undefined {
+  const shadow = active?.shadow ?? defaultShadow();
+  return shadow.url && shadow.kind === 'sqlite' ? shadow.url : undefined;
 }
 
 /** The database `apply` changes: --target / --target-environment. */
@@ -182,6 +204,13 @@ export function ledgerSchemaFor(flag: string | undefined, database: ResolvedData
 
 export const LEDGER_SCHEMA_OPTION = ['--ledger-schema <name>', 'schema of the apply ledger (default: lockplane.toml ledger_schema, else lockplane)'] as const;
 
+/** The target of a command that works on Postgres only (status, history, shadow): SQLite is bad input, said so. */
+export function postgresTargetFor(command: string, url: string | undefined, environment?: string): ResolvedDatabase {
+  const target = targetFor(url, environment);
+  if (isSqliteCommand([target])) throw new InputError(`${command} is not available for SQLite/libSQL databases yet (${redact(target.url)} from ${target.source})`);
+  return target;
+}
+
 /** schema_path from lockplane.toml (the environment's, else the top level), relative to the cwd. */
 export function configuredSchemaPath(environment: string | undefined, environmentFlag: string): string | undefined {
   const ctx = configContext();
@@ -192,7 +221,10 @@ export function configuredSchemaPath(environment: string | undefined, environmen
 
 /** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */
 export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSource & { url: string }> {
-  const database = databaseFor(request);
+  return loadResolvedSide(databaseFor(request));
+}
+
+export async function loadResolvedSide(database: ResolvedDatabase): Promise<LoadedSource & { url: string }> {
   // A database side is filtered as its environment says; a file side like the command's database.
   const isDatabase = (await lib()).isDatabaseUrl(database.url);
   return { ...(await loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) })), url: database.url };

@@ -5,7 +5,7 @@
 //   4. nothing: the embedded PGlite database — only when there is no
 //      lockplane.toml at all. A named environment without a URL is an error.
 // Within one layer DATABASE_URL wins over its synonym POSTGRES_URL, then
-// SQLITE_DB_PATH, then LIBSQL_URL (resolved and reported; not supported yet).
+// SQLITE_DB_PATH, then LIBSQL_URL (with LIBSQL_AUTH_TOKEN).
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { envFileName, envFilePath, readEnvFile, type EnvValues } from './env-file.js';
@@ -191,11 +191,15 @@ export function kindOfUrl(url: string): DatabaseKind {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase();
   if (scheme === 'libsql') return 'libsql';
   if (scheme === 'sqlite' || scheme === 'sqlite3' || scheme === 'file') return 'sqlite';
+  // `:memory:` and plain SQLite file paths (app.db, data/app.sqlite3).
+  if (url.trim() === ':memory:' || (!scheme && /\.(db|sqlite|sqlite3)$/i.test(url.trim()))) return 'sqlite';
   return 'postgres';
 }
 
 /** pglite://RELATIVE from an env file is relative to that file's directory; printed relative to the cwd. */
 function rebase(url: string, layer: Layer): string {
+  const sqlite = /^(sqlite3?|file):(?!\/\/)(.+)$/i.exec(url);
+  if (sqlite) return `${sqlite[1]}:${rebasePath(sqlite[2]!, layer)}`;
   const match = /^pglite:\/\/(.+)$/i.exec(url);
   if (!match || match[1] === 'memory') return url;
   return `pglite://${rebasePath(match[1]!, layer)}`;

@@ -86,8 +86,5 @@ async function initWithWizard(
 function nextSteps(setups: readonly EnvironmentSetup[]): string {
   const first = setups[0];
   if (!first) return '';
-  if (first.dbType === 'sqlite' || first.dbType === 'libsql') {
-    return 'Note: Lockplane does not plan or apply SQLite/libSQL databases yet; the settings are ready for when it does.';
-  }
   return `Next: put your schema (SQL or JSON) in ${first.schemaPath}/, then \`lockplane plan --from-environment ${first.name}\` and \`lockplane apply --target-environment ${first.name}\`.`;
 }

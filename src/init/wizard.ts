@@ -148,7 +148,8 @@ async function askEnvironment(options: WizardOptions, taken: ReadonlySet<string>
 }
 
 function hint(dbType: DbType): { hint?: string } {
-  if (dbType === 'sqlite' || dbType === 'libsql') return { hint: 'configuration only: Lockplane does not plan SQLite yet' };
+  if (dbType === 'sqlite') return { hint: 'a database file' };
+  if (dbType === 'libsql') return { hint: 'Turso or a libSQL server' };
   if (dbType === 'pglite') return { hint: 'no server needed' };
   return {};
 }

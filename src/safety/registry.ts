@@ -4,6 +4,7 @@
 //   LP1xx  the step may fail or block on existing data
 //          (LP110–LP129: locks that stall concurrent reads or writes)
 //          (LP150–LP169: found by the data-aware preflight, safety/preflight.ts)
+//          (LP170–LP189: SQLite only)
 //   LP2xx  the step deletes or rewrites data
 //   LP3xx  the plan or schema is invalid / the rollback is incomplete
 import type { Finding, Severity } from './types.js';
@@ -162,6 +163,22 @@ const entries: HazardInfo[] = [
     data_loss: false,
     alternative:
       'expand/contract: add a column of the new type, keep it in sync with a trigger, backfill it in batches, then switch to it in a short final step; or allow LP130 and run the change when the table may be locked for the whole rewrite',
+  },
+  {
+    code: 'LP170',
+    title: 'SQLite table rebuilt',
+    severity: 'info',
+    blocking: false,
+    data_loss: false,
+    alternative: 'the rebuild copies every row while holding the write lock: on a large table, run it when writes can wait',
+  },
+  {
+    code: 'LP171',
+    title: 'SQLite column declared type changed',
+    severity: 'warning',
+    blocking: false,
+    data_loss: false,
+    alternative: 'values are copied as they are (converted by the new affinity); a STRICT table refuses values that do not fit the new type, failing the apply',
   },
   {
     code: 'LP201',

@@ -171,6 +171,8 @@ function orderTable(table: Table): Table {
     'foreign_keys',
     'exclusion_constraints',
     'unlogged',
+    'strict',
+    'without_rowid',
     'partition_by',
     'partition_of',
     'triggers',
@@ -185,7 +187,7 @@ function orderTable(table: Table): Table {
     out.policies = out.policies.map((p) => pick(p, ['name', 'restrictive', 'command', 'roles', 'using', 'with_check', 'comment', 'depends_on']));
   }
   out.columns = table.columns.map(orderColumn);
-  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'renamed_from', 'columns', 'comment']);
+  if (out.primary_key) out.primary_key = pick(out.primary_key, ['name', 'renamed_from', 'columns', 'autoincrement', 'comment']);
   if (out.unique_constraints) {
     out.unique_constraints = out.unique_constraints.map((u) =>
       pick(u, ['name', 'renamed_from', 'columns', 'nulls_not_distinct', 'deferrable', 'initially_deferred', 'comment']),

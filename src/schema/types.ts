@@ -215,6 +215,10 @@ export interface Table {
   exclusion_constraints?: ExclusionConstraint[];
   /** CREATE UNLOGGED TABLE (not crash-safe, not replicated). */
   unlogged?: boolean;
+  /** SQLite: a STRICT table (declared types enforced). */
+  strict?: boolean;
+  /** SQLite: WITHOUT ROWID (the primary key is the storage key). */
+  without_rowid?: boolean;
   /** A partitioned table's key as pg_get_partkeydef prints it: `RANGE (created_at)`. */
   partition_by?: string;
   /** A partition: its parent and bound. Its columns follow the parent's; only defaults and NOT NULL may differ. */
@@ -282,6 +286,8 @@ export interface PrimaryKey {
   /** See Table.renamed_from. */
   renamed_from?: string;
   columns: string[];
+  /** SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (rowids never reused). */
+  autoincrement?: boolean;
   comment?: string;
 }
 

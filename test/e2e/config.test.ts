@@ -98,7 +98,6 @@ test('configuration errors: exit 2, one line, naming the file, line, key or envi
     { files: { 'lockplane.toml': `${TOML}colour = "red"\n` }, args: ['introspect'], stderr: /^Error: lockplane\.toml:9:1: unknown key "colour" in \[environments\.staging\]/ },
     { files: { 'lockplane.toml': `${TOML}database_url = "postgres://u:hunter2@h/db"\n` }, args: ['introspect'], stderr: /^Error: lockplane\.toml:9:1: "database_url" in \[environments\.staging\]: no secrets in lockplane\.toml; move it to \.env\.staging/ },
     { files: { 'lockplane.toml': 'default_environment = \n' }, args: ['plan'], stderr: /^Error: lockplane\.toml:1:\d+: [^\n]+\n$/ },
-    { files: { '.env.local': 'SQLITE_DB_PATH=./app.db\n' }, args: ['introspect'], stderr: /^Environment local \(Local development\): \.\/app\.db from SQLITE_DB_PATH in \.env\.local\nError: \.\/app\.db \(from SQLITE_DB_PATH in \.env\.local\) is a SQLite\/libSQL database: SQLite is not supported yet/ },
   ];
   for (const { files, args, stderr } of cases) {
     const { dir, cleanup } = project(files);

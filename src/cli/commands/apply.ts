@@ -17,6 +17,7 @@ import {
   proveOptions,
   parseAllowHazards,
   parseDuration,
+  isSqliteCommand,
   targetFor,
   useFilterFlags,
   type FilterOptionValues,
@@ -26,6 +27,8 @@ import {
 import { planText } from '../plan-output.js';
 import { info, out } from '../output.js';
 import { unapprovedHazards } from '../gate.js';
+import { applySqliteCommand } from '../sqlite.js';
+import type { ResolvedDatabase } from '../../config/index.js';
 
 interface ApplyOptions extends FilterOptionValues {
   plan?: string;
@@ -95,6 +98,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
   const planPath = resolvePlanArgument(planArg, opts, lp);
   const allowed = parseAllowHazards(opts.allowHazards);
   const target = targetFor(opts.target, opts.targetEnvironment);
+  if (isSqliteCommand([target])) return applySqlite(target, planPath, allowed, timing, opts);
   const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
   const session = await connect(target.url);
   const ledger = new lp.Ledger(session, ledgerSchema);
@@ -148,6 +152,17 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     reporter.emit({ event: 'apply_finished', ...finishedFields(outcome), duration_ms: Date.now() - started });
     await session.close();
   }
+}
+
+async function applySqlite(target: ResolvedDatabase, planPath: string | undefined, allowed: HazardAllowance, timing: Timing, opts: ApplyOptions): Promise<void> {
+  await applySqliteCommand({
+    target,
+    ...(planPath ? { planPath } : { desired: { url: opts.schema! } }),
+    allowed,
+    autoApprove: Boolean(opts.autoApprove),
+    skipShadow: Boolean(opts.skipShadow),
+    lockWaitSeconds: timing.lockWaitSeconds,
+  });
 }
 
 type Outcome =

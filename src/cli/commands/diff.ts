@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { addFilterOptions, againstSource, lib, loadSideFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, againstSource, databaseFor, isSqliteCommand, lib, loadResolvedSide, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { diffSqliteCommand } from '../sqlite.js';
 import { json, out } from '../output.js';
 
 interface DiffOptions extends FilterOptionValues {
@@ -25,8 +26,11 @@ export function registerDiff(program: Command): void {
       if (positional.length > 0) throw new InputError(`diff: too many arguments (${positional.join(', ')}) with --from-environment/--to-environment`);
       if (fromSpec === undefined && opts.fromEnvironment === undefined) throw new InputError('diff: give FROM (or --from-environment) and TO (or --to-environment)');
       if (toSpec === undefined && opts.toEnvironment === undefined) throw new InputError('diff: give TO (or --to-environment)');
-      const from = await loadSideFor({ url: fromSpec, urlFlag: 'FROM', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
-      const to = await loadSideFor({ url: toSpec, urlFlag: 'TO', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      const fromDb = databaseFor({ url: fromSpec, urlFlag: 'FROM', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+      const toDb = databaseFor({ url: toSpec, urlFlag: 'TO', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      if (isSqliteCommand([fromDb, toDb])) return diffSqliteCommand(fromDb, toDb);
+      const from = await loadResolvedSide(fromDb);
+      const to = await loadResolvedSide(toDb);
       const { diffSchemas } = await lib();
       const changes = againstSource(to.label, () => diffSchemas(from.schema, to.schema));
       out(json({ from: from.label, to: to.label, changes }));

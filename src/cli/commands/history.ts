@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplyRecord } from '../../index.js';
-import { choice, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, targetFor } from '../common.js';
+import { choice, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, postgresTargetFor } from '../common.js';
 import { json, out } from '../output.js';
 
 export function registerHistory(program: Command): void {
@@ -15,7 +15,7 @@ export function registerHistory(program: Command): void {
     .action(async (opts: { db?: string; targetEnvironment?: string; limit: string; format: string; ledgerSchema?: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
-      const target = targetFor(opts.db, opts.targetEnvironment);
+      const target = postgresTargetFor('history', opts.db, opts.targetEnvironment);
       const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
       const { connect, Ledger } = await lib();
       const session = await connect(target.url);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addFilterOptions, choice, commandFilter, databaseFor, lib, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, commandFilter, databaseFor, isSqliteCommand, lib, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { introspectSqliteCommand } from '../sqlite.js';
 import { out, warn } from '../output.js';
 
 interface IntrospectOptions extends FilterOptionValues {
@@ -24,6 +25,7 @@ export function registerIntrospect(program: Command): void {
         environment: opts.sourceEnvironment,
         environmentFlag: '--source-environment',
       });
+      if (isSqliteCommand([target])) return introspectSqliteCommand(target, format);
       const { connect, introspect, renderSchemaDdl, saveSchemaJson, unmodelledWarning } = await lib();
       const session = await connect(target.url);
       try {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
 import type { Plan } from '../../index.js';
-import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, parseDuration, useFilterFlags, type FilterOptionValues, type HazardAllowance } from '../common.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSide, parseAllowHazards, parseDuration, useFilterFlags, type FilterOptionValues, type HazardAllowance } from '../common.js';
+import { planSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
@@ -41,8 +42,11 @@ export function registerPlan(program: Command): void {
       if (toSpec === undefined && opts.toEnvironment === undefined) {
         throw new InputError('plan: give --to SOURCE or --to-environment NAME (or set schema_path in lockplane.toml)');
       }
-      const from = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
-      const to = await loadSideFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+      const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
+      if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+      const from = await loadResolvedSide(fromDb);
+      const to = await loadResolvedSide(toDb);
       const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
       const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
       // Locks for the version of the database the plan changes (when --from is one).

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addFilterOptions, choice, lib, loadSideFor, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, databaseFor, isSqliteCommand, lib, loadResolvedSide, normalizeOptions, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { rollbackSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { out } from '../output.js';
 
@@ -24,7 +25,9 @@ export function registerRollback(program: Command): void {
         useFilterFlags(opts);
         const { loadPlanJson, reversePlan } = await lib();
         const forward = loadPlanJson(opts.plan);
-        const before = await loadSideFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+        const beforeDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
+        if (forward.dialect === 'sqlite' || isSqliteCommand([beforeDb])) return rollbackSqliteCommand(forward, beforeDb, format);
+        const before = await loadResolvedSide(beforeDb);
         out(formatPlan(await reversePlan(forward, before.schema, normalizeOptions()), format));
       });
     addFilterOptions(command);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, redact } from '../../errors.js';
-import { addFilterOptions, choice, commandFilter, configContext, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, commandFilter, configContext, lib, loadSourceFor, postgresTargetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, json, out, warn } from '../output.js';
 
@@ -34,7 +34,7 @@ export function registerShadow(program: Command): void {
     .option('--target-environment <name>', 'lockplane.toml environment whose shadow to prepare (default: default_environment)')
     .option('--force', 'replace an existing reservation (stopping its embedded server)')
     .action(async (opts: PrepareOptions) => {
-      const database = targetFor(undefined, opts.targetEnvironment);
+      const database = postgresTargetFor('shadow prepare', undefined, opts.targetEnvironment);
       const settings = database.shadow;
       if (settings.url && !/^postgres(ql)?:\/\//i.test(settings.url)) {
         throw new InputError(`${redact(settings.url)} (from ${settings.source ?? 'SHADOW_DATABASE_URL'}): the shadow workflow needs a postgres:// shadow an ORM can reach, or none for the embedded shadow`);
@@ -69,7 +69,7 @@ export function registerShadow(program: Command): void {
       const { reservedShadow, loadReservedShadow, buildPlan, filterSchema } = await lib();
       const reservation = await reservedShadow(projectDir());
       const environment = opts.targetEnvironment ?? (configContext().config ? reservation.environment : undefined);
-      const database = targetFor(undefined, environment);
+      const database = postgresTargetFor('shadow', undefined, environment);
       if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
         warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
       }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ApplyRecord, Ledger } from '../../index.js';
-import { addFilterOptions, choice, commandFilter, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, commandFilter, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, loadSourceFor, postgresTargetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
@@ -35,7 +35,7 @@ export function registerStatus(program: Command): void {
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       useFilterFlags(opts);
-      const target = targetFor(opts.db, opts.targetEnvironment);
+      const target = postgresTargetFor('status', opts.db, opts.targetEnvironment);
       const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
       const { connect, introspect, Ledger: LedgerOf, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);

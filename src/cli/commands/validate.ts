@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
 import type { ValidationReport } from '../../index.js';
-import { choice, lib, loadSourceFor } from '../common.js';
+import { choice, isSqliteCommand, lib, loadSourceFor } from '../common.js';
+import { loadSqliteSide } from '../sqlite.js';
 import { info, json, out } from '../output.js';
 
 export function registerValidate(program: Command): void {
@@ -33,7 +34,8 @@ export function registerValidate(program: Command): void {
 
 async function validateSqlSchema(file: string): Promise<ValidationReport> {
   try {
-    await loadSourceFor(file);
+    if (isSqliteCommand([])) await loadSqliteSide({ url: file });
+    else await loadSourceFor(file);
     return { file, valid: true, problems: [] };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

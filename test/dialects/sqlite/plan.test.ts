@@ -1,0 +1,129 @@
+// SQLite plans: ALTER TABLE where SQLite allows it, the table rebuild
+// otherwise, indexes / views / triggers around them, renames, hazards.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { applySqlitePlan, buildSqlitePlan, introspectSqlite, sqliteSchemaHash, validateSqlitePlan } from '../../../src/dialects/sqlite/index.js';
+import { normalizeSqliteSql } from '../../../src/dialects/sqlite/desired.js';
+import type { Schema } from '../../../src/schema/types.js';
+import { stepStatements, type Plan } from '../../../src/plan/types.js';
+import { memoryWith } from './support.js';
+
+const desired = (statements: string[]): Promise<Schema> => normalizeSqliteSql(statements.map((sql, i) => ({ where: `desired:${i + 1}`, sql })));
+
+async function planBetween(t: TestContext, from: string[], to: string[], rows: string[] = []) {
+  const db = await memoryWith(t, [...from, ...rows]);
+  const a = await introspectSqlite(db);
+  const b = await desired(to);
+  const plan = buildSqlitePlan(a, b);
+  return { db, a, b, plan };
+}
+
+const allSql = (plan: Plan): string[] => plan.steps.flatMap((s) => stepStatements(s));
+
+test('ADD COLUMN and DROP COLUMN use ALTER TABLE when SQLite allows them', async (t) => {
+  const { db, b, plan } = await planBetween(t, ['CREATE TABLE t (id INTEGER PRIMARY KEY, old TEXT, keep INT)'], ['CREATE TABLE t (id INTEGER PRIMARY KEY, keep INT, added TEXT DEFAULT \'d\' NOT NULL)'], ["INSERT INTO t VALUES (1, 'o', 7)"]);
+  assert.deepEqual(allSql(plan), ['ALTER TABLE "t" ADD COLUMN "added" TEXT NOT NULL DEFAULT \'d\'', 'ALTER TABLE "t" DROP COLUMN "old"']);
+  assert.deepEqual(plan.steps[0]!.hazards, ['LP202']);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT * FROM t'), [{ id: 1n, keep: 7n, added: 'd' }]);
+});
+
+test('type, nullability, default, check, unique and foreign-key changes rebuild the table and keep its rows', async (t) => {
+  const from = ['CREATE TABLE p (id INTEGER PRIMARY KEY)', 'CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, s TEXT, pid INT)', 'CREATE INDEX t_s ON t (s)'];
+  const to = ['CREATE TABLE p (id INTEGER PRIMARY KEY)', "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT NOT NULL DEFAULT '0' CHECK (length(n) < 5), s TEXT UNIQUE, pid INT REFERENCES p(id) ON DELETE CASCADE)", 'CREATE INDEX t_s ON t (s)'];
+  const { db, b, plan } = await planBetween(t, from, to, ['INSERT INTO p VALUES (1)', "INSERT INTO t VALUES (1, 5, 'a', 1), (2, 6, 'b', NULL)"]);
+  assert.equal(plan.steps.length, 1);
+  assert.match(plan.steps[0]!.description, /^Rebuild table t/);
+  const sql = stepStatements(plan.steps[0]!);
+  assert.match(sql[0]!, /^CREATE TABLE "_lockplane_new_t"/);
+  assert.deepEqual(sql.slice(1), [
+    'INSERT INTO "_lockplane_new_t" ("id", "n", "s", "pid") SELECT "id", "n", "s", "pid" FROM "t"',
+    'DROP TABLE "t"',
+    'ALTER TABLE "_lockplane_new_t" RENAME TO "t"',
+    'CREATE INDEX "t_s" ON "t" ("s")',
+  ]);
+  assert.deepEqual(plan.steps[0]!.hazards, ['LP170', 'LP102', 'LP171', 'LP205', 'LP206']);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT id, n, s, pid FROM t ORDER BY id'), [{ id: 1n, n: '5', s: 'a', pid: 1n }, { id: 2n, n: '6', s: 'b', pid: null }]);
+  await db.exec('DELETE FROM p');
+  assert.deepEqual(await db.query('SELECT count(*) AS n FROM t WHERE pid IS NOT NULL'), [{ n: 0n }], 'the new ON DELETE CASCADE works');
+});
+
+test('STRICT, WITHOUT ROWID and AUTOINCREMENT changes are rebuilds, never no-ops', async (t) => {
+  for (const [from, to] of [
+    ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)', 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT) STRICT'],
+    ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)', 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID'],
+    ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)', 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)'],
+  ] as const) {
+    const { db, b, plan } = await planBetween(t, [from], [to], ["INSERT INTO t VALUES (1, 'x')"]);
+    assert.match(plan.steps[0]?.description ?? '', /^Rebuild table t/, to);
+    await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+    assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b), to);
+    assert.deepEqual(await db.query('SELECT id, v FROM t'), [{ id: 1n, v: 'x' }]);
+  }
+});
+
+test('indexes are dropped and created on tables that are not rebuilt', async (t) => {
+  const { plan } = await planBetween(t, ['CREATE TABLE t (a INT, b INT)', 'CREATE INDEX t_a ON t (a)'], ['CREATE TABLE t (a INT, b INT)', 'CREATE UNIQUE INDEX t_a ON t (a) WHERE a > 0', 'CREATE INDEX t_b ON t (lower(b))']);
+  assert.deepEqual(plan.steps.map((s) => [s.description, s.sql, s.reverse?.sql]), [
+    ['Drop index t_a on t', ['DROP INDEX "t_a"'], ['CREATE INDEX "t_a" ON "t" ("a")']],
+    ['Create index t_a on t', ['CREATE UNIQUE INDEX "t_a" ON "t" ("a") WHERE a > 0'], ['DROP INDEX "t_a"']],
+    ['Create index t_b on t', ['CREATE INDEX "t_b" ON "t" (lower(b))'], ['DROP INDEX "t_b"']],
+  ]);
+});
+
+test('views and triggers that name a rebuilt table are dropped first and created last', async (t) => {
+  const schema = (type: string) => [
+    `CREATE TABLE t (id INTEGER PRIMARY KEY, v ${type})`,
+    'CREATE TABLE log (n INT)',
+    'CREATE VIEW tv AS SELECT v FROM t',
+    'CREATE TRIGGER log_t AFTER INSERT ON log BEGIN DELETE FROM t WHERE 0; END',
+  ];
+  const { db, b, plan } = await planBetween(t, schema('INT'), schema('TEXT'));
+  assert.deepEqual(plan.steps.map((s) => s.description), ['Drop trigger log_t on log', 'Drop view tv', 'Rebuild table t (change v)', 'Create view tv', 'Create trigger log_t on log']);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+});
+
+test('renames from a JSON schema use ALTER TABLE … RENAME', async () => {
+  const a: Schema = { dialect: 'sqlite', tables: [{ name: 'old', columns: [{ name: 'c', type: 'INT', nullable: true }] }] };
+  const b: Schema = { dialect: 'sqlite', tables: [{ name: 'new', renamed_from: 'old', columns: [{ name: 'd', renamed_from: 'c', type: 'INT', nullable: true }] }] };
+  const plan = buildSqlitePlan(a, b);
+  assert.deepEqual(plan.steps.map((s) => [s.sql, s.hazards]), [
+    [['ALTER TABLE "old" RENAME TO "new"'], ['LP209']],
+    [['ALTER TABLE "new" RENAME COLUMN "c" TO "d"'], ['LP209']],
+  ]);
+});
+
+test('validation: NOT NULL without default is blocked, drops are flagged as data loss', async (t) => {
+  const { a, b } = await planBetween(t, ['CREATE TABLE t (id INTEGER PRIMARY KEY)', 'CREATE TABLE gone (x INT)'], ['CREATE TABLE t (id INTEGER PRIMARY KEY, must TEXT NOT NULL)']);
+  const findings = validateSqlitePlan(a, b).flatMap((s) => s.findings.map((f) => [f.code, f.blocking, f.data_loss ?? false]));
+  assert.deepEqual(findings, [
+    ['LP170', false, false],
+    ['LP101', true, false],
+    ['LP201', false, true],
+  ]);
+  assert.equal(validateSqlitePlan(a, b).find((s) => s.description === 'Drop table gone')?.reversible, false);
+});
+
+test('equal schemas plan nothing', async (t) => {
+  const ddl = ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT CHECK (v <> \'\'))', 'CREATE INDEX t_v ON t (v)', 'CREATE VIEW tv AS SELECT * FROM t'];
+  const { plan } = await planBetween(t, ddl, ddl);
+  assert.deepEqual(plan.steps, []);
+  assert.equal(plan.source_hash, plan.target_hash);
+});
+
+test('names that differ only in case are the same table and column: renamed, with the references SQLite rewrites, rows kept', async (t) => {
+  const from = ['CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)', 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES users(id))'];
+  const to = ['CREATE TABLE useRs (id INTEGER PRIMARY KEY, Name TEXT)', 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES USERS(id))'];
+  const { db, b, plan } = await planBetween(t, from, to, ["INSERT INTO users VALUES (1, 'n')", 'INSERT INTO posts VALUES (1, 1)']);
+  assert.deepEqual(plan.steps.map((s) => s.sql), [
+    ['ALTER TABLE "users" RENAME TO "_lockplane_rename_useRs"', 'ALTER TABLE "_lockplane_rename_useRs" RENAME TO "useRs"'],
+    ['ALTER TABLE "useRs" RENAME COLUMN "name" TO "Name"'],
+  ]);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT u.Name, p.id FROM useRs u JOIN posts p ON p.user_id = u.id'), [{ Name: 'n', id: 1n }]);
+});
