@@ -46,3 +46,4 @@ export const addShadowToComposeFile = async (...args: Parameters<Init['addShadow
   (await import('./init/index.js')).addShadowToComposeFile(...args);
 export { prepareShadow, reservedShadow, releaseShadow, loadReservedShadow, type PrepareOptions, type ReleaseResult } from './shadow/workflow.js';
 export { handleOf, RESERVATION_FILE, type Reservation, type ShadowHandle } from './shadow/reservation.js';
+export { renderAlembicRevision, newRevisionId, revisionFileName, alembicHead, offlineRollback, pythonString, type AlembicRevision, type OfflineRollback } from './export/index.js';

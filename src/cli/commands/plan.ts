@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
 import { addFilterOptions, againstSource, choice, configuredSchemaPath, lib, loadSideFor, parseAllowHazards, useFilterFlags, type FilterOptionValues } from '../common.js';
-import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
+import { formatPlan, PLAN_COMMAND_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
 interface PlanOptions extends FilterOptionValues {
@@ -12,6 +12,7 @@ interface PlanOptions extends FilterOptionValues {
   validate?: boolean;
   output: string;
   allowHazards?: string;
+  check?: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -23,10 +24,11 @@ export function registerPlan(program: Command): void {
     .option('--to <source>', 'the schema as it should be (default: schema_path from lockplane.toml)')
     .option('--to-environment <name>', 'lockplane.toml environment whose database is the schema as it should be')
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
-    .option('--output <format>', 'json, sql or text', 'json')
+    .option('--output <format>', 'json, sql, text or markdown (a pull-request comment)', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
+    .option('--check', 'exit 4 when the plan has steps (changes pending), 0 when the two sides match: a CI gate')
     .action(async (opts: PlanOptions) => {
-      const format = choice('--output', opts.output, PLAN_FORMATS);
+      const format = choice('--output', opts.output, PLAN_COMMAND_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
       useFilterFlags(opts);
       const toSpec = opts.to ?? (opts.toEnvironment === undefined ? configuredSchemaPath(opts.fromEnvironment, '--from-environment') : undefined);
@@ -46,6 +48,7 @@ export function registerPlan(program: Command): void {
         }
       }
       out(formatPlan(plan, format));
+      if (opts.check && plan.steps.length > 0) process.exitCode = ExitCode.pending;
     });
   addFilterOptions(command);
 }
