@@ -5,6 +5,8 @@ export const ExitCode = {
   runtime: 1,
   badInput: 2,
   blocked: 3,
+  /** `plan --check`: the database does not match the schema yet. */
+  pending: 4,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -67,3 +67,4 @@ export {
   type SqliteSource,
   type SqliteProof,
 } from './dialects/sqlite/index.js';
+export { renderAlembicRevision, newRevisionId, revisionFileName, alembicHead, offlineRollback, pythonString, type AlembicRevision, type OfflineRollback } from './export/index.js';

@@ -1,15 +1,19 @@
-// The three ways a plan is printed: JSON (the artifact), SQL (a script to
-// read or hand to another tool) and text (for people).
+// The ways a plan is printed: JSON (the artifact), SQL (a script to read or
+// hand to another tool), text (for people) and, from `plan`, markdown (a
+// pull-request comment).
 import { stepStatements, type Plan, type PlanStep, type StepLock } from '../plan/types.js';
 import { blockedStatements } from '../dialects/postgres/locks.js';
 import { json } from './output.js';
+import { planMarkdown } from './plan-markdown.js';
 
-export type PlanFormat = 'json' | 'sql' | 'text';
+export type PlanFormat = 'json' | 'sql' | 'text' | 'markdown';
 export const PLAN_FORMATS = ['json', 'sql', 'text'] as const;
+export const PLAN_COMMAND_FORMATS = [...PLAN_FORMATS, 'markdown'] as const;
 
 export function formatPlan(plan: Plan, format: PlanFormat): string {
   if (format === 'json') return json(plan);
   if (format === 'sql') return planSql(plan);
+  if (format === 'markdown') return planMarkdown(plan);
   return planText(plan);
 }
 

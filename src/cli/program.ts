@@ -10,6 +10,7 @@ import { registerHistory } from './commands/history.js';
 import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerShadow } from './commands/shadow.js';
+import { registerExport } from './commands/export.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerHistory(program);
   registerInit(program);
   registerShadow(program);
+  registerExport(program);
   program
     .command('version')
     .description('print the version')

@@ -4,7 +4,7 @@
 // (/usr/bin/python3, with Debian's SQLAlchemy and psycopg2) on PATH.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { BIN, DATABASE_KEYS, REPO_ROOT, runProcess, type CliResult } from './cli.js';
 
 export const GUIDE_PATH = join(REPO_ROOT, 'docs', 'sqlalchemy.md');
@@ -15,15 +15,15 @@ interface CodeBlock {
   body: string;
 }
 
-export function guideBlocks(): CodeBlock[] {
-  const text = readFileSync(GUIDE_PATH, 'utf8');
+export function guideBlocks(guide = GUIDE_PATH): CodeBlock[] {
+  const text = readFileSync(guide, 'utf8');
   return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, body: m[2]! }));
 }
 
 /** The guide's code block that starts with `# NAME` (a file it tells you to write). */
-export function guideFile(header: string): string {
-  const block = guideBlocks().find((b) => b.body.startsWith(`${header}\n`));
-  assert.ok(block, `docs/sqlalchemy.md has a code block starting with "${header}"`);
+export function guideFile(header: string, guide = GUIDE_PATH): string {
+  const block = guideBlocks(guide).find((b) => b.body.startsWith(`${header}\n`));
+  assert.ok(block, `${relative(REPO_ROOT, guide)} has a code block starting with "${header}"`);
   return block.body;
 }
 
@@ -34,11 +34,11 @@ export function guideMakefile(): string {
 }
 
 /** A shell command as the guide's bash blocks write it (fails when the guide does not say it). */
-export function guideCommand(command: string): string {
-  const lines = guideBlocks()
+export function guideCommand(command: string, guide = GUIDE_PATH): string {
+  const lines = guideBlocks(guide)
     .filter((b) => b.lang === 'bash')
     .flatMap((b) => b.body.split('\n').map((l) => l.trim()));
-  assert.ok(lines.includes(command), `docs/sqlalchemy.md shows the command: ${command}`);
+  assert.ok(lines.includes(command), `${relative(REPO_ROOT, guide)} shows the command: ${command}`);
   return command;
 }
 

@@ -74,7 +74,7 @@ test('plan --output sql and text', { timeout: 120_000 }, async () => {
     assert.match(text.stdout, /^Plan: 2 steps\n\n1\. Create table posts/);
     const bad = await runCli(['plan', '--from', 'current.json', '--to', 'desired.json', '--output', 'yaml'], { cwd: dir });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--output: expected one of json, sql, text, got "yaml"/);
+    assert.match(bad.stderr, /--output: expected one of json, sql, text, markdown, got "yaml"/);
   } finally {
     cleanup();
   }

@@ -3,7 +3,7 @@ import { ExitCode, InputError } from '../../errors.js';
 import type { Plan } from '../../index.js';
 import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSide, parseAllowHazards, parseDuration, useFilterFlags, type FilterOptionValues, type HazardAllowance } from '../common.js';
 import { planSqliteCommand } from '../sqlite.js';
-import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
+import { formatPlan, PLAN_COMMAND_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
 
 interface PlanOptions extends FilterOptionValues {
@@ -18,6 +18,7 @@ interface PlanOptions extends FilterOptionValues {
   preflightTimeout: string;
   /** False with --no-online. */
   online: boolean;
+  check?: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -29,13 +30,14 @@ export function registerPlan(program: Command): void {
     .option('--to <source>', 'the schema as it should be (default: schema_path from lockplane.toml)')
     .option('--to-environment <name>', 'lockplane.toml environment whose database is the schema as it should be')
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
-    .option('--output <format>', 'json, sql or text', 'json')
+    .option('--output <format>', 'json, sql, text or markdown (a pull-request comment)', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
     .option('--skip-preflight', 'with --validate: do not check the --from database\'s data')
     .option('--preflight-timeout <duration>', 'with --validate: statement_timeout of each read-only preflight query', '10s')
     .option('--no-online', 'plain DDL for existing tables too (no CONCURRENTLY, NOT VALID + VALIDATE, …)')
+    .option('--check', 'exit 4 when the plan has steps (changes pending), 0 when the two sides match: a CI gate')
     .action(async (opts: PlanOptions) => {
-      const format = choice('--output', opts.output, PLAN_FORMATS);
+      const format = choice('--output', opts.output, PLAN_COMMAND_FORMATS);
       const allowed = parseAllowHazards(opts.allowHazards);
       useFilterFlags(opts);
       const toSpec = opts.to ?? (opts.toEnvironment === undefined ? configuredSchemaPath(opts.fromEnvironment, '--from-environment') : undefined);
@@ -61,6 +63,7 @@ export function registerPlan(program: Command): void {
         }
       }
       out(formatPlan(plan, format));
+      if (opts.check && plan.steps.length > 0) process.exitCode = ExitCode.pending;
     });
   addFilterOptions(command);
 }
