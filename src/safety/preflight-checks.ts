@@ -48,6 +48,11 @@ async function existing(
   return { table, columns: current as string[] };
 }
 
+/** The bare `"col" IS NOT NULL` online mode writes (a declared CHECK reads back from the catalog in parentheses). */
+function isNotNullHelper(expression: string): boolean {
+  return /^"(?:[^"]|"")+" IS NOT NULL$/.test(expression);
+}
+
 export async function probesFor(change: Change, ctx: ProbeContext): Promise<Probe[]> {
   switch (change.kind) {
     case 'alter_column':
@@ -63,9 +68,12 @@ export async function probesFor(change: Change, ctx: ProbeContext): Promise<Prob
       const at = await existing(ctx, change.table, change.primary_key.columns);
       if (!at) return [];
       const nulls = at.columns.map((c) => nullProbe(at.table, c));
+      // USING INDEX (online mode): the unique index built the step before was checked for duplicates.
+      if (change.using_index) return nulls;
       return [...nulls, duplicates(at.table, at.columns.map(quoteIdent), false, `(${at.columns.join(', ')})`)];
     }
     case 'add_unique': {
+      if (change.using_index) return [];
       const at = await existing(ctx, change.table, change.constraint.columns);
       if (!at) return [];
       return [duplicates(at.table, at.columns.map(quoteIdent), Boolean(change.constraint.nulls_not_distinct), `(${at.columns.join(', ')})`)];
@@ -75,6 +83,8 @@ export async function probesFor(change: Change, ctx: ProbeContext): Promise<Prob
     case 'add_foreign_key':
       return foreignKey(change.table, change.foreign_key, ctx);
     case 'add_check': {
+      // Online SET NOT NULL's helper CHECK (col IS NOT NULL): the SET NOT NULL step reports the NULLs (LP150).
+      if (change.online && isNotNullHelper(change.constraint.expression)) return [];
       const at = await existing(ctx, change.table, []);
       if (!at) return [];
       const name = change.constraint.name;

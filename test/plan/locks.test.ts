@@ -56,7 +56,7 @@ const stepOf = (plan: Plan, description: RegExp) => {
 };
 
 test('every step of a planned change gets its locks; tables that hold rows get the lock hazards, new tables do not', async () => {
-  const plan = await annotateLocks(buildPlan(FROM, TO), { from: FROM });
+  const plan = await annotateLocks(buildPlan(FROM, TO, { online: false }), { from: FROM });
   assert.equal(plan.lock_analysis_version, 150000, 'the documented default version');
   assert.ok(plan.steps.every((s) => Array.isArray(s.locks)));
 
@@ -93,8 +93,8 @@ test('every step of a planned change gets its locks; tables that hold rows get t
 test('the version used is recorded, and decides version-dependent facts', async () => {
   const from: Schema = { tables: [{ name: 't', columns: [{ name: 'id', type: 'integer', nullable: false }] }] };
   const to: Schema = { tables: [{ name: 't', columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'n', type: 'integer', nullable: false, default: '0' }] }] };
-  const v10 = await annotateLocks(buildPlan(from, to), { from, serverVersion: 100000 });
-  const v16 = await annotateLocks(buildPlan(from, to), { from, serverVersion: 160002 });
+  const v10 = await annotateLocks(buildPlan(from, to, { online: false }), { from, serverVersion: 100000 });
+  const v16 = await annotateLocks(buildPlan(from, to, { online: false }), { from, serverVersion: 160002 });
   assert.equal(v10.lock_analysis_version, 100000);
   assert.equal(v16.lock_analysis_version, 160002);
   assert.equal(v10.steps[0]!.locks![0]!.effect, 'rewrite');
@@ -123,7 +123,7 @@ test('a hand-written plan is analysed from its SQL; what cannot be classified is
 });
 
 test('plan JSON with locks is valid against schema-json/plan.json, and plans without them still are', async () => {
-  const plan = await annotateLocks(buildPlan(FROM, TO), { from: FROM });
+  const plan = await annotateLocks(buildPlan(FROM, TO, { online: false }), { from: FROM });
   assert.deepEqual(validatePlanText(JSON.stringify(plan), 'plan.json').problems, []);
   assert.deepEqual(validatePlanText(JSON.stringify(buildPlan(FROM, TO)), 'plan.json').problems, []);
   assert.deepEqual(validatePlanText(JSON.stringify({ steps: [{ description: 'x', sql: 'SELECT 1' }] }), 'old.json').problems, []);
@@ -136,7 +136,7 @@ test('plan JSON with locks is valid against schema-json/plan.json, and plans wit
 });
 
 test('text and SQL plans show each lock; the validation report shows the lock hazards as warnings', async () => {
-  const plan = await annotateLocks(buildPlan(FROM, TO), { from: FROM });
+  const plan = await annotateLocks(buildPlan(FROM, TO, { online: false }), { from: FROM });
   const text = planText(plan);
   assert.match(text, /\n {5}lock public\.users: SHARE, scan \(CREATE INDEX\) — blocks writes \[LP111\]\n/);
   assert.match(text, /\n {5}lock public\.posts: ACCESS EXCLUSIVE, catalog \(CREATE TABLE\) — new table, nothing waits\n/);

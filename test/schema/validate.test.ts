@@ -197,7 +197,7 @@ describe('validatePlanFile', () => {
         '6:4 /steps/0/sql must not be empty',
         '8:3 /steps/1/description is required',
         '10:4 /steps/1/hazards must be an array',
-        '13:2 /extra is not a known property (allowed: $schema, format_version, dialect, source_hash, target_hash, lock_analysis_version, steps)',
+        '13:2 /extra is not a known property (allowed: $schema, format_version, dialect, source_hash, target_hash, lock_analysis_version, steps, source_objects)',
       ],
     );
   });
