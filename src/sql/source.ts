@@ -115,7 +115,8 @@ interface RawStatement {
 }
 
 /** Parses one file's text. Statements come back even when some are refused, so a checker sees them all. */
-export async function parseSqlText(text: string, file: string): Promise<{ statements: SqlStatement[]; diagnostics: SqlDiagnostic[] }> {
+export async function parseSqlText(written: string, file: string): Promise<{ statements: SqlStatement[]; diagnostics: SqlDiagnostic[] }> {
+  const text = withoutDumpMetaCommands(written);
   const index = new TextIndex(text);
   if (skipTrivia(text, 0) >= text.length) return { statements: [], diagnostics: [] };
   let raw: RawStatement[];
@@ -152,6 +153,15 @@ export async function parseSqlText(text: string, file: string): Promise<{ statem
   for (const { statement, intent } of annotations.intents) (statements[statement]!.renames ??= []).push(intent);
   diagnostics.push(...annotations.problems.map((p) => ({ file, ...p })));
   return { statements, diagnostics };
+}
+
+/**
+ * pg_dump (15.14+, 16.10+, 17.6+) brackets its output with the psql
+ * meta-commands `\\restrict KEY` and `\\unrestrict KEY`, which are not SQL.
+ * They are blanked out — same length, so lines and columns stay true.
+ */
+function withoutDumpMetaCommands(text: string): string {
+  return text.replace(/^\\(?:un)?restrict[ \t]+[A-Za-z0-9]+[ \t]*$/gm, (line) => ' '.repeat(line.length));
 }
 
 function excerpt(sql: string): string {

@@ -164,6 +164,13 @@ describe('declarative-only statements', () => {
     });
   }
 
+  it("skips pg_dump's \\restrict / \\unrestrict lines, keeping lines and columns", async () => {
+    const text = '--\n\\restrict Ab12cD\n\nCREATE TABLE public.t (id integer);\n\n\\unrestrict Ab12cD\n';
+    const { statements, diagnostics } = await parseSqlText(text, 'dump.sql');
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(statements.map((st) => [st.line, st.column, st.sql]), [[4, 1, 'CREATE TABLE public.t (id integer)']]);
+  });
+
   it('accepts what pg_dump --schema-only writes', async () => {
     const sql = [
       "SET default_tablespace = '';",
