@@ -7,6 +7,7 @@ import type { PgSession } from '../dialects/postgres/session.js';
 import { startScratchPglite } from './pglite-template.js';
 import { openServerShadow, releaseServerShadow } from './server-shadow.js';
 import { recreatePublicSchema, resetDefaultPrivileges } from './roles.js';
+import { dropSchemaInBatches } from './drop-schema.js';
 
 export interface ScratchOptions {
   /** The shadow database on a Postgres server (SHADOW_DATABASE_URL); in-memory PGlite when absent. */
@@ -30,7 +31,7 @@ async function emptyDatabase(session: PgSession): Promise<void> {
   const namespaces = await session.query<{ nspname: string }>(
     `SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'`,
   );
-  for (const { nspname } of namespaces) await session.exec(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
+  for (const { nspname } of namespaces) await dropSchemaInBatches(session, nspname);
   await recreatePublicSchema(session);
   await resetDefaultPrivileges(session);
 }

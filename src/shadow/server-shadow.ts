@@ -7,6 +7,7 @@ import { LockplaneError, redact } from '../errors.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { connect, type PgSession } from '../dialects/postgres/session.js';
 import { recreatePublicSchema, resetDefaultPrivileges } from './roles.js';
+import { dropSchemaInBatches } from './drop-schema.js';
 
 const MARKER_SCHEMA = 'lockplane';
 const MARKER_TABLE = 'shadow_marker';
@@ -146,7 +147,7 @@ async function dropUserSchemas(session: PgSession): Promise<void> {
       WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', $1)`,
     [MARKER_SCHEMA],
   );
-  for (const { nspname } of namespaces) await session.exec(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
+  for (const { nspname } of namespaces) await dropSchemaInBatches(session, nspname);
   await recreatePublicSchema(session);
   await resetDefaultPrivileges(session);
 }
