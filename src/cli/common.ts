@@ -19,6 +19,7 @@ import {
   type ShadowSettings,
 } from '../config/index.js';
 import { globProblem, presetProblem } from '../schema/filter.js';
+import { EMBEDDED_POSTGRES_MAJOR } from '../shadow/engine.js';
 import type { LoadedSource, LoadSourceOptions, NormalizeOptions, ProveOptions, SchemaFilter, SeedProvider } from '../index.js';
 import { info, warn } from './output.js';
 
@@ -50,6 +51,22 @@ export function normalizeOptions(protect: readonly string[] = []): NormalizeOpti
   if (shadow.kind !== 'postgres') throw notSupported(shadow.source ?? 'the shadow', shadow.url);
   const databaseUrl = active?.url;
   return { shadowUrl: shadow.url, protect: [...protect, ...(databaseUrl ? [databaseUrl] : [])] };
+}
+
+/**
+ * Desired schemas are normalized in the shadow; the embedded one is Postgres
+ * 18. A database of another major version prints view and function
+ * definitions differently (e.g. 16+ drops the table qualification of a
+ * single-table view), so those would show as changed after every apply.
+ */
+export function warnOnEngineMismatch(database: { serverVersion?: number }, desired: { kind: string }): void {
+  if (desired.kind === 'database' || !database.serverVersion || normalizeOptions().shadowUrl) return;
+  const major = Math.floor(database.serverVersion / 10000);
+  if (major === EMBEDDED_POSTGRES_MAJOR) return;
+  warn(
+    `the desired schema is normalized in the embedded Postgres ${EMBEDDED_POSTGRES_MAJOR}, the database is Postgres ${major}: ` +
+      `views and functions may show as changed after every apply; set SHADOW_DATABASE_URL to an empty database on a Postgres ${major} server`,
+  );
 }
 
 function reservationExists(): boolean {

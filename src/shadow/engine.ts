@@ -7,6 +7,9 @@ import { lockplaneVersion } from '../version.js';
 
 let pgliteVersion: string | undefined;
 
+/** The Postgres major version of the embedded PGlite (a test checks it against the engine itself). */
+export const EMBEDDED_POSTGRES_MAJOR = 18;
+
 /** Bumped whenever normalization changes what it produces (2: CHECKs settled, see settle.ts). */
 const NORMALIZATION_REVISION = 2;
 

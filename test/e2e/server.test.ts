@@ -20,6 +20,12 @@ serverTest('server: apply via DATABASE_URL, introspect --format sql, converge, r
 
       const again = await runCli(['plan', '--to', QUICKSTART], { cwd: dir, env });
       assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /normalized in the embedded Postgres 18, the database is Postgres 15: views and functions may show as changed/);
+      await withServerDatabase(async (shadow) => {
+        const withShadow = await runCli(['plan', '--to', QUICKSTART], { cwd: dir, env: { ...env, SHADOW_DATABASE_URL: shadow } });
+        assert.equal(withShadow.code, 0, withShadow.stderr);
+        assert.doesNotMatch(withShadow.stderr, /normalized in the embedded Postgres/, 'no warning with a server shadow');
+      });
       assert.equal((JSON.parse(again.stdout) as { steps: unknown[] }).steps.length, 0);
 
       const ddl = await runCli(['introspect', '--format', 'sql'], { cwd: dir, env });

@@ -12,6 +12,7 @@ import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { normalizeSql } from '../../src/shadow/normalize.js';
 import { closeIdleScratch } from '../../src/shadow/scratch.js';
+import { EMBEDDED_POSTGRES_MAJOR } from '../../src/shadow/engine.js';
 import { loadSqlSource } from '../../src/sql/index.js';
 import { serverTest, withPglite, withServerSession } from '../helpers/databases.js';
 
@@ -46,3 +47,10 @@ async function converges(target: PgSession): Promise<void> {
 
 test('an IN-list CHECK over varchar converges on PGlite', { timeout: 60_000 }, () => withPglite(converges));
 serverTest('an IN-list CHECK over varchar converges on the server', () => withServerSession(converges));
+
+test('EMBEDDED_POSTGRES_MAJOR is the embedded engine\'s major version', { timeout: 60_000 }, () =>
+  withPglite(async (session) => {
+    const [row] = await session.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+    assert.equal(Math.floor(Number(row!.v) / 10000), EMBEDDED_POSTGRES_MAJOR);
+  }),
+);

@@ -20,6 +20,7 @@ import {
   isSqliteCommand,
   targetFor,
   useFilterFlags,
+  warnOnEngineMismatch,
   type FilterOptionValues,
   type HazardAllowance,
   type SourceScope,
@@ -367,6 +368,7 @@ async function planFromSchema(
   { annotateLocks, buildPlan, formatValidationReport, validatePlan }: Lib,
 ): Promise<{ plan: Plan | null; label: string }> {
   const desired = await loadSourceFor(spec, target, [target.url]);
+  warnOnEngineMismatch({ serverVersion }, desired);
   const built = againstSource(desired.label, () => buildPlan(current, desired.schema, { online }));
   if (built.steps.length === 0) return { plan: null, label: desired.label };
   const plan = await annotateLocks(built, { from: current, serverVersion });
