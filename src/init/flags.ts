@@ -110,6 +110,8 @@ export function setupFromFlags(given: InitFlags): EnvironmentSetup {
     name,
     ...(flags.description ? { description: flags.description } : name === DEFAULT_ENVIRONMENT ? { description: 'Local development' } : {}),
     schemaPath: schemaPathOf(flags.schemaPath),
+    // Supabase's platform schemas (auth, storage, …) are not the project's: never introspected nor dropped.
+    ...(given.supabase ? { preset: 'supabase' } : {}),
   };
   switch (dbType) {
     case 'postgres': {

@@ -23,6 +23,8 @@ export interface EnvironmentSetup {
   description?: string;
   /** Relative to the directory of lockplane.toml. */
   schemaPath: string;
+  /** A filter preset (see schema/filter.ts), e.g. `supabase`. */
+  preset?: string;
   dbType: DbType;
   /** postgres:// for Postgres, pglite://PATH, sqlite:PATH, or the libSQL URL. */
   databaseUrl: string;

@@ -14,6 +14,7 @@ export function renderEnvironmentSection(setup: EnvironmentSetup): string {
   const lines = [`[environments.${setup.name}]`];
   if (setup.description) lines.push(`description = ${tomlString(setup.description)}`);
   lines.push(`schema_path = ${tomlString(setup.schemaPath)}`);
+  if (setup.preset) lines.push(`preset = ${tomlString(setup.preset)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -99,6 +100,7 @@ function rerender(text: string, setups: readonly EnvironmentSetup[]): string {
     environments[setup.name] = {
       ...(setup.description ? { description: setup.description } : {}),
       schema_path: setup.schemaPath,
+      ...(setup.preset ? { preset: setup.preset } : {}),
     };
   }
   return `${stringify({ ...root, environments })}\n`;

@@ -117,6 +117,7 @@ test('init --supabase: the local Supabase preset; a second init keeps it; same n
     const toml = readFileSync(join(dir, 'lockplane.toml'), 'utf8');
     assert.match(toml, /^default_environment = "supabase"$/m);
     assert.match(toml, /^schema_path = "supabase\/schema"$/m);
+    assert.match(toml, /\[environments\.supabase\]\ndescription = "Local Supabase"\nschema_path = "supabase\/schema"\npreset = "supabase"\n/, 'platform schemas filtered');
 
     const second = await runCli(['init', '--yes', '--env-name', 'production', '--description', 'Production', '--connection-string', 'postgresql://app:s3cret@db.example.com/app', '--skip-connection-test'], { cwd: dir });
     assert.equal(second.code, 0, second.stderr);

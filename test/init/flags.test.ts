@@ -67,6 +67,8 @@ test('--supabase: the local Supabase stack, overridable flag by flag', () => {
   assert.equal(setup.name, 'supabase');
   assert.equal(setup.databaseUrl, 'postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable');
   assert.equal(setup.schemaPath, 'supabase/schema');
+  assert.equal(setup.preset, 'supabase', 'the platform schemas are filtered out');
+  assert.equal(setupFromFlags({ connectionString: 'postgresql://app@db/app' }).preset, undefined);
   assert.deepEqual(setup.shadow, { strategy: 'schema', schema: 'lockplane_shadow' });
   const other = setupFromFlags({ supabase: true, envName: 'local', port: '54422', shadowDbPort: '54423' });
   assert.equal(other.name, 'local');
