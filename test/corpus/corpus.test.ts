@@ -73,7 +73,7 @@ function tally(mode: string): { pass(): void; print(): void } {
   let passed = 0;
   return {
     pass: () => void passed++,
-    print: () => process.stdout.write(`# corpus ${mode}: ${passed} of ${cases.length} cases pass\n`),
+    print: () => process.stdout.write(`corpus ${mode}: ${passed} of ${cases.length} cases pass\n`),
   };
 }
 
