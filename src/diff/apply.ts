@@ -2,7 +2,7 @@
 // after running them. Used to know the state between steps (safety checks,
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
-import { defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
+import { canonicalTypeGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
 import type { CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
@@ -195,6 +195,12 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   },
   set_grants: (m, c) => {
     const holder = grantHolder(m, c.target);
+    if (c.target.kind === 'type') {
+      const g = canonicalTypeGrants(c.to ?? []);
+      if (g) holder.grants = g;
+      else delete holder.grants;
+      return;
+    }
     if (c.to?.length) holder.grants = structuredClone(c.to);
     else if (c.target.kind === 'schema' && c.target.schema === 'public') holder.grants = [];
     else delete holder.grants;
@@ -243,6 +249,10 @@ function grantHolder(m: Model, t: GrantTarget): { grants?: Grant[] } {
     case 'function': {
       const k = routineKey({ ...t.function, signature: t.signature });
       return m.functions.get(k) ?? missing(`function ${k}`);
+    }
+    case 'type': {
+      const k = qualifiedKey(t.type);
+      return m.types.get(k) ?? m.composites.get(k) ?? m.domains.get(k) ?? missing(`type ${k}`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { qualifiedKey, tableKey } from '../schema/types.js';
 import type { Change, EnumColumn } from './changes.js';
 import { commentChange } from './comment-target.js';
 import { sameColumn } from './compare.js';
+import { typeGrantChanges } from './grants.js';
 
 const q = (t: EnumType) => ({ schema: t.schema!, name: t.name });
 
@@ -17,24 +18,26 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
   const before = new Map((a.types ?? []).map((t) => [tableKey(t), t]));
   const after = new Map((b.types ?? []).map((t) => [tableKey(t), t]));
   const out: Change[] = [];
-  for (const [key, t] of before) if (!after.has(key)) out.push({ kind: 'drop_enum', type: t });
+  const grantTarget = (t: EnumType) => ({ kind: 'type' as const, type: q(t) });
+  for (const [key, t] of before) if (!after.has(key)) out.push(...typeGrantChanges(grantTarget(t), t, undefined), { kind: 'drop_enum', type: t });
   for (const [key, t] of after) {
     const old = before.get(key);
     if (!old) {
-      out.push({ kind: 'create_enum', type: t });
+      out.push({ kind: 'create_enum', type: t }, ...typeGrantChanges(grantTarget(t), undefined, t));
       continue;
     }
     if (old.values.join('\u0000') === t.values.join('\u0000') && old.values.length === t.values.length) {
-      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment));
+      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
       continue;
     }
     const addition = isAddition(old.values, t.values) && !usesNewLabel(b, old, t);
     const columns = convertedColumns(a, b, t, tableChanges, addition);
     if (addition) {
       out.push({ kind: 'add_enum_values', from: old, to: t, columns });
-      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment));
+      out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
     } else {
-      out.push({ kind: 'recreate_enum', from: old, to: t, columns });
+      // The new type starts with the default privileges.
+      out.push({ kind: 'recreate_enum', from: old, to: t, columns }, ...typeGrantChanges(grantTarget(t), undefined, t));
       startAltersFrom(columns, tableChanges);
       rebuildExpressionsUsing(a, b, t, tableChanges);
     }

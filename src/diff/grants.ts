@@ -1,7 +1,7 @@
 // Privileges: one set_grants change per object whose grants differ. A new
 // object starts with its kind's default privileges and an object about to be
 // dropped is brought back to them, so that creates and drops invert exactly.
-import { canonicalGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
+import { canonicalGrants, defaultPrivilegeKey, routineKey, TYPE_DEFAULT_GRANTS } from '../schema/canonical.js';
 import { stableEqual } from '../schema/hash.js';
 import type { DefaultPrivilege, Grant, GrantTarget, QualifiedName, Routine, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableSchema } from '../schema/types.js';
@@ -9,6 +9,7 @@ import type { Change } from './changes.js';
 
 /** What Postgres grants on a new object of this kind: EXECUTE to everyone on functions, nothing else. */
 export function defaultGrants(target: GrantTarget): Grant[] | undefined {
+  if (target.kind === 'type') return structuredClone([...TYPE_DEFAULT_GRANTS]);
   return target.kind === 'function' ? [{ grantee: 'public', privileges: ['EXECUTE'] }] : undefined;
 }
 
@@ -62,7 +63,7 @@ export function diffDefaultPrivileges(a: Schema, b: Schema): Change[] {
   return out;
 }
 
-const OBJECTS: Partial<Record<GrantTarget['kind'], DefaultPrivilege['on']>> = { table: 'tables', view: 'tables', sequence: 'sequences', function: 'functions', schema: 'schemas' };
+const OBJECTS: Partial<Record<GrantTarget['kind'], DefaultPrivilege['on']>> = { table: 'tables', view: 'tables', sequence: 'sequences', function: 'functions', schema: 'schemas', type: 'types' };
 
 function targetSchema(t: GrantTarget): string | undefined {
   switch (t.kind) {
@@ -77,6 +78,8 @@ function targetSchema(t: GrantTarget): string | undefined {
       return t.sequence.schema;
     case 'function':
       return t.function.schema;
+    case 'type':
+      return t.type.schema;
   }
 }
 
@@ -108,6 +111,18 @@ export function widenForDefaultPrivileges(changes: Change[], a: Schema, b: Schem
 }
 
 const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });
+
+/** A type's or domain's grants, absent meaning the default (USAGE for everyone). */
+export function typeGrantsOf(o: { grants?: Grant[] }): Grant[] | undefined {
+  return o.grants ?? defaultGrants({ kind: 'type', type: { schema: '', name: '' } });
+}
+
+/** Grants of a type created (from the default) or dropped (back to it), or changed while it stays. */
+export function typeGrantChanges(target: GrantTarget, x: { grants?: Grant[] } | undefined, y: { grants?: Grant[] } | undefined): Change[] {
+  if (!x) return y ? grantsCreated(target, typeGrantsOf(y)) : [];
+  if (!y) return grantsDropped(target, typeGrantsOf(x));
+  return grantChange(target, typeGrantsOf(x), typeGrantsOf(y));
+}
 
 export function routineTarget(f: Routine): GrantTarget {
   const t = { kind: 'function' as const, function: nameOf(f), signature: f.signature };
@@ -176,5 +191,7 @@ export function grantTargetKey(t: GrantTarget): string {
       return `col:${qualifiedKey(t.table)}:${t.column}`;
     case 'function':
       return `fn:${routineKey({ ...t.function, signature: t.signature })}`;
+    case 'type':
+      return `type:${qualifiedKey(t.type)}`;
   }
 }

@@ -4,12 +4,12 @@
 // view or function is replaced in place when Postgres allows it and the
 // inverse is a replace too; otherwise it is dropped and created.
 import { routineKey } from '../schema/canonical.js';
-import type { Extension, Policy, QualifiedName, Routine, Schema, Sequence, Table, Trigger, View } from '../schema/types.js';
+import type { CompositeType, Domain, Extension, GrantTarget, Policy, QualifiedName, Routine, Schema, Sequence, Table, Trigger, View } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, tableKey, tableSchema } from '../schema/types.js';
 import type { Change, RowSecurity } from './changes.js';
 import { commentChange } from './comment-target.js';
 import { sameDefinition } from './compare.js';
-import { grantChange, grantsCreated, grantsDropped, routineTarget } from './grants.js';
+import { grantChange, grantsCreated, grantsDropped, routineTarget, typeGrantChanges } from './grants.js';
 
 const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });
 
@@ -66,27 +66,36 @@ export function diffSequences(a: Schema, b: Schema): Change[] {
 
 // ---- Domains and composite types -------------------------------------------
 
+const domainTarget = (d: Domain): GrantTarget => ({ kind: 'type', type: nameOf(d), domain: true });
+const dropDomain = (d: Domain): Change[] => [...typeGrantChanges(domainTarget(d), d, undefined), { kind: 'drop_domain', domain: d }];
+const createDomain = (d: Domain): Change[] => [{ kind: 'create_domain', domain: d }, ...typeGrantChanges(domainTarget(d), undefined, d)];
+
 export function diffDomains(a: Schema, b: Schema): Change[] {
   return matchBy(a.domains, b.domains, tableKey, {
-    gone: (d) => [{ kind: 'drop_domain', domain: d }],
-    fresh: (d) => [{ kind: 'create_domain', domain: d }],
+    gone: dropDomain,
+    fresh: createDomain,
     both: (x, y) => {
       const comment = commentChange({ kind: 'domain', domain: nameOf(y) }, x.comment, y.comment);
-      if (sameDefinition(x, y)) return comment;
-      if (x.type !== y.type || (x.collation ?? '') !== (y.collation ?? '')) return [{ kind: 'drop_domain', domain: x }, { kind: 'create_domain', domain: y }];
-      return [{ kind: 'alter_domain', from: x, to: y }, ...comment];
+      const grants = typeGrantChanges(domainTarget(y), x, y);
+      if (sameDefinition(x, y)) return [...comment, ...grants];
+      if (x.type !== y.type || (x.collation ?? '') !== (y.collation ?? '')) return [...dropDomain(x), ...createDomain(y)];
+      return [{ kind: 'alter_domain', from: x, to: y }, ...comment, ...grants];
     },
   });
 }
 
+const compositeTarget = (t: CompositeType): GrantTarget => ({ kind: 'type', type: nameOf(t) });
+const dropComposite = (t: CompositeType): Change[] => [...typeGrantChanges(compositeTarget(t), t, undefined), { kind: 'drop_composite_type', type: t }];
+const createComposite = (t: CompositeType): Change[] => [{ kind: 'create_composite_type', type: t }, ...typeGrantChanges(compositeTarget(t), undefined, t)];
+
 export function diffComposites(a: Schema, b: Schema): Change[] {
   return matchBy(a.composite_types, b.composite_types, tableKey, {
-    gone: (t) => [{ kind: 'drop_composite_type', type: t }],
-    fresh: (t) => [{ kind: 'create_composite_type', type: t }],
+    gone: dropComposite,
+    fresh: createComposite,
     both: (x, y) =>
       sameDefinition(x, y)
-        ? commentChange({ kind: 'type', type: nameOf(y) }, x.comment, y.comment)
-        : [{ kind: 'drop_composite_type', type: x }, { kind: 'create_composite_type', type: y }],
+        ? [...commentChange({ kind: 'type', type: nameOf(y) }, x.comment, y.comment), ...typeGrantChanges(compositeTarget(y), x, y)]
+        : [...dropComposite(x), ...createComposite(y)],
   });
 }
 

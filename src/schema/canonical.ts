@@ -165,6 +165,22 @@ function withGrants<T extends { grants?: Grant[] }>(out: T, grants: readonly Gra
   return out;
 }
 
+/** What Postgres grants on a new type or domain: USAGE for everyone. */
+export const TYPE_DEFAULT_GRANTS: readonly Grant[] = [{ grantee: 'public', privileges: ['USAGE'] }];
+
+/** A type's grants: absent when they are the default, `[]` when nobody but the owner has any. */
+export function canonicalTypeGrants(grants: readonly Grant[] | undefined): Grant[] | undefined {
+  if (grants === undefined) return undefined;
+  const g = canonicalGrants(grants) ?? [];
+  return JSON.stringify(g) === JSON.stringify(TYPE_DEFAULT_GRANTS) ? undefined : g;
+}
+
+function withTypeGrants<T extends { grants?: Grant[] }>(out: T, grants: readonly Grant[] | undefined): T {
+  const g = canonicalTypeGrants(grants);
+  if (g) out.grants = g;
+  return out;
+}
+
 export function defaultPrivilegeKey(d: Pick<DefaultPrivilege, 'role' | 'schema' | 'on'>): string {
   return `${d.role}\u0000${d.schema ?? ''}\u0000${d.on}`;
 }
@@ -216,7 +232,7 @@ function canonicalView(v: View): View {
 
 function canonicalRoutine(f: Routine): Routine {
   const out = { schema: f.schema ?? DEFAULT_NAMESPACE, name: f.name } as Routine;
-  if (f.kind === 'procedure') out.kind = 'procedure';
+  if (f.kind === 'procedure' || f.kind === 'aggregate') out.kind = f.kind;
   out.signature = f.signature;
   if (f.arguments !== undefined && f.arguments !== f.signature) out.arguments = f.arguments;
   if (f.argument_list !== undefined && f.argument_list !== (f.arguments ?? f.signature)) out.argument_list = f.argument_list;
@@ -235,6 +251,7 @@ function canonicalDomain(d: Domain): Domain {
   const checks = (d.checks ?? []).map((c) => ({ name: c.name, definition: c.definition })).sort(byName);
   if (checks.length) out.checks = checks;
   withComment(out, d.comment);
+  withTypeGrants(out, d.grants);
   return withRefs(out, d.depends_on);
 }
 
@@ -244,7 +261,7 @@ function canonicalComposite(c: CompositeType): CompositeType {
     name: c.name,
     attributes: c.attributes.map((a) => (a.collation ? { name: a.name, type: a.type, collation: a.collation } : { name: a.name, type: a.type })),
   };
-  return withComment(out, c.comment);
+  return withTypeGrants(withComment(out, c.comment), c.grants);
 }
 
 function canonicalTrigger(t: Trigger): Trigger {
@@ -267,7 +284,7 @@ function canonicalPolicy(p: Policy): Policy {
 }
 
 function canonicalEnum(t: EnumType): EnumType {
-  return withComment({ schema: t.schema ?? DEFAULT_NAMESPACE, name: t.name, values: [...t.values] }, t.comment);
+  return withTypeGrants(withComment<EnumType>({ schema: t.schema ?? DEFAULT_NAMESPACE, name: t.name, values: [...t.values] }, t.comment), t.grants);
 }
 
 function canonicalTable(table: Table): Table {

@@ -27,7 +27,7 @@ export function objectFingerprints(schema: Schema): Fingerprints {
   // Column order is not part of a schema's identity (see schemaHash).
   for (const t of s.tables) add(`table ${qualified(t)}`, { ...t, columns: byName(t.columns) });
   for (const v of s.views ?? []) add(`${v.materialized ? 'materialized view' : 'view'} ${qualified(v)}`, v);
-  for (const f of s.functions ?? []) add(`${f.kind === 'procedure' ? 'procedure' : 'function'} ${routineKey(f)}`, f);
+  for (const f of s.functions ?? []) add(`${f.kind ?? 'function'} ${routineKey(f)}`, f);
   for (const d of s.default_privileges ?? []) {
     add(`default privileges ${defaultPrivilegeKey(d).split('\u0000').filter(Boolean).join(' ')}`, d);
   }

@@ -23,7 +23,7 @@ export interface Schema {
   sequences?: Sequence[];
   /** Views and materialized views. */
   views?: View[];
-  /** Functions and procedures. */
+  /** Functions, procedures and aggregates (one identity namespace, as in pg_proc). */
   functions?: Routine[];
   /** Domains (`CREATE DOMAIN`). */
   domains?: Domain[];
@@ -61,6 +61,8 @@ export interface Domain {
   checks?: DomainCheck[];
   comment?: string;
   depends_on?: ObjectRef[];
+  /** See EnumType.grants. */
+  grants?: Grant[];
 }
 
 export interface CompositeType {
@@ -68,6 +70,8 @@ export interface CompositeType {
   name: string;
   attributes: { name: string; type: string; collation?: string }[];
   comment?: string;
+  /** See EnumType.grants. */
+  grants?: Grant[];
 }
 
 /**
@@ -122,12 +126,16 @@ export interface View {
   grants?: Grant[];
 }
 
-/** A function or procedure. Identity: schema, name and argument types (`signature`). */
+/**
+ * A function, procedure or aggregate. Identity: schema, name and argument types (`signature`).
+ * An aggregate's `definition` is the `CREATE AGGREGATE` statement Lockplane
+ * builds from pg_aggregate (Postgres has no pg_get_aggregatedef).
+ */
 export interface Routine {
   schema?: string;
   name: string;
-  /** `procedure`, else a function. */
-  kind?: 'function' | 'procedure';
+  /** `procedure` or `aggregate`, else a function. */
+  kind?: 'function' | 'procedure' | 'aggregate';
   /** Argument types only, as the catalog prints them: `integer, text` (what identifies an overload). */
   signature: string;
   /** Identity arguments with names and modes: `a integer, b text`. */
@@ -136,7 +144,7 @@ export interface Routine {
   argument_list?: string;
   /** Result type (functions): `integer`, `SETOF t`, `TABLE(id integer)`. */
   returns?: string;
-  /** The whole `CREATE OR REPLACE FUNCTION …` statement as pg_get_functiondef prints it. */
+  /** The whole `CREATE OR REPLACE FUNCTION …` statement as pg_get_functiondef prints it (an aggregate: `CREATE AGGREGATE …`). */
   definition: string;
   comment?: string;
   depends_on?: ObjectRef[];
@@ -192,6 +200,11 @@ export interface EnumType {
   /** Labels in sort order. */
   values: string[];
   comment?: string;
+  /**
+   * GRANT USAGE ON TYPE. Absent: Postgres's default, USAGE for everyone;
+   * `[]`: nobody but the owner.
+   */
+  grants?: Grant[];
 }
 
 export interface Table {
@@ -394,7 +407,9 @@ export type GrantTarget =
   | { kind: 'view'; view: QualifiedName }
   | { kind: 'sequence'; sequence: QualifiedName }
   | { kind: 'column'; table: QualifiedName; column: string }
-  | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean };
+  | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
+  /** An enum, composite type or domain (`domain` spells it GRANT … ON DOMAIN). */
+  | { kind: 'type'; type: QualifiedName; domain?: boolean };
 
 /** The object a comment belongs to (COMMENT ON …). */
 export type CommentTarget =

@@ -12,6 +12,8 @@ import { buildPlan, rollbackPlan } from '../../src/plan/index.js';
 import { schemaHash } from '../../src/schema/hash.js';
 import type { Schema } from '../../src/schema/types.js';
 import { loadSqlSource } from '../../src/sql/index.js';
+import { normalizeSql } from '../../src/shadow/normalize.js';
+import { loadSource } from '../../src/shadow/sources.js';
 
 /** The shared corpus sits beside the repository (../shared), as in CI; LOCKPLANE_CORPUS_DIR overrides. */
 export const CORPUS =
@@ -20,6 +22,14 @@ export const CORPUS =
 export interface CorpusCase {
   name: string;
   dir: string;
+}
+
+/** A case written inline (old and new SQL), for tests outside the corpus. */
+export function sqlCase(name: string, oldSql: string, newSql: string): CorpusCase {
+  const dir = mkdtempSync(join(tmpdir(), 'lockplane-case-'));
+  writeFileSync(join(dir, 'old.sql'), oldSql.trim() === '' ? '-- empty\n' : oldSql);
+  writeFileSync(join(dir, 'new.sql'), newSql.trim() === '' ? '-- empty\n' : newSql);
+  return { name, dir };
 }
 
 export function corpusCases(categories: string[]): CorpusCase[] {
@@ -123,5 +133,36 @@ export async function checkCase(
   } else {
     assert.deepEqual(comparable(restored), comparable(before), `${c.name}: the rollback does not restore A`);
   }
+  return { steps: plan.steps.length };
+}
+
+/**
+ * The desired state read from the case's SQL itself (`--to new.sql`): built
+ * through Lockplane's SQL-source path in a scratch — PGlite, or the shadow
+ * database given (SHADOW_DATABASE_URL's role) — on top of setup.sql (as a
+ * seed) when the case has one.
+ */
+async function desiredFromSql(dir: string, shadowUrl: string | undefined): Promise<Schema> {
+  const setup = join(dir, 'setup.sql');
+  const options = { cacheDir: null, ...(shadowUrl ? { shadowUrl } : {}), ...(existsSync(setup) ? { seed: [readFileSync(setup, 'utf8')] } : {}) };
+  try {
+    return (await loadSource(withoutDoBlocks(join(dir, 'new.sql')), options)).schema;
+  } catch (error) {
+    // A file of comments only: the empty schema (on the seed).
+    if (error instanceof Error && /no statements|contains no/.test(error.message)) return normalizeSql([], options);
+    throw error;
+  }
+}
+
+/** Plans A (old.sql) → new.sql as a SQL source, applies, and checks A equals that desired schema and a second plan is empty. */
+export async function checkCaseFromSql(c: CorpusCase, a: PgSession, shadowUrl?: string): Promise<ConvergeResult> {
+  await load(a, c.dir, 'old.sql');
+  const before = await introspect(a);
+  const desired = await desiredFromSql(c.dir, shadowUrl);
+  const plan = buildPlan(before, desired);
+  await executePlan(a, plan, { expectedSourceHash: schemaHash(before) });
+  const after = await introspect(a);
+  assert.deepEqual(comparable(after), comparable(desired), `${c.name}: A does not equal new.sql after the plan`);
+  assert.equal(buildPlan(after, desired).steps.length, 0, `${c.name}: a second plan against new.sql is not empty`);
   return { steps: plan.steps.length };
 }

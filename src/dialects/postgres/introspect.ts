@@ -14,6 +14,7 @@ import { ownerKey, readDepends } from './introspect/depends.js';
 import { grantKey, readDefaultPrivileges, readGrants } from './introspect/grants.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
+import { readAggregates } from './introspect/aggregates.js';
 import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
 
 /** The filter (`schemas`: only these namespaces, default all user namespaces; exclusions, globs) decides what is read. */
@@ -46,9 +47,9 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const columns = await readColumns(session, namespaces);
   const constraints = await readConstraints(session, namespaces);
   const indexes = await readIndexes(session, namespaces);
-  const types = await readEnums(session, namespaces);
   const depends = await readDepends(session, namespaces);
   const grants = await readGrants(session, namespaces);
+  const types = await readEnums(session, namespaces, grants);
   const triggers = await readTriggers(session, namespaces, depends);
   const policies = await readPolicies(session, namespaces, depends);
   const tables = tableRows.map((row): Table => {
@@ -97,9 +98,9 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const extensions = await readExtensions(session, namespaces);
   const sequences = await readSequences(session, namespaces, grants);
   const views = await readViews(session, namespaces, depends, triggers, grants);
-  const functions = await readRoutines(session, namespaces, depends, grants);
-  const domains = await readDomains(session, namespaces, depends);
-  const composite_types = await readComposites(session, namespaces);
+  const functions = [...(await readRoutines(session, namespaces, depends, grants)), ...(await readAggregates(session, namespaces, depends, grants))];
+  const domains = await readDomains(session, namespaces, depends, grants);
+  const composite_types = await readComposites(session, namespaces, grants);
   const default_privileges = await readDefaultPrivileges(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
   return filterSchema(canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, default_privileges }), options);

@@ -18,6 +18,8 @@ function targetKey(t: GrantTarget): string {
       return key.column(t.table, t.column);
     case 'function':
       return key.routine(t.function, t.signature);
+    case 'type':
+      return key.type(t.type);
   }
 }
 
@@ -35,6 +37,8 @@ function describeTarget(t: GrantTarget): string {
       return `column ${display(t.table)}.${t.column}`;
     case 'function':
       return `${t.procedure ? 'procedure' : 'function'} ${display(t.function)}(${t.signature})`;
+    case 'type':
+      return `${t.domain ? 'domain' : 'type'} ${display(t.type)}`;
   }
 }
 
@@ -52,10 +56,12 @@ function sortKey(t: GrantTarget): string[] {
       return [t.table.schema, t.table.name, t.column];
     case 'function':
       return [t.function.schema, t.function.name, t.signature];
+    case 'type':
+      return [t.type.schema, t.type.name];
   }
 }
 
-const RANK: Record<GrantTarget['kind'], number> = { schema: 0, table: 1, view: 1, sequence: 1, column: 2, function: 3 };
+const RANK: Record<GrantTarget['kind'], number> = { schema: 0, table: 1, view: 1, sequence: 1, column: 2, function: 3, type: 3 };
 
 /** Roles whose privileges differ. */
 function changedRoles(from: readonly Grant[] | undefined, to: readonly Grant[] | undefined): string[] {

@@ -171,7 +171,7 @@ export const replaceView: ChangeHandler<'replace_view'> = {
 
 // ---- Functions and procedures ----------------------------------------------
 
-const routineWord = (f: Routine): string => (f.kind === 'procedure' ? 'procedure' : 'function');
+const routineWord = (f: Routine): string => f.kind ?? 'function';
 const routineShow = (f: Routine): string => `${display(nameOf(f))}(${f.arguments ?? f.signature})`;
 const routineOwn = (f: Routine): string[] => [key.routine(nameOf(f), f.signature)];
 const routineUses = (f: Routine): string[] => [key.schema(nameOf(f).schema), ...refKeys(f.depends_on)];

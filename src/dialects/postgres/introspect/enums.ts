@@ -1,11 +1,13 @@
 // Enum types with their labels in sort order, in one query; types that belong
 // to an extension are the extension's, not the user's.
 import type { EnumType } from '../../../schema/types.js';
+import { canonicalTypeGrants } from '../../../schema/canonical.js';
 import type { PgSession } from '../session.js';
+import { typeGrants, type GrantsMap } from './grants.js';
 import { commentJoin } from './names.js';
 
 const ENUMS_SQL = `
-SELECT n.nspname::text AS schema_name,
+SELECT t.oid::text AS oid, n.nspname::text AS schema_name,
        t.typname::text AS name,
        COALESCE(array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.oid IS NOT NULL), '{}'::text[]) AS labels,
        ds.description AS comment
@@ -23,17 +25,20 @@ GROUP BY n.nspname, t.typname, t.oid, ds.description
 ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
 
 interface EnumRow {
+  oid: string;
   schema_name: string;
   name: string;
   labels: string[];
   comment: string | null;
 }
 
-export async function readEnums(session: PgSession, namespaces: string[]): Promise<EnumType[]> {
+export async function readEnums(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<EnumType[]> {
   const rows = await session.query<EnumRow>(ENUMS_SQL, [namespaces]);
   return rows.map((r) => {
     const t: EnumType = { schema: r.schema_name, name: r.name, values: r.labels };
     if (r.comment !== null) t.comment = r.comment;
+    const g = canonicalTypeGrants(typeGrants(grants, r.oid));
+    if (g) t.grants = g;
     return t;
   });
 }

@@ -1,6 +1,6 @@
 // Privileges (GRANT) on schemas, tables, views, sequences, columns and
-// functions, from their ACLs. A NULL ACL means the kind's default, which
-// acldefault spells out; the owner's own privileges are implicit and left out.
+// functions (aggregates included), from their ACLs. A NULL ACL means the
+// kind's default, which acldefault spells out; the owner's own privileges are implicit and left out.
 import type { DefaultPrivilege, Grant } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 
@@ -21,7 +21,11 @@ WITH acl AS (
   UNION ALL
   SELECT 'function', p.oid::text, NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f'::"char", p.proowner))
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY ($1::text[]) AND p.prokind IN ('f', 'p')
+  WHERE n.nspname = ANY ($1::text[]) AND p.prokind IN ('f', 'p', 'a')
+  UNION ALL
+  SELECT 'type', t.oid::text, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
+  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname = ANY ($1::text[]) AND t.typtype IN ('e', 'd', 'c')
 )
 SELECT acl.kind, acl.object, acl.column_name,
        CASE WHEN e.grantee = 0 THEN 'public' ELSE r.rolname::text END AS grantee,
@@ -32,7 +36,7 @@ WHERE e.grantee <> acl.owner
 ORDER BY 1, 2, 3, 4, 5`;
 
 interface GrantRow {
-  kind: 'schema' | 'relation' | 'column' | 'function';
+  kind: 'schema' | 'relation' | 'column' | 'function' | 'type';
   object: string;
   column_name: string | null;
   grantee: string;
@@ -45,6 +49,11 @@ export type GrantsMap = Map<string, Grant[]>;
 
 export const grantKey = (kind: GrantRow['kind'], object: string, column?: string): string =>
   column === undefined ? `${kind}:${object}` : `${kind}:${object}:${column}`;
+
+/** A type's grants: none listed means nobody but the owner (the default, USAGE for everyone, is listed). */
+export function typeGrants(grants: GrantsMap, oid: string): Grant[] {
+  return grants.get(grantKey('type', oid)) ?? [];
+}
 
 export async function readGrants(session: PgSession, namespaces: string[]): Promise<GrantsMap> {
   const rows = await session.query<GrantRow>(GRANTS_SQL, [namespaces]);

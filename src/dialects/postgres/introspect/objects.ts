@@ -3,13 +3,14 @@
 import type { CompositeType, Domain, Extension, Policy, PolicyCommand, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
 import { ownerKey, type DependsMap } from './depends.js';
-import { grantKey, type GrantsMap } from './grants.js';
+import { canonicalTypeGrants } from '../../../schema/canonical.js';
+import { grantKey, typeGrants, type GrantsMap } from './grants.js';
 import { readIndexes } from './indexes.js';
 import { commentJoin } from './names.js';
 import { relationsCte } from './scope.js';
 
 /** Not an extension's member object. */
-const notExtensionMember = (catalog: string, oid: string): string => `NOT EXISTS (
+export const notExtensionMember = (catalog: string, oid: string): string => `NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_depend x
     WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`;
 
@@ -321,7 +322,7 @@ interface DomainRow {
   comment: string | null;
 }
 
-export async function readDomains(session: PgSession, namespaces: string[], depends: DependsMap): Promise<Domain[]> {
+export async function readDomains(session: PgSession, namespaces: string[], depends: DependsMap, grants: GrantsMap): Promise<Domain[]> {
   const rows = await session.query<DomainRow>(DOMAINS_SQL, [namespaces]);
   return rows.map((r) => {
     const d: Domain = { schema: r.schema_name, name: r.name, type: r.type };
@@ -330,6 +331,8 @@ export async function readDomains(session: PgSession, namespaces: string[], depe
     if (r.not_null) d.not_null = true;
     if (r.check_names.length) d.checks = r.check_names.map((name, i) => ({ name, definition: r.check_defs[i]! }));
     withComment(d, r.comment);
+    const g = canonicalTypeGrants(typeGrants(grants, r.oid));
+    if (g) d.grants = g;
     const refs = depends.get(ownerKey('type', r.oid));
     if (refs) d.depends_on = refs;
     return d;
@@ -337,7 +340,7 @@ export async function readDomains(session: PgSession, namespaces: string[], depe
 }
 
 const COMPOSITES_SQL = `
-SELECT n.nspname::text AS schema_name, t.typname::text AS name,
+SELECT t.oid::text AS oid, n.nspname::text AS schema_name, t.typname::text AS name,
        (SELECT COALESCE(array_agg(a.attname::text ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS names,
        (SELECT COALESCE(array_agg(pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
@@ -354,19 +357,22 @@ WHERE t.typtype = 'c' AND n.nspname = ANY ($1::text[])
   AND ${notExtensionMember('pg_type', 't.oid')}
 ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
 
-export async function readComposites(session: PgSession, namespaces: string[]): Promise<CompositeType[]> {
-  const rows = await session.query<{ schema_name: string; name: string; names: string[]; types: string[]; collations: string[]; comment: string | null }>(
+export async function readComposites(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<CompositeType[]> {
+  const rows = await session.query<{ oid: string; schema_name: string; name: string; names: string[]; types: string[]; collations: string[]; comment: string | null }>(
     COMPOSITES_SQL,
     [namespaces],
   );
-  return rows.map((r) =>
-    withComment<CompositeType>(
+  return rows.map((r) => {
+    const t = withComment<CompositeType>(
       {
         schema: r.schema_name,
         name: r.name,
         attributes: r.names.map((name, i) => (r.collations[i] ? { name, type: r.types[i]!, collation: r.collations[i]! } : { name, type: r.types[i]! })),
       },
       r.comment,
-    ),
-  );
+    );
+    const g = canonicalTypeGrants(typeGrants(grants, r.oid));
+    if (g) t.grants = g;
+    return t;
+  });
 }

@@ -17,10 +17,10 @@ SELECT kind, name FROM (
     AND t.typtype = 'r'
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND x.objid = t.oid AND x.deptype = 'e')
   UNION ALL
-  SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
+  SELECT 'window function',
          pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes))
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY ($1::text[]) AND p.prokind IN ('a', 'w')
+  WHERE n.nspname = ANY ($1::text[]) AND p.prokind = 'w'
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid AND x.deptype = 'e')
   UNION ALL
   SELECT 'foreign table', pg_catalog.format('%I.%I', n.nspname, c.relname)

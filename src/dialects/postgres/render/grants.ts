@@ -29,6 +29,8 @@ function objectSql(t: GrantTarget): { on: string; columns: string } {
       return { on: `TABLE ${quoteQualified(t.table)}`, columns: ` (${quoteIdent(t.column)})` };
     case 'function':
       return { on: `${t.procedure ? 'PROCEDURE' : 'FUNCTION'} ${quoteQualified(t.function)}(${t.signature})`, columns: '' };
+    case 'type':
+      return { on: `${t.domain ? 'DOMAIN' : 'TYPE'} ${quoteQualified(t.type)}`, columns: '' };
   }
 }
 

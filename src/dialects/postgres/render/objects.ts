@@ -3,6 +3,7 @@
 // policy expressions are catalog text (pg_get_viewdef, pg_get_functiondef,
 // pg_get_triggerdef, pg_get_expr), inserted verbatim.
 import type { RowSecurity } from '../../../diff/changes.js';
+import { dropAggregateSql, isAggregateDefinition, replaceAggregateSql } from './aggregates.js';
 import type { Extension, Policy, QualifiedName, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import { DEFAULT_NAMESPACE } from '../../../schema/types.js';
 import { sequenceSettings } from '../../../schema/canonical.js';
@@ -126,6 +127,10 @@ export function routineCommentTarget(f: Routine): { kind: 'function'; function: 
 
 function routineDefinition(f: Routine): string {
   const text = f.definition.trim().replace(/;\s*$/, '');
+  if (f.kind === 'aggregate') {
+    if (!isAggregateDefinition(text)) throw new Error(`aggregate ${f.name}: definition must be a CREATE AGGREGATE statement`);
+    return text;
+  }
   if (!/^CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\s/i.test(text)) {
     throw new Error(`function ${f.name}: definition must be a CREATE FUNCTION or CREATE PROCEDURE statement`);
   }
@@ -137,10 +142,12 @@ export function createRoutineStatements(f: Routine): string[] {
 }
 
 export function replaceRoutineStatements(f: Routine): string[] {
-  return [SKIP_BODY_CHECK, routineDefinition(f)];
+  const text = routineDefinition(f);
+  return [SKIP_BODY_CHECK, f.kind === 'aggregate' ? replaceAggregateSql(text) : text];
 }
 
 export function dropRoutineSql(f: Routine): string {
+  if (f.kind === 'aggregate') return dropAggregateSql(qualified(f), f.signature);
   return `DROP ${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${quoteQualified(qualified(f))}(${f.signature})`;
 }
 
