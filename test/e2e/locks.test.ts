@@ -24,7 +24,7 @@ const DESIRED = JSON.stringify({
   ],
 });
 
-serverTest('plan --from a live database: locks for its server version; apply shows them before it runs', () =>
+serverTest('plan --from a live database: locks for its server version; apply shows them before it runs (the plain plan, --no-online)', () =>
   withServerDatabase(async (url) => {
     const session = await connect(url);
     let version: number;
@@ -36,7 +36,7 @@ serverTest('plan --from a live database: locks for its server version; apply sho
     }
     const { dir, cleanup } = tempProject({ 'desired.json': DESIRED });
     try {
-      const result = await runCli(['plan', '--from', url, '--to', 'desired.json'], { cwd: dir });
+      const result = await runCli(['plan', '--from', url, '--to', 'desired.json', '--no-online'], { cwd: dir });
       assert.equal(result.code, 0, result.stderr);
       const plan = JSON.parse(result.stdout) as PlanJson;
       assert.equal(plan.lock_analysis_version, version);
@@ -45,14 +45,14 @@ serverTest('plan --from a live database: locks for its server version; apply sho
       const index = plan.steps.find((s) => /Create index/.test(s.description))!;
       assert.deepEqual(index.hazards, ['LP111']);
 
-      const text = await runCli(['plan', '--from', url, '--to', 'desired.json', '--output', 'text', '--validate'], { cwd: dir });
+      const text = await runCli(['plan', '--from', url, '--to', 'desired.json', '--output', 'text', '--validate', '--no-online'], { cwd: dir });
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /lock public\.accounts: ACCESS EXCLUSIVE, rewrite \(ALTER COLUMN TYPE\) — blocks reads and writes \[LP110\]/);
       assert.match(text.stderr, /⚠ LP110 ALTER COLUMN TYPE takes ACCESS EXCLUSIVE on public\.accounts and rewrites it/);
       assert.match(text.stderr, /✓ All validations passed/);
 
       // Lock hazards are warnings: apply runs without --allow-hazards, after showing the locks.
-      const applied = await runCli(['apply', '--schema', 'desired.json', '--target', url, '--auto-approve', '--skip-shadow'], { cwd: dir });
+      const applied = await runCli(['apply', '--schema', 'desired.json', '--target', url, '--auto-approve', '--skip-shadow', '--no-online'], { cwd: dir });
       assert.equal(applied.code, 0, applied.stderr);
       assert.match(applied.stderr, /lock public\.accounts: SHARE, scan \(CREATE INDEX\) — blocks writes \[LP111\]/);
     } finally {

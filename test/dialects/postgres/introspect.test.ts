@@ -485,7 +485,9 @@ serverTest('server: an index left INVALID by a failed concurrent build is read a
     assert.equal(index?.invalid, true);
     const desired = structuredClone(before);
     delete table(desired, 'public', 'dup').indexes![0]!.invalid;
-    const steps = buildPlan(before, desired).steps.map((s) => s.description);
-    assert.deepEqual(steps, ['Drop index dup_v', 'Create index dup_v']);
+    const online = buildPlan(before, desired).steps.map((s) => s.description);
+    assert.deepEqual(online, ['Create index lp_new_dup_v concurrently', 'Drop index dup_v concurrently', 'Rename index lp_new_dup_v to dup_v']);
+    const plain = buildPlan(before, desired, { online: false }).steps.map((s) => s.description);
+    assert.deepEqual(plain, ['Drop index dup_v', 'Create index dup_v']);
   });
 });
