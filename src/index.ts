@@ -38,7 +38,8 @@ export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
 export { Ledger, DEFAULT_LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';
 export { LockBusyError, applyLockFree } from './apply/lock.js';
-export { durationMs, isDuration, parseStatementTimeouts, STEP_KINDS, type StatementTimeouts, type StepKind } from './apply/timeouts.js';
+export { durationMs, isDuration } from './config/duration.js';
+export { parseStatementTimeouts, STEP_KINDS, type StatementTimeouts, type StepKind } from './apply/timeouts.js';
 export type { InitFlags, InitOutcome, InitRequest, ComposeResult } from './init/index.js';
 import type { ComposeResult, InitOutcome, InitRequest } from './init/index.js';
 // `lockplane init` is loaded when it runs: its prompts and YAML editor would

@@ -4,6 +4,7 @@
 // is read from each statement's parse tree, so hand-written plans get it too.
 import { parse } from 'libpg-query';
 import { InputError } from '../errors.js';
+import { isDuration } from '../config/duration.js';
 import { stepStatements, type PlanStep } from '../plan/types.js';
 
 export const STEP_KINDS = ['ddl', 'index', 'validate', 'data'] as const;
@@ -13,21 +14,6 @@ export interface StatementTimeouts {
   /** For every step whose kind has no timeout of its own; `0` means none. */
   default: string;
   byKind: Partial<Record<StepKind, string>>;
-}
-
-const DURATION = /^\d+(\.\d+)?\s*(ms|s|min|h)?$/;
-
-export function isDuration(value: string): boolean {
-  return DURATION.test(value.trim());
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
-
-/** A duration in milliseconds (a bare number is milliseconds, as Postgres reads it); null when it is not one. */
-export function durationMs(value: string): number | null {
-  const match = DURATION.exec(value.trim());
-  if (!match) return null;
-  return Number.parseFloat(value) * UNIT_MS[match[2] ?? 'ms']!;
 }
 
 /**

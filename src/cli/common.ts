@@ -20,6 +20,7 @@ import {
 } from '../config/index.js';
 import { globProblem, presetProblem } from '../schema/filter.js';
 import { EMBEDDED_POSTGRES_MAJOR } from '../shadow/engine.js';
+import { isDuration } from '../config/duration.js';
 import type { LoadedSource, LoadSourceOptions, NormalizeOptions, ProveOptions, SchemaFilter, SeedProvider } from '../index.js';
 import { info, warn } from './output.js';
 
@@ -279,7 +280,7 @@ export function parseAllowHazards(value: string | undefined): HazardAllowance {
 
 /** A Postgres duration flag (`500ms`, `5s`, `2min`), checked before any database sees it. */
 export function parseDuration(flag: string, value: string): string {
-  if (!/^\d+(\.\d+)?\s*(ms|s|min|h)?$/.test(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
+  if (!isDuration(value)) throw new InputError(`${flag}: expected a duration like 500ms, 5s or 2min, got ${JSON.stringify(value)}`);
   return value;
 }
 
