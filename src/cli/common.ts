@@ -9,7 +9,7 @@ import {
   resolveDatabase,
   resolveFilter,
   resolveShadow,
-  schemaPathFor,
+  schemaPathSource,
   selectEnvironment,
   type ConfigContext,
   type DatabaseRequest,
@@ -164,7 +164,7 @@ export function useFilterFlags(values: FilterOptionValues): void {
 export function commandFilter(environment?: EnvironmentConfig): SchemaFilter {
   const ctx = configContext();
   const chosen = environment ?? active?.environment ?? (ctx.config ? selectEnvironment(ctx, undefined, 'default_environment') : undefined);
-  return resolveFilter(ctx.config, chosen, filterFlags);
+  return resolveFilter(ctx.config, chosen, filterFlags, ctx.config?.dir ?? ctx.cwd);
 }
 
 /**
@@ -232,9 +232,10 @@ export function postgresTargetFor(command: string, url: string | undefined, envi
 /** schema_path from lockplane.toml (the environment's, else the top level), relative to the cwd. */
 export function configuredSchemaPath(environment: string | undefined, environmentFlag: string): string | undefined {
   const ctx = configContext();
-  const path = schemaPathFor(ctx, selectEnvironment(ctx, environment, environmentFlag));
-  if (path !== undefined) info(`Using schema_path ${path} from ${ctx.config?.label ?? 'lockplane.toml'}`);
-  return path;
+  const found = schemaPathSource(ctx, selectEnvironment(ctx, environment, environmentFlag));
+  if (found?.detected) info(`Using ${found.path}: the Supabase schema folder (no schema_path configured)`);
+  else if (found) info(`Using schema_path ${found.path} from ${ctx.config?.label ?? 'lockplane.toml'}`);
+  return found?.path;
 }
 
 /** The database (or schema source) of one side of a plan or diff: an explicit source, or an environment's database. */

@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { envFileName, envFilePath, readEnvFile, type EnvValues } from './env-file.js';
 import { knownEnvironments, type EnvironmentConfig, type ProjectConfig } from './file.js';
 import { EMBEDDED_DATABASE_URL } from './target.js';
+import { supabaseSchemaDir } from './supabase.js';
 
 export type DatabaseKind = 'postgres' | 'sqlite' | 'libsql';
 
@@ -114,10 +115,17 @@ export function resolveShadow(context: ConfigContext, environment?: EnvironmentC
 
 /** schema_path of the environment, else the top level, relative to the current directory. */
 export function schemaPathFor(context: ConfigContext, environment?: EnvironmentConfig): string | undefined {
+  return schemaPathSource(context, environment)?.path;
+}
+
+/** The desired schema's path and whether it was found (a Supabase schema folder) rather than configured. */
+export function schemaPathSource(context: ConfigContext, environment?: EnvironmentConfig): { path: string; detected: boolean } | undefined {
   const { config } = context;
   const written = environment?.schemaPath ?? config?.schemaPath;
-  if (!config || written === undefined) return undefined;
-  return relative(context.cwd, resolve(config.dir, written)) || '.';
+  const base = config?.dir ?? context.cwd;
+  if (config && written !== undefined) return { path: relative(context.cwd, resolve(base, written)) || '.', detected: false };
+  const found = supabaseSchemaDir(base);
+  return found === undefined ? undefined : { path: relative(context.cwd, resolve(base, found)) || '.', detected: true };
 }
 
 function layersFor(context: ConfigContext, environment: EnvironmentConfig | undefined): Layer[] {

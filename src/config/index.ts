@@ -12,6 +12,7 @@ export {
   type ProjectConfig,
 } from './file.js';
 export { resolveFilter } from './filter.js';
+export { isSupabaseProject, supabaseSchemaDir, SUPABASE_SCHEMA_DIRS } from './supabase.js';
 export { ledgerSchemaProblem } from '../dialects/postgres/introspect/scope.js';
 export { locateKey, type Position } from './locate.js';
 export {
@@ -19,6 +20,7 @@ export {
   resolveDatabase,
   resolveShadow,
   schemaPathFor,
+  schemaPathSource,
   selectEnvironment,
   type ConfigContext,
   type DatabaseKind,

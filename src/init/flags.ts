@@ -116,7 +116,10 @@ export function setupFromFlags(given: InitFlags): EnvironmentSetup {
   switch (dbType) {
     case 'postgres': {
       const databaseUrl = postgresUrlFromFlags(flags);
-      return { ...base, dbType, databaseUrl, shadow: postgresShadow(flags, databaseUrl) };
+      const shadow = postgresShadow(flags, databaseUrl);
+      // A shadow schema in the Supabase database itself: Lockplane must not manage it, so it manages public only.
+      const scope = given.supabase && shadow.strategy === 'schema' ? { schemas: ['public'] } : {};
+      return { ...base, ...scope, dbType, databaseUrl, shadow };
     }
     case 'pglite': {
       const path = nonEmpty(flags.filePath, '--file-path') ?? DEFAULT_PGLITE_PATH;

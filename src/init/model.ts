@@ -25,6 +25,8 @@ export interface EnvironmentSetup {
   schemaPath: string;
   /** A filter preset (see schema/filter.ts), e.g. `supabase`. */
   preset?: string;
+  /** lockplane.toml `schemas`: needed when the shadow is a schema in the environment's own database. */
+  schemas?: string[];
   dbType: DbType;
   /** postgres:// for Postgres, pglite://PATH, sqlite:PATH, or the libSQL URL. */
   databaseUrl: string;

@@ -15,6 +15,10 @@ export function renderEnvironmentSection(setup: EnvironmentSetup): string {
   if (setup.description) lines.push(`description = ${tomlString(setup.description)}`);
   lines.push(`schema_path = ${tomlString(setup.schemaPath)}`);
   if (setup.preset) lines.push(`preset = ${tomlString(setup.preset)}`);
+  if (setup.schemas) {
+    lines.push('# The shadow schema lives in this database: Lockplane manages these schemas only.');
+    lines.push(`schemas = [${setup.schemas.map(tomlString).join(', ')}]`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -101,6 +105,7 @@ function rerender(text: string, setups: readonly EnvironmentSetup[]): string {
       ...(setup.description ? { description: setup.description } : {}),
       schema_path: setup.schemaPath,
       ...(setup.preset ? { preset: setup.preset } : {}),
+      ...(setup.schemas ? { schemas: setup.schemas } : {}),
     };
   }
   return `${stringify({ ...root, environments })}\n`;

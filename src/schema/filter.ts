@@ -15,6 +15,12 @@ export interface SchemaFilter {
   include?: string[];
   /** Globs over `schema.name`: objects matching one of them are left alone. */
   exclude?: string[];
+  /**
+   * The platform grants on the managed schemas and sets their default
+   * privileges (a preset's): a desired schema is built on the database's own,
+   * so the tables it creates get what the platform would give them.
+   */
+  platformPrivileges?: boolean;
 }
 
 /** Namespaces a platform owns, by preset name. */
@@ -43,6 +49,9 @@ export const PRESETS: Readonly<Record<string, readonly string[]>> = {
     'vault',
   ],
 };
+
+/** Presets whose platform owns the grants on the managed schemas and their default privileges (see seed.ts). */
+export const PLATFORM_PRIVILEGE_PRESETS: ReadonlySet<string> = new Set(['supabase']);
 
 /** Preset names; `none` turns a configured preset off (e.g. `--preset none`). */
 export const PRESET_NAMES: readonly string[] = [...Object.keys(PRESETS), 'none'];

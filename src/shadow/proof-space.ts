@@ -11,7 +11,7 @@ import { planSchema, relocate, relocateBack } from './relocate.js';
 import { checkShadowSchemaName, openSchemaShadow, releaseSchemaShadow, type SchemaShadowOptions } from './schema-shadow.js';
 import { openScratch, type ScratchOptions } from './scratch.js';
 import { createRoleSql, rolesUsed } from './roles.js';
-import { filterOf, type SchemaFilter } from '../schema/filter.js';
+import { CompiledFilter, filterOf, type SchemaFilter } from '../schema/filter.js';
 import { runSeed } from './seed.js';
 
 /** The filter says what the hashes cover (lockplane.toml `schemas`, exclusions, globs). */
@@ -35,7 +35,7 @@ export interface ProofSpace {
 }
 
 export async function openProofSpace(current: Schema, plan: Plan, options: ProofSpaceOptions): Promise<ProofSpace> {
-  if (options.shadowSchema) return openSchemaSpace(current, plan, options.shadowSchema);
+  if (options.shadowSchema) return openSchemaSpace(current, plan, options.shadowSchema, filterOf(options));
   const scratch = await openScratch(options);
   const scope = filterOf(options);
   await runSeed(scratch.session, options.seed);
@@ -49,16 +49,18 @@ export async function openProofSpace(current: Schema, plan: Plan, options: Proof
   };
 }
 
-async function openSchemaSpace(current: Schema, plan: Plan, options: Omit<SchemaShadowOptions, 'touched'>): Promise<ProofSpace> {
+async function openSchemaSpace(current: Schema, plan: Plan, options: Omit<SchemaShadowOptions, 'touched'>, filter: SchemaFilter): Promise<ProofSpace> {
   checkShadowSchemaName(options.schema);
-  const moved = relocate(current, plan, options.schema); // refuses before anything is opened
-  const session = await openSchemaShadow({ ...options, touched: [planSchema(current, plan)] });
+  const compiled = new CompiledFilter(filter);
+  const inScope = (namespace: string): boolean => compiled.namespace(namespace);
+  const moved = relocate(current, plan, options.schema, inScope); // refuses before anything is opened
+  const session = await openSchemaShadow({ ...options, touched: [planSchema(current, plan, inScope)] });
   const createShadow = `CREATE SCHEMA ${quoteIdent(options.schema)}`;
   return {
     session,
     description: `shadow schema ${options.schema} in ${session.description}`,
     sourceDdl: renderSchemaDdl(moved.current).filter((sql) => sql !== createShadow),
-    inShadow: (p) => (p === plan ? moved.plan : relocate(current, p, options.schema).plan),
+    inShadow: (p) => (p === plan ? moved.plan : relocate(current, p, options.schema, inScope).plan),
     readBack: async () => relocateBack(await introspect(session, { schemas: [options.schema] }), moved.relocation, current.schemas),
     release: () => releaseSchemaShadow(session, options.schema),
   };

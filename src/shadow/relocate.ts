@@ -32,8 +32,13 @@ export interface Relocation {
 
 const SCHEMA_KEYS = new Set(['schema', 'referenced_schema']);
 
-/** The one schema a plan and its source schema live in. */
-export function planSchema(current: Schema, plan: Plan): string {
+/**
+ * The one schema a plan and its source schema live in. References outside
+ * the filter (`inScope`) — a foreign key to auth.users, a policy depending on
+ * auth.uid() — are not moved: the shadow schema's database has them as the
+ * target does.
+ */
+export function planSchema(current: Schema, plan: Plan, inScope: (namespace: string) => boolean = () => true): string {
   const names = new Set<string>();
   for (const t of [...current.tables, ...(current.types ?? [])]) names.add(t.schema ?? 'public');
   for (const step of plan.steps) {
@@ -41,18 +46,20 @@ export function planSchema(current: Schema, plan: Plan): string {
     if (['create_schema', 'drop_schema'].includes(step.change.kind) || (step.change.kind === 'set_comment' && step.change.target.kind === 'schema')) {
       throw new NotRelocatableError(`step "${step.description}" changes a schema itself`);
     }
-    collectSchemas(step.change, names);
+    collectSchemas(step.change, names, inScope);
   }
   if (names.size > 1) throw new NotRelocatableError(`the plan spans several schemas (${[...names].sort().join(', ')}); a shadow schema proves single-schema plans only`);
   return [...names][0] ?? 'public';
 }
 
-function collectSchemas(value: unknown, into: Set<string>): void {
-  if (Array.isArray(value)) for (const v of value) collectSchemas(v, into);
+/** Schemas named in a change; a reference (a foreign key's table, a `depends_on` entry) outside the filter is left where it is. */
+function collectSchemas(value: unknown, into: Set<string>, inScope: (namespace: string) => boolean, reference = false): void {
+  if (Array.isArray(value)) for (const v of value) collectSchemas(v, into, inScope, reference);
   else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (SCHEMA_KEYS.has(key) && typeof v === 'string') into.add(v);
-      else collectSchemas(v, into);
+      if (SCHEMA_KEYS.has(key) && typeof v === 'string') {
+        if (!(reference || key === 'referenced_schema') || inScope(v)) into.add(v);
+      } else collectSchemas(v, into, inScope, reference || key === 'depends_on');
     }
   }
 }
@@ -81,8 +88,8 @@ export function relocateValue<T>(value: T, r: Relocation): T {
 }
 
 /** The source schema and the plan, moved into the shadow schema; refuses when that is not exact. */
-export function relocate(current: Schema, plan: Plan, shadowSchema: string): { current: Schema; plan: Plan; relocation: Relocation } {
-  const from = planSchema(current, plan);
+export function relocate(current: Schema, plan: Plan, shadowSchema: string, inScope?: (namespace: string) => boolean): { current: Schema; plan: Plan; relocation: Relocation } {
+  const from = planSchema(current, plan, inScope);
   const relocation = { from, to: shadowSchema };
   if (mentions(JSON.stringify([current, plan]), shadowSchema)) {
     throw new NotRelocatableError(`the plan or the schema already mentions ${shadowSchema}.`);

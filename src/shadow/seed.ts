@@ -10,6 +10,7 @@ import { connect, type PgSession } from '../dialects/postgres/session.js';
 import { renderSchemaDdl } from '../plan/ddl.js';
 import { CompiledFilter, isEmptyFilter, type SchemaFilter } from '../schema/filter.js';
 import type { Schema } from '../schema/types.js';
+import { platformPrivilegeDdl } from './platform-privileges.js';
 
 /** Objects to create in a scratch before a source: their schema (as read from the database) and its DDL. */
 export interface Seed {
@@ -47,12 +48,12 @@ function createsNamespace(texts: readonly string[], ns: string): boolean {
 export async function excludedSeed(session: PgSession, filter: SchemaFilter, texts: readonly string[]): Promise<Seed> {
   if (isEmptyFilter(filter)) return NO_SEED;
   const inScope = new CompiledFilter(filter);
-  const wanted = (await readNamespaces(session, undefined))
-    .map((n) => n.name)
-    .filter((name) => !inScope.namespace(name) && namesNamespace(texts, name) && !createsNamespace(texts, name));
-  if (wanted.length === 0) return NO_SEED;
+  const namespaces = (await readNamespaces(session, undefined)).map((n) => n.name);
+  const wanted = namespaces.filter((name) => !inScope.namespace(name) && namesNamespace(texts, name) && !createsNamespace(texts, name));
+  const privileges = filter.platformPrivileges ? await platformPrivilegeDdl(session, namespaces.filter((name) => inScope.namespace(name))) : [];
+  if (wanted.length === 0) return privileges.length === 0 ? NO_SEED : { schema: { tables: [] }, ddl: privileges };
   const schema = await introspect(session, { schemas: wanted });
-  return { schema, ddl: renderSchemaDdl(schema) };
+  return { schema, ddl: [...renderSchemaDdl(schema), ...privileges] };
 }
 
 /** A seed provider over an open session (apply's target). */
