@@ -10,7 +10,8 @@ export const SUPABASE_SCHEMA_DIRS = ['supabase/schemas', 'supabase/schema'] as c
 
 function holdsSql(dir: string): boolean {
   try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((name) => name.toLowerCase().endsWith('.sql'));
+    // Top level only, like the SQL source reader.
+    return readdirSync(dir).some((name) => name.toLowerCase().endsWith('.sql') && !name.startsWith('.'));
   } catch {
     return false;
   }

@@ -10,7 +10,8 @@ import { tempTree } from './helpers.js';
 test('supabase/schemas (or supabase/schema) with SQL is the desired schema when no schema_path is configured', () => {
   const cases: [Record<string, string>, string, { path: string; detected: boolean } | undefined][] = [
     [{ 'supabase/schemas/a.sql': 'select 1' }, '.', { path: 'supabase/schemas', detected: true }],
-    [{ 'supabase/schema/nested/a.sql': 'select 1' }, '.', { path: 'supabase/schema', detected: true }],
+    [{ 'supabase/schema/a.sql': 'select 1' }, '.', { path: 'supabase/schema', detected: true }],
+    [{ 'supabase/schemas/nested/a.sql': 'select 1' }, '.', undefined],
     [{ 'supabase/schemas/README.md': '', 'supabase/schema/': '' }, '.', undefined],
     [{ 'lockplane.toml': 'schema_path = "db"\n', 'supabase/schemas/a.sql': '' }, '.', { path: 'db', detected: false }],
     [{ 'lockplane.toml': '', 'supabase/schemas/a.sql': '', 'app/': '' }, 'app', { path: '../supabase/schemas', detected: true }],
