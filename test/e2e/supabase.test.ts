@@ -141,6 +141,12 @@ serverTest('the Supabase guide: init --supabase, plan and apply; platform schema
       const [audited] = await sql(url, `SELECT has_table_privilege('anon', 'public.audit_log', 'SELECT') AS anon, has_table_privilege('service_role', 'public.audit_log', 'SELECT') AS service_role`);
       assert.deepEqual(audited, { anon: false, service_role: true });
       assert.equal((await lockplane(dir, 'lockplane plan --check')).code, 0, 'the explicit REVOKE round-trips');
+
+      // A policy on storage.objects is the platform's side: warned about, never planned.
+      writeFileSync(join(dir, 'supabase/schema/storage.sql'), `CREATE POLICY "Avatars are public" ON storage.objects FOR SELECT USING (bucket_id = 'avatars');\n`);
+      const storage = await lockplane(dir, 'lockplane plan --check');
+      assert.equal(storage.code, 0, storage.stderr);
+      assert.match(storage.stderr, /defines objects the filter leaves out; Lockplane does not manage them: .*Avatars are public/);
     } finally {
       cleanup();
     }
