@@ -83,8 +83,16 @@ function targetSchema(t: GrantTarget): string | undefined {
   }
 }
 
+/** One grant per grantee (and grant option): the same default privileges may come from both sides. */
 function union(...lists: (readonly Grant[] | undefined)[]): Grant[] | undefined {
-  return canonicalGrants(lists.flatMap((l) => l ?? []));
+  const merged = new Map<string, Grant>();
+  for (const g of lists.flatMap((l) => l ?? [])) {
+    const key = `${g.grantee}\u0000${g.grantable ? 'grantable' : ''}`;
+    const seen = merged.get(key);
+    if (seen) seen.privileges.push(...g.privileges);
+    else merged.set(key, { ...g, privileges: [...g.privileges] });
+  }
+  return canonicalGrants([...merged.values()]);
 }
 
 /**

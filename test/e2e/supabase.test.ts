@@ -132,6 +132,7 @@ serverTest('the Supabase guide: init --supabase, plan and apply; platform schema
       // Taking privileges away is said in the files, and planned as such.
       writeFileSync(join(dir, 'supabase/schema/audit.sql'), schemaFile('supabase/schema', 'audit.sql'));
       const auditPlan = JSON.parse(ok(await lockplane(dir, 'lockplane plan')).stdout) as PlanJson;
+      assert.ok(auditPlan.steps.some((s) => s.description === 'Change privileges on table audit_log (anon, authenticated)'), 'service_role keeps its privileges');
       const revokes = auditPlan.steps.flatMap((s) => [s.sql].flat()).filter((s) => /REVOKE|GRANT/.test(s));
       assert.deepEqual(revokes.map((s) => s.replace(/ ON .* FROM /, ' FROM ')), [
         'REVOKE DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE FROM "anon"',
