@@ -1,6 +1,6 @@
 // Reads CREATE [UNIQUE] INDEX … ON t (keys) [WHERE …] as sqlite_schema keeps it.
 import type { Index, IndexKey } from '../../../schema/types.js';
-import { identName, isPunct, isWord, joinTokens, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
+import { canonicalTokens, identName, isPunct, isWord, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 export function parseCreateIndex(name: string, sql: string): Index {
   const tokens = tokenize(sql);
@@ -14,7 +14,7 @@ export function parseCreateIndex(name: string, sql: string): Index {
     unique: isWord(tokens[1], 'UNIQUE'),
   };
   if (keys.some((k) => k.expression !== undefined || k.collation !== undefined || k.order !== undefined)) index.keys = keys;
-  if (whereAt >= 0) index.where = joinTokens(tokens.slice(whereAt + 1));
+  if (whereAt >= 0) index.where = canonicalTokens(tokens.slice(whereAt + 1));
   return index;
 }
 
@@ -31,6 +31,6 @@ function indexKey(part: Token[]): IndexKey {
   }
   const body = part.slice(0, end);
   if (body.length === 1 && (body[0]!.kind === 'word' || body[0]!.kind === 'ident')) key.column = identName(body[0]!);
-  else key.expression = joinTokens(body);
+  else key.expression = canonicalTokens(body);
   return key;
 }

@@ -147,3 +147,54 @@ function isKeywordBeforeParen(token: Token): boolean {
 export function normalizeSqlText(text: string): string {
   return joinTokens(tokenize(text));
 }
+
+// Words SQLite reads the same in any case: in a canonical expression they are upper case.
+const KEYWORDS = new Set(
+  'AND OR NOT NULL IS IN LIKE GLOB REGEXP MATCH BETWEEN CASE WHEN THEN ELSE END CAST AS COLLATE ESCAPE EXISTS TRUE FALSE CURRENT_TIMESTAMP CURRENT_DATE CURRENT_TIME DISTINCT ISNULL NOTNULL BINARY NOCASE RTRIM'.split(' '),
+);
+/** After these, `(x)` around one token is only grouping: `IN (5)`, `f(5)` or `EXISTS (…)` are not. */
+const GROUPING_AFTER = new Set(['AND', 'OR', 'NOT', 'WHEN', 'THEN', 'ELSE', 'IS', 'CASE', 'BETWEEN', 'LIKE', 'GLOB']);
+
+/**
+ * An expression (DEFAULT, CHECK, generated column, index key or WHERE) as
+ * one spelling of what SQLite evaluates: canonical spacing, keywords in upper
+ * case and function names in lower case (SQLite ignores their case), and no
+ * redundant parentheses — around the whole expression or around one token.
+ * `((n>0) and (m<>1))` and `n > 0 AND m <> 1` read the same. Identifiers
+ * keep their spelling.
+ */
+export function canonicalExpression(text: string): string {
+  return canonicalTokens(tokenize(text));
+}
+
+export function canonicalTokens(expression: Token[]): string {
+  let tokens = expression;
+  for (let before = -1; before !== tokens.length; ) {
+    before = tokens.length;
+    tokens = withoutRedundantParens(tokens);
+  }
+  return joinTokens(tokens.map(caseFolded));
+}
+
+function caseFolded(token: Token, index: number, tokens: Token[]): Token {
+  if (token.kind !== 'word') return token;
+  const upper = token.text.toUpperCase();
+  if (KEYWORDS.has(upper)) return { ...token, text: upper };
+  const call = isPunct(tokens[index + 1], '(') && !isPunct(tokens[index - 1], '.');
+  return call ? { ...token, text: token.text.toLowerCase() } : token;
+}
+
+function withoutRedundantParens(input: Token[]): Token[] {
+  let tokens = input;
+  while (tokens.length > 2 && isPunct(tokens[0], '(') && matchParen(tokens, 0) === tokens.length - 1) tokens = tokens.slice(1, -1);
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const prev = out[out.length - 1];
+    const grouping = prev === undefined || (prev.kind === 'punct' && prev.text !== ')') || (prev.kind === 'word' && GROUPING_AFTER.has(prev.text.toUpperCase()));
+    if (grouping && isPunct(tokens[i], '(') && isPunct(tokens[i + 2], ')') && tokens[i + 1]!.kind !== 'punct') {
+      out.push(tokens[i + 1]!);
+      i += 2;
+    } else out.push(tokens[i]!);
+  }
+  return out;
+}
