@@ -207,12 +207,12 @@ export async function prepareSqliteShadowCommand(projectDir: string, database: R
   if (existing && !force) {
     throw new LockplaneError(`a shadow is already reserved for environment "${existing.environment}" since ${existing.created_at} (${RESERVATION_FILE}); run \`lockplane shadow release\` first, or pass --force to replace it`);
   }
-  if (existing) await (await lib()).releaseShadow(projectDir);
   const configured = sqliteShadowPath();
   const path = configured ?? join(projectDir, '.lockplane', 'shadow.db');
   const shadow = locate(path);
   if (shadow.remote || shadow.clientUrl === ':memory:') throw new InputError(`SQLITE_SHADOW_DB_PATH ${redact(path)}: the shadow an ORM writes to must be a SQLite file`);
   if (shadow.clientUrl === locate(database.url).clientUrl) throw new InputError(`${shadow.description}: the shadow is the environment's own database; set SQLITE_SHADOW_DB_PATH to another file`);
+  if (existing) await (await lib()).releaseShadow(projectDir);
   mkdirSync(dirname(shadow.clientUrl.slice('file:'.length)), { recursive: true });
   await (await openSqliteShadow(path)).close();
   const reservation = { shadow_url: shadow.clientUrl, environment, created_at: new Date().toISOString() };
