@@ -4,7 +4,8 @@
 import type { CheckConstraint, Column, ForeignKey, Schema, Table, Trigger, UniqueConstraint, View } from '../../schema/types.js';
 import { parseCreateIndex } from './introspect/create-index.js';
 import { parseCreateTable, type ParsedTable } from './introspect/create-table.js';
-import { canonicalExpression, isWord, joinTokens, normalizeSqlText, tokenize } from './introspect/tokens.js';
+import { canonicalExpression } from './introspect/expression.js';
+import { isWord, joinTokens, normalizeSqlText, tokenize } from './introspect/tokens.js';
 import type { SqliteQueries } from './session.js';
 import { isInternalName } from './ledger-name.js';
 

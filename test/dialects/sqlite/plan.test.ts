@@ -127,3 +127,28 @@ test('names that differ only in case are the same table and column: renamed, wit
   assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
   assert.deepEqual(await db.query('SELECT u.Name, p.id FROM useRs u JOIN posts p ON p.user_id = u.id'), [{ Name: 'n', id: 1n }]);
 });
+
+test('defaults, CHECKs, generated columns and index expressions spelled differently (spacing, keyword and function case, redundant parentheses) plan nothing; a real change still does', async (t) => {
+  const from = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT DEFAULT (1+2) CHECK ((n>0) and (n<100)), s TEXT DEFAULT ((('x'))) check(LENGTH(s)<5), at TEXT DEFAULT current_timestamp, g INT GENERATED ALWAYS AS ((n*2)) VIRTUAL, CHECK (s IS NOT NULL OR n BETWEEN 1 AND 5))",
+    'CREATE INDEX t_lower ON t (LOWER(s)) WHERE (n IS not null)',
+  ];
+  const to = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT DEFAULT (1 + 2) CHECK (n > 0 AND n < 100), s TEXT DEFAULT 'x' CHECK (length(s) < 5), at TEXT DEFAULT CURRENT_TIMESTAMP, g INT GENERATED ALWAYS AS (n * 2) VIRTUAL, check ((s is not null) or (n between 1 and 5)))",
+    'CREATE INDEX t_lower ON t (lower(s)) WHERE n IS NOT NULL',
+  ];
+  const { a, b, plan } = await planBetween(t, from, to);
+  assert.deepEqual(plan.steps, []);
+  assert.equal(sqliteSchemaHash(a), sqliteSchemaHash(b));
+  const n = b.tables[0]!.columns.find((c) => c.name === 'n')!;
+  assert.equal(n.default, '1 + 2');
+  assert.deepEqual(b.tables[0]!.check_constraints?.map((c) => c.expression).sort(), ['length(s) < 5', 'n > 0 AND n < 100', 's IS NOT NULL OR n BETWEEN 1 AND 5']);
+
+  const changed = await planBetween(t, from, [to[0]!.replace('n < 100', 'n < 101'), to[1]!]);
+  assert.deepEqual(changed.plan.steps.map((s) => s.description), ['Rebuild table t (constraints or table options)']);
+  const grouping = await planBetween(t, from, [to[0]!.replace('CHECK (n > 0 AND n < 100)', 'CHECK (n > 0 AND (n < 100 OR n = 7))'), to[1]!]);
+  assert.equal(grouping.plan.steps.length, 1, 'parentheses that change the meaning are kept');
+  const inList = await planBetween(t, ['CREATE TABLE u (k INT CHECK (k IN (1)))'], ['CREATE TABLE u (k INT CHECK (k in (1)))']);
+  assert.deepEqual(inList.plan.steps, [], 'IN (…) keeps its parentheses and reads the same');
+  assert.equal(inList.b.tables[0]!.check_constraints![0]!.expression, 'k IN (1)');
+});

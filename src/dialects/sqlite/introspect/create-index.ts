@@ -1,6 +1,7 @@
 // Reads CREATE [UNIQUE] INDEX … ON t (keys) [WHERE …] as sqlite_schema keeps it.
 import type { Index, IndexKey } from '../../../schema/types.js';
-import { canonicalTokens, identName, isPunct, isWord, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
+import { canonicalTokens } from './expression.js';
+import { identName, isPunct, isWord, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 export function parseCreateIndex(name: string, sql: string): Index {
   const tokens = tokenize(sql);

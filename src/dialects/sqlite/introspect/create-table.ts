@@ -2,7 +2,8 @@
 // pragmas leave out: constraint names, CHECK expressions, COLLATE,
 // AUTOINCREMENT, generated expressions, DEFERRABLE and the table options.
 import type { FkAction } from '../../../schema/types.js';
-import { canonicalTokens, identName, isPunct, isWord, joinTokens, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
+import { canonicalTokens } from './expression.js';
+import { identName, isPunct, isWord, joinTokens, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 export interface ParsedColumn {
   name: string;
