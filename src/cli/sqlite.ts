@@ -42,7 +42,7 @@ export async function diffSqliteCommand(fromDb: ResolvedDatabase, toDb: Resolved
   out(json({ from: from.label, to: to.label, dialect: 'sqlite', changes }));
 }
 
-export async function planSqliteCommand(fromDb: ResolvedDatabase, toDb: ResolvedDatabase, format: PlanFormat, validate: boolean, allowed: HazardAllowance): Promise<void> {
+export async function planSqliteCommand(fromDb: ResolvedDatabase, toDb: ResolvedDatabase, format: PlanFormat, validate: boolean, allowed: HazardAllowance, check = false): Promise<void> {
   const from = await loadSqliteSide(fromDb);
   const to = await loadSqliteSide(toDb);
   const { buildSqlitePlan, validateSqlitePlan, formatValidationReport } = await lib();
@@ -56,6 +56,7 @@ export async function planSqliteCommand(fromDb: ResolvedDatabase, toDb: Resolved
     }
   }
   out(formatPlan(plan, format));
+  if (check && plan.steps.length > 0) process.exitCode = ExitCode.pending;
 }
 
 export async function rollbackSqliteCommand(forward: Plan, beforeDb: ResolvedDatabase, format: PlanFormat): Promise<void> {

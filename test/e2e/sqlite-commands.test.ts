@@ -165,6 +165,11 @@ test('SQLite: every other command of --help works or says in one line that it is
     const plan = await run(['plan', '--from', 'app.db', '--to', 'v2.sql']);
     assert.equal(plan.code, 0, plan.stderr);
     writeFileSync(join(dir, 'plan.json'), plan.stdout);
+    const pending = await run(['plan', '--from', 'app.db', '--to', 'v2.sql', '--check', '--output', 'markdown']);
+    assert.equal(pending.code, 4, 'plan --check: changes pending');
+    assert.match(pending.stdout, /Rebuild table users/);
+    const inSync = await run(['plan', '--from', 'app.db', '--to', 'v1.sql', '--check']);
+    assert.equal(inSync.code, 0, inSync.stderr);
     const back = await run(['plan-rollback', '--plan', 'plan.json', '--from', 'app.db', '--output', 'text']);
     assert.equal(back.code, 0, back.stderr);
     assert.match(back.stdout, /Rollback: /);

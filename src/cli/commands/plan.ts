@@ -46,7 +46,7 @@ export function registerPlan(program: Command): void {
       }
       const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
-      if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+      if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed, Boolean(opts.check));
       const from = await loadResolvedSide(fromDb);
       const to = await loadResolvedSide(toDb);
       warnOnEngineMismatch(from, to);
