@@ -148,6 +148,8 @@ test('defaults, CHECKs, generated columns and index expressions spelled differen
   assert.deepEqual(changed.plan.steps.map((s) => s.description), ['Rebuild table t (constraints or table options)']);
   const grouping = await planBetween(t, from, [to[0]!.replace('CHECK (n > 0 AND n < 100)', 'CHECK (n > 0 AND (n < 100 OR n = 7))'), to[1]!]);
   assert.equal(grouping.plan.steps.length, 1, 'parentheses that change the meaning are kept');
+  const column = await planBetween(t, ['CREATE TABLE v (k INT)', 'CREATE INDEX v_k ON v ((k))'], ['CREATE TABLE v (k INT)', 'CREATE INDEX v_k ON v (k)']);
+  assert.deepEqual(column.plan.steps, [], 'an index on ((k)) is an index on the column k');
   const inList = await planBetween(t, ['CREATE TABLE u (k INT CHECK (k IN (1)))'], ['CREATE TABLE u (k INT CHECK (k in (1)))']);
   assert.deepEqual(inList.plan.steps, [], 'IN (…) keeps its parentheses and reads the same');
   assert.equal(inList.b.tables[0]!.check_constraints![0]!.expression, 'k IN (1)');

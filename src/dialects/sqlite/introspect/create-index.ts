@@ -30,8 +30,10 @@ function indexKey(part: Token[]): IndexKey {
     key.collation = identName(part[end - 1]!);
     end -= 2;
   }
-  const body = part.slice(0, end);
+  // `((name))` is the column name: the parentheses are read away first.
+  const expression = canonicalTokens(part.slice(0, end));
+  const body = tokenize(expression);
   if (body.length === 1 && (body[0]!.kind === 'word' || body[0]!.kind === 'ident')) key.column = identName(body[0]!);
-  else key.expression = canonicalTokens(body);
+  else key.expression = expression;
   return key;
 }

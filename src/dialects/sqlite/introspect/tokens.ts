@@ -147,4 +147,3 @@ function isKeywordBeforeParen(token: Token): boolean {
 export function normalizeSqlText(text: string): string {
   return joinTokens(tokenize(text));
 }
-
