@@ -154,3 +154,17 @@ test('defaults, CHECKs, generated columns and index expressions spelled differen
   assert.deepEqual(inList.plan.steps, [], 'IN (…) keeps its parentheses and reads the same');
   assert.equal(inList.b.tables[0]!.check_constraints![0]!.expression, 'k IN (1)');
 });
+
+test('foreign-key actions: rebuilding the parent deletes no child, a changed action takes effect on the rows kept', async (t) => {
+  const from = ['CREATE TABLE p (id INTEGER PRIMARY KEY, v INT)', 'CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p(id) ON DELETE CASCADE)'];
+  const to = ['CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT)', 'CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p(id) ON DELETE SET NULL ON UPDATE CASCADE)'];
+  const { db, b, plan } = await planBetween(t, from, to, ['PRAGMA foreign_keys = ON', 'INSERT INTO p VALUES (1, 1), (2, 2)', 'INSERT INTO c VALUES (10, 1), (20, 2)']);
+  assert.deepEqual(plan.steps.map((s) => s.description.replace(/ \(.*/, '')), ['Rebuild table c', 'Rebuild table p']);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT id, pid FROM c ORDER BY id'), [{ id: 10n, pid: 1n }, { id: 20n, pid: 2n }], 'dropping the old parent cascaded nothing');
+  assert.deepEqual(await db.query('PRAGMA foreign_keys'), [{ foreign_keys: 1n }]);
+  await db.exec('DELETE FROM p WHERE id = 1');
+  await db.exec('UPDATE p SET id = 3 WHERE id = 2');
+  assert.deepEqual(await db.query('SELECT id, pid FROM c ORDER BY id'), [{ id: 10n, pid: null }, { id: 20n, pid: 3n }], 'ON DELETE SET NULL and ON UPDATE CASCADE act');
+});
