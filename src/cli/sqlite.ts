@@ -106,6 +106,7 @@ async function applyOn(db: SqliteSession, request: SqliteApplyRequest, reporter:
   const noChanges: Finished = { status: 'no_changes', steps_applied: 0 };
   if (!plan) return noChanges;
   if (request.planPath) {
+    if (plan.dialect && plan.dialect !== 'sqlite') throw new InputError(`${request.planPath}: a ${plan.dialect} plan, and ${db.description} is a SQLite database; make the plan against it`);
     const last = await (await sqliteLib()).latestApplyOfPlan(db, plan);
     if (last?.status === 'applied' && plan.target_hash === currentHash) {
       info(`Already applied: apply #${last.id} applied this plan and the database is still in the state it left.`);

@@ -173,6 +173,10 @@ test('SQLite: every other command of --help works or says in one line that it is
     const back = await run(['plan-rollback', '--plan', 'plan.json', '--from', 'app.db', '--output', 'text']);
     assert.equal(back.code, 0, back.stderr);
     assert.match(back.stdout, /Rollback: /);
+    writeFileSync(join(dir, 'pg.json'), JSON.stringify({ ...JSON.parse(plan.stdout), dialect: 'postgres' }));
+    const foreign = await run(['apply', 'pg.json', '--target', 'app.db', '--auto-approve']);
+    assert.equal(foreign.code, 2);
+    assert.equal(foreign.stderr, 'Error: pg.json: a postgres plan, and app.db is a SQLite database; make the plan against it\n');
     const exported = await run(['export', 'alembic', '--plan', 'plan.json', '--message', 'v2']);
     assert.equal(exported.code, 2);
     assert.equal(exported.stderr, 'Error: plan.json: a SQLite plan; export alembic is Postgres-only (apply SQLite plans with lockplane apply)\n');
