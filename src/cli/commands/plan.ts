@@ -48,7 +48,7 @@ export function registerPlan(program: Command): void {
       const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       if (isSqliteCommand([fromDb, toDb])) {
         if (format === 'github') throw new InputError('--output github: not available for SQLite yet; use --output text or markdown');
-        return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+        return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed, Boolean(opts.check));
       }
       const from = await loadResolvedSide(fromDb);
       const to = await loadResolvedSide(toDb);
