@@ -1,0 +1,1 @@
+export { convertPrismaText } from './convert.js';
