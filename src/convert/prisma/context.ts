@@ -82,12 +82,12 @@ export function buildContext(ast: PrismaAst, file: string): Context {
   const enums = new Map<string, EnumInfo>();
   for (const node of blocks.filter((b): b is Enum => b.type === 'enum')) {
     const site = Site.of(file, node);
-    const attributes = blockAttributesOf(node.enumerators);
+    const attributes = blockAttributesOf(node.enumerators ?? []);
     for (const attribute of attributes) {
       if (attribute.name !== 'map' && attribute.name !== 'schema') throw site.at(attribute).unsupported(`${attributeLabel(attribute)} on an enum`);
     }
     const labels = new Map<string, string>();
-    for (const item of node.enumerators) {
+    for (const item of node.enumerators ?? []) {
       if (item.type !== 'enumerator') continue;
       const mapped = item.attributes?.find((a) => a.name === 'map');
       for (const a of item.attributes ?? []) if (a.name !== 'map') throw site.at(item).unsupported(`${attributeLabel(a)} on an enum value`);
@@ -104,13 +104,13 @@ export function buildContext(ast: PrismaAst, file: string): Context {
   const models = new Map<string, ModelInfo>();
   for (const node of blocks.filter((b): b is Model => b.type === 'model')) {
     const site = Site.of(file, node);
-    const blockAttributes = blockAttributesOf(node.properties);
+    const blockAttributes = blockAttributesOf(node.properties ?? []);
     models.set(node.name, {
       node,
       site,
       schema: schemaOf(site, blockAttributes, datasource, `model ${node.name}`),
       table: blockName(site, blockAttributes, 'map') ?? node.name,
-      fields: node.properties.filter((p): p is Field => (p as { type?: unknown }).type === 'field'),
+      fields: (node.properties ?? []).filter((p): p is Field => (p as { type?: unknown }).type === 'field'),
       blockAttributes,
     });
   }
@@ -120,7 +120,7 @@ export function buildContext(ast: PrismaAst, file: string): Context {
 function readDatasource(node: Datasource, file: string): DatasourceInfo {
   const site = Site.of(file, node);
   const settings = new Map<string, { value: Value; site: Site }>();
-  for (const item of node.assignments) {
+  for (const item of node.assignments ?? []) {
     if (item.type === 'assignment') settings.set(item.key, { value: item.value, site: site.at(item) });
   }
   const provider = settings.get('provider');
