@@ -34,6 +34,8 @@ test('the line named is the construct\'s own', () => {
 test('invalid schemas: exit 2 with file and line', () => {
   const cases: [string, RegExp][] = [
     ['model T {\n  id Int @id @@@\n}\n', /^schema\.prisma:\d+:\d+: Prisma schema syntax error/],
+    ['model T {\n  id Int @id $\n}\n', /^schema\.prisma:6:14: Prisma schema syntax error near "\$"/],
+    ['model T {\n  id Int @id\n}\nmodel T {\n  id Int @id\n}\n', /^schema\.prisma:8: T is defined twice/],
     ['model T {\n  id Int @id\n  x Nope\n}\n', /unknown type Nope/],
     ['model T {\n  id Int @id\n  a Int @db.VarChar(3)\n}\n', /@db\.VarChar cannot be used on a field of type Int/],
     ['model T {\n  id String @id @default(autoincrement())\n}\n', /autoincrement\(\) needs an Int or BigInt field/],

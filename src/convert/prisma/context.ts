@@ -74,6 +74,12 @@ export function buildContext(ast: PrismaAst, file: string): Context {
     if (block.type === 'view') throw site.unsupported(`view ${block.name}`, 'Prisma views are a preview feature; declare views in SQL');
     if (block.type === 'type') throw site.unsupported(`composite type ${block.name}`, 'composite types exist only for MongoDB in Prisma');
   }
+  const seen = new Set<string>();
+  for (const block of blocks) {
+    if (block.type !== 'model' && block.type !== 'enum') continue;
+    if (seen.has(block.name)) throw Site.of(file, block).invalid(`${block.name} is defined twice`);
+    seen.add(block.name);
+  }
   const datasources = blocks.filter((b): b is Datasource => b.type === 'datasource');
   if (datasources.length === 0) throw new Site(file, undefined).invalid('no datasource block (lockplane convert needs provider = "postgresql")');
   if (datasources.length > 1) throw Site.of(file, datasources[1]).invalid('more than one datasource block');

@@ -21,8 +21,9 @@ interface ParseFailure {
 export function parsePrismaText(text: string, file: string): PrismaAst {
   parser ??= new PrismaParser({ nodeLocationTracking: 'full' });
   visitor ??= newVisitor(parser);
+  let ast: PrismaAst;
   try {
-    return getSchema(text, { parser, visitor });
+    ast = getSchema(text, { parser, visitor });
   } catch (error) {
     const failure = error as ParseFailure;
     const token = failure.token;
@@ -30,4 +31,36 @@ export function parsePrismaText(text: string, file: string): PrismaAst {
     const found = token?.image ? ` near ${JSON.stringify(token.image)}` : '';
     throw new InputError(`${file}:${where}: Prisma schema syntax error${found}`, { cause: error });
   }
+  const stray = uncoveredCharacter(text, parser.input);
+  if (stray) throw new InputError(`${file}:${stray.line}:${stray.column}: Prisma schema syntax error near ${JSON.stringify(stray.text)}`);
+  return ast;
+}
+
+interface TokenSpan {
+  startOffset: number;
+  endOffset?: number;
+}
+
+/**
+ * getSchema drops what its lexer cannot read (a stray `$`) without a word:
+ * any character outside every token but whitespace is such a leftover.
+ */
+function uncoveredCharacter(text: string, tokens: readonly TokenSpan[]): { line: number; column: number; text: string } | undefined {
+  let offset = 0;
+  const check = (end: number) => {
+    for (; offset < end; offset += 1) {
+      if (!/\s/.test(text[offset]!)) {
+        const before = text.slice(0, offset);
+        const line = before.split('\n').length;
+        return { line, column: offset - before.lastIndexOf('\n'), text: text[offset]! };
+      }
+    }
+    return undefined;
+  };
+  for (const token of tokens) {
+    const found = check(token.startOffset);
+    if (found) return found;
+    offset = Math.max(offset, (token.endOffset ?? token.startOffset) + 1);
+  }
+  return check(text.length);
 }
