@@ -20,8 +20,8 @@ interface PlanJson {
   steps: unknown[];
 }
 
-async function cli(dir: string, args: string[]): Promise<string> {
-  const result = await runCli(args, { cwd: dir });
+async function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const result = await runCli(args, { cwd: dir, env });
   assert.equal(result.code, 0, `lockplane ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -42,16 +42,20 @@ async function assertSameDatabase(dir: string, converted: string, migrated: stri
   assert.equal(one.tables.length, 21, '19 models and 2 implicit many-to-many join tables');
 }
 
+async function runSql(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 serverTest('Prisma fixture on the Postgres server: converted schema and Prisma Migrate\'s DDL build the same database', async () => {
   await withServerDatabase(async (converted) => {
     await withServerDatabase(async (migrated) => {
-      const client = new pg.Client({ connectionString: migrated });
-      await client.connect();
-      try {
-        await client.query(MIGRATION);
-      } finally {
-        await client.end();
-      }
+      await runSql(migrated, MIGRATION);
       const { dir, cleanup } = tempProject();
       try {
         await assertSameDatabase(dir, converted, migrated);
@@ -82,3 +86,27 @@ test('Prisma fixture on PGlite: converted schema and Prisma Migrate\'s DDL build
     cleanup();
   }
 });
+
+serverTest('Prisma extensions (citext, pgcrypto) on the Postgres server, normalized in a server shadow', async () => {
+  const fixture = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'prisma', name);
+  await withServerDatabase(async (converted) => {
+    await withServerDatabase(async (migrated) => {
+      await withServerDatabase(async (shadow) => {
+        await runSql(migrated, readFileSync(fixture('extensions.sql'), 'utf8'));
+        const { dir, cleanup } = tempProject();
+        try {
+          const env = { SHADOW_DATABASE_URL: shadow };
+          await cli(dir, ['convert', '--from', 'prisma', fixture('extensions.prisma'), '--output', 'schema.json']);
+          await cli(dir, ['apply', '--schema', 'schema.json', '--target', converted, '--auto-approve'], env);
+          const plan = JSON.parse(await cli(dir, ['plan', '--from', converted, '--to', migrated], env)) as PlanJson;
+          assert.deepEqual(plan.steps, []);
+          const one = JSON.parse(await cli(dir, ['introspect', '--db', converted])) as { extensions?: { name: string }[] };
+          assert.deepEqual(one.extensions?.map((e) => e.name).sort(), ['citext', 'pgcrypto']);
+          assert.deepEqual(one, JSON.parse(await cli(dir, ['introspect', '--db', migrated])));
+        } finally {
+          cleanup();
+        }
+      });
+    });
+  });
+}, { timeout: 300_000 });
