@@ -185,3 +185,15 @@ test('@map and @@map name columns and tables; Unsupported("…") fields keep the
   ]);
   assert.deepEqual(accounts.primary_key, { name: 'accounts_pkey', columns: ['account_id'] });
 });
+
+test('native types use the datasource\'s name: @pg.VarChar with `datasource pg`', () => {
+  const schema = convert(`datasource pg {
+    provider = "postgres"
+    url = env("DATABASE_URL")
+  }
+  model T {
+    id Int @id
+    name String @pg.VarChar(20)
+  }`);
+  assert.equal(table(schema, 'T').columns[1]!.type, 'character varying(20)');
+});

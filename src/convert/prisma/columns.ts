@@ -11,10 +11,6 @@ export type FieldKind = { kind: 'column'; column: Column } | { kind: 'relation';
 
 const FIELD_ATTRIBUTES = new Set(['id', 'unique', 'default', 'map', 'updatedAt', 'relation', 'ignore']);
 
-export function fieldSite(model: ModelInfo, field: Field): Site {
-  return model.site.at(field);
-}
-
 /** The database name of a scalar field (@map). */
 export function columnName(model: ModelInfo, field: Field): string {
   const mapped = field.attributes?.find((a) => a.name === 'map' && !a.group);
@@ -22,9 +18,9 @@ export function columnName(model: ModelInfo, field: Field): string {
 }
 
 export function classifyField(context: Context, model: ModelInfo, field: Field): FieldKind {
-  const site = fieldSite(model, field);
+  const site = model.site.at(field);
   for (const attribute of field.attributes ?? []) {
-    if (attribute.group === 'db') continue;
+    if (attribute.group === context.datasource.name) continue;
     if (attribute.group || !FIELD_ATTRIBUTES.has(attribute.name)) throw site.at(attribute).unsupported(attributeLabel(attribute));
   }
   const typeName = typeof field.fieldType === 'string' ? field.fieldType : undefined;
@@ -35,7 +31,7 @@ export function classifyField(context: Context, model: ModelInfo, field: Field):
 
 function scalarColumn(context: Context, model: ModelInfo, field: Field, site: Site): Column {
   const { scalar, base, enumLabels } = baseType(context, field, site);
-  const natives = (field.attributes ?? []).filter((a) => a.group === 'db');
+  const natives = (field.attributes ?? []).filter((a) => a.group === context.datasource.name);
   if (natives.length > 1) throw site.at(natives[1]).invalid('more than one @db.* type on a field');
   if (natives.length && (scalar === 'enum' || scalar === 'Unsupported')) throw site.at(natives[0]).invalid(`${attributeLabel(natives[0]!)} cannot be used on this field`);
   let type = natives.length ? nativeType(site.at(natives[0]), scalar, natives[0]!) : base;

@@ -7,6 +7,8 @@ import { Args, attributeLabel, isArray, isFunc, requireString, Site, stringLiter
 export const DEFAULT_SCHEMA = 'public';
 
 export interface DatasourceInfo {
+  /** The block's name: native type attributes are spelled `@NAME.VarChar(…)` (usually `@db.…`). */
+  name: string;
   /** The datasource `schemas` list (multiSchema), when given. */
   schemas?: string[];
   /** `relationMode = "prisma"`: Prisma emulates relations, the database has no foreign keys. */
@@ -139,6 +141,7 @@ function readDatasource(node: Datasource, file: string): DatasourceInfo {
   const relationMode = settings.get('relationMode') ?? settings.get('referentialIntegrity');
   const extensions = settings.get('extensions');
   return {
+    name: node.name,
     ...(schemas ? { schemas: stringList(schemas.site, schemas.value, 'schemas') } : {}),
     emulatedRelations: relationMode !== undefined && stringLiteral(relationMode.value) === 'prisma',
     extensions: extensions ? readExtensions(extensions.site, extensions.value) : [],

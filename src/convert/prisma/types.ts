@@ -1,7 +1,6 @@
 // Column types: Prisma scalar types and @db.* native types → Postgres types,
 // spelled as the catalog prints them (format_type).
-import type { Attribute } from './ast.js';
-import { Args, type Site } from './ast.js';
+import { Args, attributeLabel, type Attribute, type Site } from './ast.js';
 
 export const SCALAR_TYPES: Record<string, string> = {
   String: 'text',
@@ -59,14 +58,15 @@ const NATIVE_TYPES: Record<string, NativeType> = {
 
 /** The Postgres type of a `@db.X(…)` attribute on a field of Prisma type `scalar`. */
 export function nativeType(site: Site, scalar: string, attribute: Attribute): string {
+  const label = attributeLabel(attribute);
   const native = NATIVE_TYPES[attribute.name];
-  if (!native) throw site.unsupported(`@db.${attribute.name}`, 'not a PostgreSQL native type Lockplane knows');
-  if (!native.scalars.includes(scalar)) throw site.invalid(`@db.${attribute.name} cannot be used on a field of type ${scalar}`);
+  if (!native) throw site.unsupported(label, 'not a PostgreSQL native type Lockplane knows');
+  if (!native.scalars.includes(scalar)) throw site.invalid(`${label} cannot be used on a field of type ${scalar}`);
   const args = new Args(attribute.args);
-  if (args.named.size > 0 || args.positional.length > native.arity) throw site.invalid(`@db.${attribute.name} takes ${native.arity ? `at most ${native.arity} numeric arguments` : 'no arguments'}`);
+  if (args.named.size > 0 || args.positional.length > native.arity) throw site.invalid(`${label} takes ${native.arity ? `at most ${native.arity} numeric arguments` : 'no arguments'}`);
   const params = args.positional.map((value) => {
     const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-    if (!Number.isSafeInteger(number)) throw site.invalid(`@db.${attribute.name}: ${JSON.stringify(value)} is not a whole number`);
+    if (!Number.isSafeInteger(number)) throw site.invalid(`${label}: ${JSON.stringify(value)} is not a whole number`);
     return number;
   });
   return native.render(params);
