@@ -70,3 +70,34 @@ test('invalid schemas and usage errors exit 2', async () => {
     cleanup();
   }
 });
+
+test('a multi-file schema: the folder converts as one schema; problems name the file they are in', async () => {
+  const datasource = SCHEMA.slice(0, SCHEMA.indexOf('model User'));
+  const post = 'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n';
+  const user = 'model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n  posts Post[]\n}\n';
+  const { dir, cleanup } = tempProject({
+    'prisma/schema/schema.prisma': datasource,
+    'prisma/schema/models/user.prisma': user,
+    'prisma/schema/models/post.prisma': post,
+    'prisma/schema/README.md': 'not a schema file',
+    'single.prisma': `${datasource}${post}${user}`,
+  });
+  try {
+    const folder = await runCli(['convert', '--from', 'prisma', 'prisma/schema'], { cwd: dir });
+    assert.equal(folder.code, 0, folder.stderr);
+    const single = await runCli(['convert', '--from', 'prisma', 'single.prisma'], { cwd: dir });
+    assert.equal(folder.stdout, single.stdout);
+    assert.match(folder.stdout, /"Post_authorId_fkey"/);
+
+    const broken = tempProject({ 'schema/a.prisma': datasource, 'schema/b.prisma': '\n\nmodel T {\n  id Int @id\n  @@fulltext([id])\n}\n' });
+    try {
+      const result = await runCli(['convert', '--from', 'prisma', 'schema'], { cwd: broken.dir });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^Error: schema\/b\.prisma:5: @@fulltext is not supported/);
+    } finally {
+      broken.cleanup();
+    }
+  } finally {
+    cleanup();
+  }
+});

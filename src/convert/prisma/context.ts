@@ -35,7 +35,6 @@ export interface ModelInfo {
 }
 
 export interface Context {
-  file: string;
   datasource: DatasourceInfo;
   enums: Map<string, EnumInfo>;
   models: Map<string, ModelInfo>;
@@ -69,27 +68,32 @@ function schemaOf(site: Site, attributes: BlockAttribute[], datasource: Datasour
   return declared;
 }
 
-export function buildContext(ast: PrismaAst, file: string): Context {
-  const blocks = ast.list;
-  for (const block of blocks) {
-    const site = Site.of(file, block);
+/** A parsed schema file. Prisma's multi-file schemas (a folder of .prisma files) are several. */
+export interface ParsedFile {
+  file: string;
+  ast: PrismaAst;
+}
+
+/** `label` names the schema as a whole (the file or folder given) in problems no block has a line for. */
+export function buildContext(files: readonly ParsedFile[], label: string): Context {
+  const blocks = files.flatMap(({ file, ast }) => ast.list.map((block) => ({ block, site: Site.of(file, block) })));
+  for (const { block, site } of blocks) {
     if (block.type === 'view') throw site.unsupported(`view ${block.name}`, 'Prisma views are a preview feature; declare views in SQL');
     if (block.type === 'type') throw site.unsupported(`composite type ${block.name}`, 'composite types exist only for MongoDB in Prisma');
   }
   const seen = new Set<string>();
-  for (const block of blocks) {
+  for (const { block, site } of blocks) {
     if (block.type !== 'model' && block.type !== 'enum') continue;
-    if (seen.has(block.name)) throw Site.of(file, block).invalid(`${block.name} is defined twice`);
+    if (seen.has(block.name)) throw site.invalid(`${block.name} is defined twice`);
     seen.add(block.name);
   }
-  const datasources = blocks.filter((b): b is Datasource => b.type === 'datasource');
-  if (datasources.length === 0) throw new Site(file, undefined).invalid('no datasource block (lockplane convert needs provider = "postgresql")');
-  if (datasources.length > 1) throw Site.of(file, datasources[1]).invalid('more than one datasource block');
-  const datasource = readDatasource(datasources[0]!, file);
+  const datasources = blocks.filter((b): b is { block: Datasource; site: Site } => b.block.type === 'datasource');
+  if (datasources.length === 0) throw new Site(label, undefined).invalid('no datasource block (lockplane convert needs provider = "postgresql")');
+  if (datasources.length > 1) throw datasources[1]!.site.invalid('more than one datasource block');
+  const datasource = readDatasource(datasources[0]!.block, datasources[0]!.site);
 
   const enums = new Map<string, EnumInfo>();
-  for (const node of blocks.filter((b): b is Enum => b.type === 'enum')) {
-    const site = Site.of(file, node);
+  for (const { block: node, site } of blocks.filter((b): b is { block: Enum; site: Site } => b.block.type === 'enum')) {
     const attributes = blockAttributesOf(node.enumerators ?? []);
     for (const attribute of attributes) {
       if (attribute.name !== 'map' && attribute.name !== 'schema') throw site.at(attribute).unsupported(`${attributeLabel(attribute)} on an enum`);
@@ -110,8 +114,7 @@ export function buildContext(ast: PrismaAst, file: string): Context {
   }
 
   const models = new Map<string, ModelInfo>();
-  for (const node of blocks.filter((b): b is Model => b.type === 'model')) {
-    const site = Site.of(file, node);
+  for (const { block: node, site } of blocks.filter((b): b is { block: Model; site: Site } => b.block.type === 'model')) {
     const blockAttributes = blockAttributesOf(node.properties ?? []);
     models.set(node.name, {
       node,
@@ -122,11 +125,10 @@ export function buildContext(ast: PrismaAst, file: string): Context {
       blockAttributes,
     });
   }
-  return { file, datasource, enums, models };
+  return { datasource, enums, models };
 }
 
-function readDatasource(node: Datasource, file: string): DatasourceInfo {
-  const site = Site.of(file, node);
+function readDatasource(node: Datasource, site: Site): DatasourceInfo {
   const settings = new Map<string, { value: Value; site: Site }>();
   for (const item of node.assignments ?? []) {
     if (item.type === 'assignment') settings.set(item.key, { value: item.value, site: site.at(item) });

@@ -7,8 +7,18 @@ import { modelKeys } from './keys.js';
 import { parsePrismaText } from './parse.js';
 import { foreignKeyOf, joinTable, relationArgs, type BuiltModel } from './relations.js';
 
+export interface PrismaSource {
+  file: string;
+  text: string;
+}
+
 export function convertPrismaText(text: string, file: string): Schema {
-  const context = buildContext(parsePrismaText(text, file), file);
+  return convertPrismaFiles([{ file, text }], file);
+}
+
+/** A schema spread over several files (Prisma's multi-file schemas); `label` names them as a whole. */
+export function convertPrismaFiles(sources: readonly PrismaSource[], label: string): Schema {
+  const context = buildContext(sources.map(({ file, text }) => ({ file, ast: parsePrismaText(text, file) })), label);
   const built = buildModels(context);
   const emulated = context.datasource.emulatedRelations;
   if (!emulated) {

@@ -1,1 +1,1 @@
-export { convertPrismaText } from './convert.js';
+export { convertPrismaFiles, convertPrismaText, type PrismaSource } from './convert.js';
