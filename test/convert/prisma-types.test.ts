@@ -197,3 +197,8 @@ test('native types use the datasource\'s name: @pg.VarChar with `datasource pg`'
   }`);
   assert.equal(table(schema, 'T').columns[1]!.type, 'character varying(20)');
 });
+
+test('a Prisma 7 datasource without url converts', () => {
+  const schema = convert('datasource db {\n  provider = "postgresql"\n}\nmodel T {\n  id Int @id\n}\n');
+  assert.deepEqual(schema.tables.map((t) => t.name), ['T']);
+});
