@@ -11,6 +11,7 @@ import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerShadow } from './commands/shadow.js';
 import { registerExport } from './commands/export.js';
+import { registerConvert } from './commands/convert.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerShadow(program);
   registerExport(program);
+  registerConvert(program);
   program
     .command('version')
     .description('print the version')
