@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/dialects/postgres/session.js';
-import { ensureApprovalKey, sha256, signApproval } from '../../src/mcp/approval.js';
 import { serverTest, withServerDatabase } from '../helpers/databases.js';
 import { tempProject } from '../e2e/cli.js';
 import { withMcpClient } from './client.js';
@@ -34,7 +33,7 @@ async function tablesOf(url: string): Promise<string[]> {
 }
 
 serverTest(
-  'MCP over stdio on a Postgres server: every tool; apply refused without, with a wrong, an altered and an expired token; applied with an approved one',
+  'MCP over stdio on a Postgres server: every tool; apply refused without a token, with one for another plan or target, an altered or an expired one; applied with an approved one',
   async (t) => {
     if (!hasTmux) return t.skip('tmux is not installed');
     await withServerDatabase(async (url) => {
@@ -107,17 +106,16 @@ serverTest(
           const altered = await lp.call('apply', { plan_file: 'plan.json', approval_token: `${prefix}.${stretched}.${signature}`, target: url });
           assert.match(altered.text, /Refused: the token's signature is not valid/);
 
-          // Signed with the project's key (as `approve` would), but expired a second ago.
-          const text = readFileSync(join(dir, 'plan.json'), 'utf8');
-          const plan = JSON.parse(text) as { source_hash: string };
-          const expired = signApproval(ensureApprovalKey(dir), { plan: sha256(text), source: plan.source_hash, target: sha256(url), hazards: [], issued: Date.now() - 3_600_000, expires: Date.now() - 1000 });
-          const late = await lp.call('apply', { plan_file: 'plan.json', approval_token: expired, target: url });
+          const { token: shortLived } = await approveAtTerminal(dir, ['plan.json', '--target', url, '--ttl', '1s']);
+          await new Promise((resolve) => setTimeout(resolve, 1100));
+          const late = await lp.call('apply', { plan_file: 'plan.json', approval_token: shortLived, target: url });
           assert.match(late.text, /Refused: the token expired at \d{4}-/);
 
           const otherTarget = await lp.call('apply', { plan_file: 'plan.json', approval_token: token, target: `${url}?application_name=elsewhere` });
           assert.match(otherTarget.text, /Refused: the token was approved for another target database/);
 
           // An edited plan file no longer matches the approved bytes.
+          const text = readFileSync(join(dir, 'plan.json'), 'utf8');
           writeFileSync(join(dir, 'plan.json'), text.replace('"users"', '"users2"'));
           const edited = await lp.call('apply', { plan_file: 'plan.json', approval_token: token, target: url });
           assert.match(edited.text, /Refused: the token approves a different plan/);
