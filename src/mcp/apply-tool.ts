@@ -52,12 +52,13 @@ export function registerApplyTool(server: McpServer): void {
         const text = `Refused: ${outcome.refused}. Nothing was applied. A person must read the plan and run \`lockplane approve ${input.plan_file}\` in a terminal, then give you the token it prints.`;
         return toolResult(text, { log: run.stderr, isError: true, structured: { applied: false, refused: outcome.refused } });
       }
-      const events = run.stdout.split('\n').filter((line) => line.trim().startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      // Messages name the private copy; the agent knows the file it gave.
+      const named = (text: string): string => text.replaceAll(outcome.copy, input.plan_file);
+      const events = named(run.stdout).split('\n').filter((line) => line.trim().startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
       const finished = events.find((e) => e.event === 'apply_finished');
       const status = typeof finished?.status === 'string' ? finished.status : outcome.code === 0 ? 'applied' : 'failed';
       const summary = summarize(status, finished ?? {}, outcome.code);
-      // The log names the private copy; the agent knows the file it gave.
-      return toolResult(summary, { log: run.stderr.replaceAll(outcome.copy, input.plan_file), isError: outcome.code !== 0, structured: { applied: status === 'applied', status, exit_code: outcome.code, events } });
+      return toolResult(summary, { log: named(run.stderr), isError: outcome.code !== 0, structured: { applied: status === 'applied', status, exit_code: outcome.code, events } });
     },
   );
 }

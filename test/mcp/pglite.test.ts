@@ -71,7 +71,8 @@ test('MCP on a PGlite directory from lockplane.toml: a column drop is applied on
 
         // The same token again: the plan was applied; the target is no longer in the state it was made for.
         const again = await lp.call('apply', { plan_file: 'drop.json', approval_token: token });
-        assert.match(again.text, /Nothing to apply|not in the state this plan was made for/);
+        assert.match(again.text, /Nothing to apply|drop\.json: the target is not in the state this plan was made for/);
+        assert.doesNotMatch(again.text, /lockplane-mcp-/, 'messages name the plan file the agent gave, not the private copy');
       },
       ['--cwd', dir],
     );
