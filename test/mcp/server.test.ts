@@ -52,9 +52,9 @@ serverTest(
           assert.equal(empty.isError, false, empty.text);
           assert.deepEqual((empty.structured.schema as { tables: unknown[] }).tables, []);
 
-          const valid = await lp.call('validate_schema', { path: 'schema.json' });
+          // Calls sent together run one after the other, each with its own output.
+          const [valid, invalid] = await Promise.all([lp.call('validate_schema', { path: 'schema.json' }), lp.call('validate_schema', { path: 'broken.json' })]);
           assert.equal(valid.structured.valid, true, valid.text);
-          const invalid = await lp.call('validate_schema', { path: 'broken.json' });
           assert.equal(invalid.structured.valid, false);
           assert.match(invalid.text, /broken\.json:1:\d+: .*name/);
 
