@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 
 export const APPROVAL_KEY_FILE = join('.lockplane', 'approval-key');
 const TOKEN_PREFIX = 'lpa1';
@@ -47,7 +48,9 @@ export function ensureApprovalKey(projectDir: string): Buffer {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return readApprovalKey(projectDir)!;
+  const key = readApprovalKey(projectDir);
+  if (!key) throw new InputError(`${APPROVAL_KEY_FILE} is not a Lockplane approval key (64 hex digits); delete it and approve again`);
+  return key;
 }
 
 /** The project's key; undefined when no plan was ever approved here. */

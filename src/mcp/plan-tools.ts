@@ -1,15 +1,25 @@
 // plan and check_drift: what would change, step by step, and whether anything would.
 import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { parseAllowHazards, resetCommandState } from '../cli/common.js';
 import { json } from '../cli/output.js';
 import { planText } from '../cli/plan-output.js';
+import { InputError } from '../errors.js';
+import { projectDir } from './plan-file.js';
 import { planChange, reviewPlan } from './planning.js';
 import { errorResult, toolResult } from './result.js';
 import { captured } from './stdio.js';
 
 const SOURCE = 'a JSON schema file, .sql file or directory, or a database URL (postgres://…, pglite://DIR)';
+
+/** Anywhere but `.lockplane/`, where the approval key and Lockplane's state live. */
+function planFilePath(path: string): string {
+  const inside = relative(join(projectDir(), '.lockplane'), resolve(path));
+  if (!inside.startsWith('..') && !isAbsolute(inside)) throw new InputError(`output_file: ${path} is inside .lockplane/; write plans elsewhere`);
+  return path;
+}
 
 export function registerPlanTools(server: McpServer): void {
   server.registerTool(
@@ -35,9 +45,10 @@ export function registerPlanTools(server: McpServer): void {
     async (input) => {
       const run = await captured(async () => {
         resetCommandState();
+        const outputPath = input.output_file === undefined ? undefined : planFilePath(input.output_file);
         const planned = await planChange({ from: input.from, fromEnvironment: input.from_environment, to: input.to, toEnvironment: input.to_environment, online: input.online });
         const review = await reviewPlan(planned, parseAllowHazards(input.allow_hazards?.join(',')));
-        if (input.output_file) writeFileSync(input.output_file, json(planned.plan));
+        if (outputPath) writeFileSync(outputPath, json(planned.plan));
         return { ...planned, review };
       });
       if (!run.value) return errorResult(run);

@@ -1,7 +1,7 @@
 // Approval tokens: signed over exactly what was approved; every mismatch refused with its reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureApprovalKey, readApprovalKey, sha256, signApproval, verifyApproval, type Approval } from '../../src/mcp/approval.js';
 import { tempProject } from '../e2e/cli.js';
@@ -19,6 +19,9 @@ test('the key: 32 random bytes, mode 0600, created once, kept out of git', () =>
     assert.equal(statSync(join(dir, '.lockplane', 'approval-key')).mode & 0o777, 0o600);
     assert.equal(readFileSync(join(dir, '.lockplane', '.gitignore'), 'utf8'), 'approval-key\n');
     assert.deepEqual(ensureApprovalKey(dir), key, 'the second approval reuses the key');
+    writeFileSync(join(dir, '.lockplane', 'approval-key'), '{"steps": []}\n');
+    assert.equal(readApprovalKey(dir), undefined);
+    assert.throws(() => ensureApprovalKey(dir), /approval-key is not a Lockplane approval key \(64 hex digits\); delete it and approve again/);
   } finally {
     cleanup();
   }

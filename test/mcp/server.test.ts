@@ -96,6 +96,12 @@ serverTest(
           const keyFile = join(dir, '.lockplane', 'approval-key');
           assert.equal(statSync(keyFile).mode & 0o777, 0o600);
 
+          const key = readFileSync(keyFile, 'utf8');
+          const overwrite = await lp.call('plan', { from: url, to: 'schema.json', output_file: '.lockplane/approval-key' });
+          assert.equal(overwrite.isError, true);
+          assert.match(overwrite.text, /output_file: \.lockplane\/approval-key is inside \.lockplane\/; write plans elsewhere/);
+          assert.equal(readFileSync(keyFile, 'utf8'), key);
+
           const wrongPlan = await lp.call('apply', { plan_file: 'other-plan.json', approval_token: token, target: url });
           assert.equal(wrongPlan.isError, true);
           assert.match(wrongPlan.text, /Refused: the token approves a different plan/);
