@@ -13,6 +13,7 @@ import { hasTmux } from './tmux.js';
 
 const column = (name: string, type = 'integer') => ({ name, type, nullable: name !== 'id', is_primary_key: name === 'id' });
 const USERS = JSON.stringify({ tables: [{ name: 'users', columns: [column('id'), column('email', 'text')] }] });
+const NOT_NULL_AGE = JSON.stringify({ tables: [{ name: 'users', columns: [column('id'), column('email', 'text'), { name: 'age', type: 'integer', nullable: false }] }] });
 const USERS_AND_POSTS = JSON.stringify({
   tables: [
     { name: 'users', columns: [column('id'), column('email', 'text')] },
@@ -37,7 +38,7 @@ serverTest(
   async (t) => {
     if (!hasTmux) return t.skip('tmux is not installed');
     await withServerDatabase(async (url) => {
-      const { dir, cleanup } = tempProject({ 'schema.json': USERS, 'more.json': USERS_AND_POSTS, 'broken.json': '{"tables": [{"name": "users", "columns": [{"name": 1}]}]}' });
+      const { dir, cleanup } = tempProject({ 'schema.json': USERS, 'more.json': USERS_AND_POSTS, 'not-null.json': NOT_NULL_AGE, 'broken.json': '{"tables": [{"name": "users", "columns": [{"name": 1}]}]}' });
       try {
         await withMcpClient(dir, async (lp) => {
           const { tools } = await lp.client.listTools();
@@ -137,6 +138,13 @@ serverTest(
 
           const after = await lp.call('check_drift', { database: url, schema: 'schema.json' });
           assert.equal(after.structured.in_sync, true, after.text);
+
+          // A blocked plan is still shown and written, so a person can read why.
+          const blocked = await lp.call('plan', { from: url, to: 'not-null.json', output_file: 'blocked.json' });
+          assert.equal(blocked.isError, false, blocked.text);
+          assert.equal(blocked.structured.blocked, true);
+          assert.match(blocked.text, /✗ LP101 .*\(blocking\)/);
+          assert.ok(existsSync(join(dir, 'blocked.json')));
           const ledger = await connect(url);
           try {
             const rows = await ledger.query<{ status: string }>('SELECT status FROM lockplane.applies');
