@@ -12,6 +12,8 @@ import { registerInit } from './commands/init.js';
 import { registerShadow } from './commands/shadow.js';
 import { registerExport } from './commands/export.js';
 import { registerConvert } from './commands/convert.js';
+import { registerApprove } from './commands/approve.js';
+import { registerMcp } from './commands/mcp.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerShadow(program);
   registerExport(program);
   registerConvert(program);
+  registerApprove(program);
+  registerMcp(program);
   program
     .command('version')
     .description('print the version')
