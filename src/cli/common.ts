@@ -299,3 +299,10 @@ export function againstSource<T>(label: string, step: () => T): T {
     throw error;
   }
 }
+
+/** Forgets the configuration, databases and filter flags of the last command: the MCP server runs many in one process. */
+export function resetCommandState(): void {
+  context = undefined;
+  active = undefined;
+  filterFlags = {};
+}

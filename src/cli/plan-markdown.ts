@@ -3,6 +3,7 @@
 import { offlineRollback } from '../export/reverse.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 import { hazardInfo } from '../safety/registry.js';
+import { lockLines } from './lock-lines.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -30,6 +31,8 @@ function stepSection(step: PlanStep, number: number): string {
   const parts = [`#### ${number}. ${inline(step.description)}`, '', fenced('sql', stepStatements(step).map((s) => `${s};`).join('\n'))];
   if (step.transactional === false) parts.push('', step.backfill ? 'Runs outside a transaction, in batches by primary key.' : 'Runs outside a transaction.');
   if (step.hazards?.length) parts.push('', 'Hazards:', ...step.hazards.map(hazardLine));
+  const locks = lockLines(step);
+  if (locks.length) parts.push('', 'Locks:', ...locks.map((l) => `- ${inline(l.replace(/^lock /, ''))}`));
   return parts.join('\n');
 }
 

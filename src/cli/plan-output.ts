@@ -1,14 +1,14 @@
 // The ways a plan is printed: JSON (the artifact), SQL (a script to read or
 // hand to another tool), text (for people) and, from `plan`, markdown (a
 // pull-request comment).
-import { stepStatements, type Plan, type PlanStep, type StepLock } from '../plan/types.js';
-import { blockedStatements } from '../dialects/postgres/locks.js';
+import { stepStatements, type Plan } from '../plan/types.js';
+import { lockLines } from './lock-lines.js';
 import { json } from './output.js';
 import { planMarkdown } from './plan-markdown.js';
 
 export type PlanFormat = 'json' | 'sql' | 'text' | 'markdown';
 export const PLAN_FORMATS = ['json', 'sql', 'text'] as const;
-export const PLAN_COMMAND_FORMATS = [...PLAN_FORMATS, 'markdown'] as const;
+export const PLAN_COMMAND_FORMATS = [...PLAN_FORMATS, 'markdown', 'github'] as const;
 
 export function formatPlan(plan: Plan, format: PlanFormat): string {
   if (format === 'json') return json(plan);
@@ -44,14 +44,4 @@ export function planText(plan: Plan, offset = 0): string {
     for (const line of lockLines(step)) lines.push(`     ${line}`);
   });
   return `${lines.join('\n')}\n`;
-}
-
-/** `lock public.users: ACCESS EXCLUSIVE, rewrite (ALTER COLUMN TYPE) — blocks reads and writes [LP110]`, one per table. */
-function lockLines(step: PlanStep): string[] {
-  return (step.locks ?? []).map((l) => {
-    const impact = l.new ? 'new table, nothing waits' : blockedStatements(l.mode);
-    const hazards = l.hazards?.length ? ` [${l.hazards.join(', ')}]` : '';
-    const table = l.table === '*' ? 'unknown tables' : l.table;
-    return `lock ${table}: ${l.mode}, ${l.effect} (${l.operation}) — ${impact}${hazards}`;
-  });
 }

@@ -11,6 +11,9 @@ import { registerStatus } from './commands/status.js';
 import { registerInit } from './commands/init.js';
 import { registerShadow } from './commands/shadow.js';
 import { registerExport } from './commands/export.js';
+import { registerConvert } from './commands/convert.js';
+import { registerApprove } from './commands/approve.js';
+import { registerMcp } from './commands/mcp.js';
 
 export function buildProgram(): Command {
   const program = new Command('lockplane')
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerInit(program);
   registerShadow(program);
   registerExport(program);
+  registerConvert(program);
+  registerApprove(program);
+  registerMcp(program);
   program
     .command('version')
     .description('print the version')

@@ -4,7 +4,7 @@ import type { Finding, StepValidation } from './types.js';
 
 export type Allowance = Set<string> | 'all';
 
-function isAllowed(code: string, allowed: Allowance | undefined): boolean {
+export function isAllowed(code: string, allowed: Allowance | undefined): boolean {
   return allowed === 'all' || (allowed !== undefined && allowed.has(code));
 }
 

@@ -39,7 +39,7 @@ function identifier(text: string): string {
   return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
 }
 
-function relationOf(body: NodeBody): QualifiedName | undefined {
+export function relationOf(body: NodeBody): QualifiedName | undefined {
   const r = body.relation as { schemaname?: string; relname?: string } | undefined;
   return r?.relname ? { schema: r.schemaname ?? DEFAULT_NAMESPACE, name: r.relname } : undefined;
 }
@@ -62,7 +62,7 @@ function elementAnchor(element: unknown, table: QualifiedName, index: TextIndex,
   return { line, statement, table, target: 'name the constraint (CONSTRAINT name …) to rename it' };
 }
 
-function lineAt(index: TextIndex, byteOffset: number): number {
+export function lineAt(index: TextIndex, byteOffset: number): number {
   return index.position(index.indexOfByte(byteOffset)).line;
 }
 

@@ -97,7 +97,7 @@ export async function readSqlSource(path: string): Promise<{ statements: SqlStat
   return { statements, diagnostics };
 }
 
-function readText(file: string): string {
+export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
@@ -114,18 +114,26 @@ interface RawStatement {
   stmt_len?: number;
 }
 
+export interface ParsedSqlText {
+  statements: SqlStatement[];
+  diagnostics: SqlDiagnostic[];
+  /** The parse tree of each statement (same order as `statements`). */
+  parsed: ParsedStatement[];
+  index: TextIndex;
+}
+
 /** Parses one file's text. Statements come back even when some are refused, so a checker sees them all. */
-export async function parseSqlText(written: string, file: string): Promise<{ statements: SqlStatement[]; diagnostics: SqlDiagnostic[] }> {
+export async function parseSqlText(written: string, file: string): Promise<ParsedSqlText> {
   const text = withoutDumpMetaCommands(written);
   const index = new TextIndex(text);
-  if (skipTrivia(text, 0) >= text.length) return { statements: [], diagnostics: [] };
+  if (skipTrivia(text, 0) >= text.length) return { statements: [], diagnostics: [], parsed: [], index };
   let raw: RawStatement[];
   try {
     // Loaded on first use: commands that read no SQL file do not pay for the parser's module.
     const { parse } = await import('libpg-query');
     raw = ((await parse(text)) as { stmts?: RawStatement[] }).stmts ?? [];
   } catch (error) {
-    return { statements: [], diagnostics: [syntaxDiagnostic(error, index, file)] };
+    return { statements: [], diagnostics: [syntaxDiagnostic(error, index, file)], parsed: [], index };
   }
   const statements: SqlStatement[] = [];
   const diagnostics: SqlDiagnostic[] = [];
@@ -152,7 +160,7 @@ export async function parseSqlText(written: string, file: string): Promise<{ sta
   const annotations = annotationRenames(text, index, file, parsed);
   for (const { statement, intent } of annotations.intents) (statements[statement]!.renames ??= []).push(intent);
   diagnostics.push(...annotations.problems.map((p) => ({ file, ...p })));
-  return { statements, diagnostics };
+  return { statements, diagnostics, parsed, index };
 }
 
 /**

@@ -31,3 +31,16 @@ test('markdown: without a reverse for every step the rollback section says which
   const reversible = planMarkdown({ steps: [plan.steps[0]!] });
   assert.match(reversible, /1 step, last change first:\n\n#### 1\. Drop index t_i\n\n```sql\nDROP INDEX CONCURRENTLY "public"\."t_i";\n```\n\nRuns outside a transaction\./);
 });
+
+test('markdown: every step lists the locks it takes', () => {
+  const md = planMarkdown({
+    steps: [
+      {
+        description: 'Alter column age',
+        sql: 'ALTER TABLE "public"."t" ALTER COLUMN "age" TYPE bigint',
+        locks: [{ table: 'public.t', mode: 'ACCESS EXCLUSIVE', effect: 'rewrite', operation: 'ALTER COLUMN TYPE', hazards: ['LP110'] }],
+      },
+    ],
+  });
+  assert.match(md, /Locks:\n- public\.t: ACCESS EXCLUSIVE, rewrite \(ALTER COLUMN TYPE\) — blocks reads and writes \[LP110\]/);
+});

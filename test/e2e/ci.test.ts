@@ -1,4 +1,4 @@
-// docs/ci.md: the workflow's Plan and Gate steps, run in bash as GitHub runs
+// docs/ci.md: the workflow's Plan, Annotate hazards and Gate steps, run in bash as GitHub runs
 // them, against the local Postgres server: pending changes (exit 4) pass on a
 // pull request and fail on the schedule, a matching database passes, and a
 // Lockplane error fails the gate.
@@ -93,6 +93,12 @@ serverTest('docs/ci.md: the workflow comments pending changes, fails on drift, p
       for (const event of ['pull_request', 'schedule']) assert.equal((await gate(runner, url, '0', event)).code, 0);
       const local = await runIn(dir, 'sh', ['-c', `export DATABASE_URL='${url}' && ${guideCommand('lockplane plan --from "$DATABASE_URL" --to schema/ --check --output markdown', GUIDE)}`]);
       assert.equal(local.code, 0, local.stderr);
+
+      // A dropped column: the annotation points at the table that lost it.
+      writeFileSync(join(dir, 'schema', 'users.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY);\n');
+      const annotate = await runStep(runner, url, 'Annotate hazards', {});
+      assert.equal(annotate.code, 0, annotate.stderr);
+      assert.match(annotate.stdout, /^::warning file=schema\/users\.sql,line=1,title=Lockplane LP202::Step 1 \(Drop column email from table users\)/m);
 
       // A broken schema is a Lockplane error (exit 2): the gate fails on any event.
       writeFileSync(join(dir, 'schema', 'users.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY,,);\n');

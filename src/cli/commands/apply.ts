@@ -163,6 +163,7 @@ async function applySqlite(target: ResolvedDatabase, planPath: string | undefine
     autoApprove: Boolean(opts.autoApprove),
     skipShadow: Boolean(opts.skipShadow),
     lockWaitSeconds: timing.lockWaitSeconds,
+    json: Boolean(opts.json),
   });
 }
 

@@ -27,6 +27,7 @@ export function registerExport(program: Command): void {
       }
       const { alembicHead, loadPlanJson, newRevisionId, renderAlembicRevision, revisionFileName } = await lib();
       const plan = loadPlanJson(opts.plan);
+      if (plan.dialect === 'sqlite') throw new InputError(`${opts.plan}: a SQLite plan; export alembic is Postgres-only (apply SQLite plans with lockplane apply)`);
       const rollback = opts.rollback === undefined ? undefined : loadPlanJson(opts.rollback);
       const downRevision = alembicHead(opts.dir);
       const revision = newRevisionId();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApplyRecord } from '../../index.js';
-import { choice, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, postgresTargetFor } from '../common.js';
+import { choice, isSqliteCommand, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, targetFor } from '../common.js';
+import { historySqliteCommand } from '../sqlite.js';
 import { json, out } from '../output.js';
 
 export function registerHistory(program: Command): void {
@@ -15,7 +16,8 @@ export function registerHistory(program: Command): void {
     .action(async (opts: { db?: string; targetEnvironment?: string; limit: string; format: string; ledgerSchema?: string }) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
-      const target = postgresTargetFor('history', opts.db, opts.targetEnvironment);
+      const target = targetFor(opts.db, opts.targetEnvironment);
+      if (isSqliteCommand([target])) return historySqliteCommand(target, limit, format);
       const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
       const { connect, Ledger } = await lib();
       const session = await connect(target.url);
@@ -34,7 +36,7 @@ export function applyLine(a: ApplyRecord): string {
   return `#${a.id}  ${a.started_at}  ${a.status.padEnd(7)}  ${steps}  by ${a.applied_by} on ${a.host}  plan ${a.plan_hash.slice(0, 12)}${failure}`;
 }
 
-function historyText(applies: ApplyRecord[]): string {
+export function historyText(applies: ApplyRecord[]): string {
   if (applies.length === 0) return 'No applies recorded in this database.';
   return applies.map(applyLine).join('\n');
 }

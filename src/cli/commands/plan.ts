@@ -30,7 +30,7 @@ export function registerPlan(program: Command): void {
     .option('--to <source>', 'the schema as it should be (default: schema_path from lockplane.toml)')
     .option('--to-environment <name>', 'lockplane.toml environment whose database is the schema as it should be')
     .option('--validate', 'check every step for safety and reversibility; report to stderr; exit 3 when blocked')
-    .option('--output <format>', 'json, sql, text or markdown (a pull-request comment)', 'json')
+    .option('--output <format>', 'json, sql, text, markdown (a pull-request comment) or github (workflow annotations for hazards, then the text plan)', 'json')
     .option('--allow-hazards <codes>', 'with --validate: do not block on these hazard codes (comma-separated) or all')
     .option('--skip-preflight', 'with --validate: do not check the --from database\'s data')
     .option('--preflight-timeout <duration>', 'with --validate: statement_timeout of each read-only preflight query', '10s')
@@ -46,7 +46,10 @@ export function registerPlan(program: Command): void {
       }
       const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
-      if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+      if (isSqliteCommand([fromDb, toDb])) {
+        if (format === 'github') throw new InputError('--output github: not available for SQLite yet; use --output text or markdown');
+        return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed, Boolean(opts.check));
+      }
       const from = await loadResolvedSide(fromDb);
       const to = await loadResolvedSide(toDb);
       warnOnEngineMismatch(from, to);
@@ -63,7 +66,14 @@ export function registerPlan(program: Command): void {
           return;
         }
       }
-      out(formatPlan(plan, format));
+      if (format === 'github') {
+        const { planGithub, sourceDefinitions } = await import('../plan-github.js');
+        const { stepLocator } = await import('../../plan/source-locator.js');
+        const locate = stepLocator(await sourceDefinitions(to.kind, to.label));
+        out(planGithub(plan, validatePlan(plan, from.schema, to.schema), locate, allowed));
+      } else {
+        out(formatPlan(plan, format));
+      }
       if (opts.check && plan.steps.length > 0) process.exitCode = ExitCode.pending;
     });
   addFilterOptions(command);

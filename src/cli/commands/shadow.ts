@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { InputError, redact } from '../../errors.js';
-import { addFilterOptions, choice, commandFilter, configContext, lib, loadSourceFor, postgresTargetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import type { Plan, Reservation } from '../../index.js';
+import type { ResolvedDatabase } from '../../config/index.js';
+import { addFilterOptions, choice, commandFilter, configContext, isSqliteCommand, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { prepareSqliteShadowCommand, sqliteShadowPlan } from '../sqlite.js';
 import { formatPlan, PLAN_FORMATS } from '../plan-output.js';
 import { info, json, out, warn } from '../output.js';
 
@@ -34,7 +37,9 @@ export function registerShadow(program: Command): void {
     .option('--target-environment <name>', 'lockplane.toml environment whose shadow to prepare (default: default_environment)')
     .option('--force', 'replace an existing reservation (stopping its embedded server)')
     .action(async (opts: PrepareOptions) => {
-      const database = postgresTargetFor('shadow prepare', undefined, opts.targetEnvironment);
+      const database = targetFor(undefined, opts.targetEnvironment);
+      const environment = database.environment?.name ?? NO_ENVIRONMENT;
+      if (isSqliteCommand([database])) return prepareSqliteShadowCommand(projectDir(), database, environment, opts.force === true);
       const settings = database.shadow;
       if (settings.url && !/^postgres(ql)?:\/\//i.test(settings.url)) {
         throw new InputError(`${redact(settings.url)} (from ${settings.source ?? 'SHADOW_DATABASE_URL'}): the shadow workflow needs a postgres:// shadow an ORM can reach, or none for the embedded shadow`);
@@ -42,7 +47,7 @@ export function registerShadow(program: Command): void {
       const { prepareShadow, handleOf, RESERVATION_FILE } = await lib();
       const reservation = await prepareShadow({
         projectDir: projectDir(),
-        environment: database.environment?.name ?? NO_ENVIRONMENT,
+        environment,
         databaseUrl: database.url,
         ...(settings.url ? { shadowUrl: settings.url } : {}),
         ...(settings.schema ? { shadowSchema: settings.schema } : {}),
@@ -66,19 +71,15 @@ export function registerShadow(program: Command): void {
     .action(async (opts: DiffOptions) => {
       const format = choice('--output', opts.output, PLAN_FORMATS);
       useFilterFlags(opts);
-      const { reservedShadow, loadReservedShadow, buildPlan, filterSchema } = await lib();
+      const { reservedShadow } = await lib();
       const reservation = await reservedShadow(projectDir());
       const environment = opts.targetEnvironment ?? (configContext().config ? reservation.environment : undefined);
-      const database = postgresTargetFor('shadow', undefined, environment);
+      const database = targetFor(undefined, environment);
       if (reservation.environment !== (environment ?? NO_ENVIRONMENT)) {
         warn(`The shadow was prepared for environment "${reservation.environment}"; diffing it against "${environment ?? NO_ENVIRONMENT}"`);
       }
-      const filter = commandFilter(database.environment);
-      const before = await loadSourceFor(database.url, { filter });
-      // The shadow goes through the same filter as the database: left-out objects are neither created nor dropped.
-      const after = filterSchema(await loadReservedShadow(reservation, before.schema, database.schemas), filter);
-      const plan = buildPlan(before.schema, after);
-      info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${before.label} to the shadow`);
+      const { plan, label } = isSqliteCommand([database]) ? await sqliteShadowPlan(reservation, database) : await postgresShadowPlan(reservation, database);
+      info(plan.steps.length === 0 ? 'No differences: the database matches the shadow' : `Plan: ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'} from ${label} to the shadow`);
       out(formatPlan(plan, format));
     });
   addFilterOptions(diff);
@@ -98,4 +99,16 @@ export function registerShadow(program: Command): void {
       }
       info(`✓ Released the shadow of environment "${released.reservation.environment}"`);
     });
+}
+
+async function postgresShadowPlan(reservation: Reservation, database: ResolvedDatabase): Promise<{ plan: Plan; label: string }> {
+  const { loadReservedShadow, buildPlan, filterSchema, isSqliteSpec } = await lib();
+  if (isSqliteSpec(reservation.shadow_url)) {
+    throw new InputError(`the reserved shadow ${reservation.shadow_url} is a SQLite database and ${redact(database.url)} is not: run \`lockplane shadow release\`, then \`lockplane shadow prepare\` for this environment`);
+  }
+  const filter = commandFilter(database.environment);
+  const before = await loadSourceFor(database.url, { filter });
+  // The shadow goes through the same filter as the database: left-out objects are neither created nor dropped.
+  const after = filterSchema(await loadReservedShadow(reservation, before.schema, database.schemas), filter);
+  return { plan: buildPlan(before.schema, after), label: before.label };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApplyRecord, Ledger } from '../../index.js';
-import { addFilterOptions, choice, commandFilter, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, loadSourceFor, postgresTargetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, choice, commandFilter, isSqliteCommand, LEDGER_SCHEMA_OPTION, ledgerSchemaFor, lib, loadSourceFor, targetFor, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { statusSqliteCommand } from '../sqlite.js';
 import { json, out } from '../output.js';
 import { applyLine } from './history.js';
 
@@ -35,7 +36,8 @@ export function registerStatus(program: Command): void {
     .action(async (opts: StatusOptions) => {
       const format = choice('--format', opts.format, ['text', 'json'] as const);
       useFilterFlags(opts);
-      const target = postgresTargetFor('status', opts.db, opts.targetEnvironment);
+      const target = targetFor(opts.db, opts.targetEnvironment);
+      if (isSqliteCommand([target])) return statusSqliteCommand(target, opts.schema, format);
       const ledgerSchema = ledgerSchemaFor(opts.ledgerSchema, target);
       const { connect, introspect, Ledger: LedgerOf, buildPlan, applyLockFree, seedFromSession } = await lib();
       const session = await connect(target.url);
@@ -53,24 +55,41 @@ export function registerStatus(program: Command): void {
           const desired = await loadSourceFor(opts.schema, { filter, seedFrom: seedFromSession(session, filter) }, [target.url]);
           pending = buildPlan(await introspect(session, filter), desired.schema).steps.map((s) => s.description);
         }
-        if (format === 'json') {
-          out(json({ target: session.description, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, running: runningNow, unfinished }));
-          return;
-        }
-        const lines = [`Target: ${session.description}`];
-        lines.push(last ? `Last apply: ${applyLine(last)}` : 'Last apply: none recorded');
-        if (runningNow) lines.push(`Apply #${latest.id} is running now (${latest.steps_done}/${latest.steps_total} steps done).`);
-        if (unfinished) lines.push(unfinishedText(unfinished));
-        if (pending !== null) {
-          lines.push(pending.length === 0 ? `In sync with ${opts.schema}.` : `${pending.length} change(s) pending to reach ${opts.schema}:`);
-          for (const p of pending) lines.push(`  - ${p}`);
-        }
-        out(lines.join('\n'));
+        printStatus(format, { target: session.description, schema: opts.schema, pending, last, runningNow, latest, unfinished });
       } finally {
         await session.close();
       }
     });
   addFilterOptions(command);
+}
+
+export interface StatusReport {
+  target: string;
+  /** The desired schema compared with (--schema), and the changes still to make (null without it). */
+  schema?: string;
+  pending: string[] | null;
+  last: ApplyRecord | null;
+  /** The latest apply that was not refused, and whether it is running now. */
+  latest: ApplyRecord | null;
+  runningNow: boolean;
+  unfinished: Unfinished | null;
+}
+
+export function printStatus(format: 'text' | 'json', r: StatusReport): void {
+  const { pending, last, latest, unfinished } = r;
+  if (format === 'json') {
+    out(json({ target: r.target, in_sync: pending === null ? null : pending.length === 0, pending, last_apply: last, running: r.runningNow, unfinished }));
+    return;
+  }
+  const lines = [`Target: ${r.target}`];
+  lines.push(last ? `Last apply: ${applyLine(last)}` : 'Last apply: none recorded');
+  if (r.runningNow && latest) lines.push(`Apply #${latest.id} is running now (${latest.steps_done}/${latest.steps_total} steps done).`);
+  if (unfinished) lines.push(unfinishedText(unfinished));
+  if (pending !== null) {
+    lines.push(pending.length === 0 ? `In sync with ${r.schema}.` : `${pending.length} change(s) pending to reach ${r.schema}:`);
+    for (const p of pending) lines.push(`  - ${p}`);
+  }
+  out(lines.join('\n'));
 }
 
 /** The latest apply, when it stopped part-way (or died): where a re-run of its plan resumes. */

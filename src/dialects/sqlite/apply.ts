@@ -1,9 +1,10 @@
 // Applying a plan to a SQLite database: foreign keys off, then one
-// transaction that runs every step, counts PRAGMA foreign_key_check rows and
-// records the apply in the ledger table — whose row refuses (CHECK) to be
-// written when the steps left new foreign-key violations — then COMMIT, and
-// foreign keys back as they were. Anything failing rolls everything back: a
-// plan is applied whole or not at all.
+// transaction that opens the apply's ledger row, runs every step, counts
+// PRAGMA foreign_key_check rows and closes the row — which refuses (CHECK) to
+// be `applied` when the steps left new foreign-key violations — then COMMIT,
+// and foreign keys back as they were. Anything failing rolls everything back:
+// a plan is applied whole or not at all; the failure is then recorded in the
+// ledger in a write of its own (ledger.ts).
 //
 // Files and :memory: run it in BEGIN IMMEDIATE with the source hash checked
 // inside and the target hash checked before COMMIT; a concurrent writer makes
@@ -16,7 +17,8 @@ import { stepStatements } from '../../plan/types.js';
 import { sqliteSchemaHash } from './hash.js';
 import { introspectSqlite } from './introspect.js';
 import { SQLITE_LEDGER_TABLE } from './ledger-name.js';
-import { quoteIdent, quoteLiteral } from './quote.js';
+import { quoteIdent } from './quote.js';
+import { closeApplySql, ensureLedger, FK_VIOLATIONS, insertApplySql, LEDGER_DDL } from './ledger.js';
 import { isBusy, sqliteErrorText, type SqliteQueries, type SqliteSession } from './session.js';
 
 export class SqliteStepFailedError extends LockplaneError {
@@ -33,6 +35,8 @@ export class SqliteStepFailedError extends LockplaneError {
 export interface SqliteApplyOptions {
   /** Refuse unless the database hashes to this before the first step. */
   expectedSourceHash?: string;
+  /** The apply's ledger row is open (inside the transaction): its id. */
+  onStart?: (applyId: number) => void;
   onStep?: (index: number, step: PlanStep) => void;
   onStepDone?: (index: number, step: PlanStep, ms: number) => void;
 }
@@ -42,41 +46,46 @@ export interface SqliteApplyResult {
   stepsApplied: number;
 }
 
-const LEDGER = quoteIdent(SQLITE_LEDGER_TABLE);
-const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER} (
-  id INTEGER PRIMARY KEY,
-  applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  source_hash TEXT,
-  target_hash TEXT,
-  steps INTEGER NOT NULL,
-  plan TEXT NOT NULL,
-  new_fk_violations INTEGER NOT NULL CHECK (new_fk_violations <= 0)
-)`;
-const FK_VIOLATIONS = '(SELECT count(*) FROM pragma_foreign_key_check)';
+class SourceDriftError extends BlockedError {}
 
 export async function applySqlitePlan(db: SqliteSession, plan: Plan, options: SqliteApplyOptions = {}): Promise<SqliteApplyResult> {
   try {
     return db.location.remote ? await applyRemote(db, plan, options) : await applyLocal(db, plan, options);
   } catch (error) {
-    if (/new_fk_violations/.test(sqliteErrorText(error))) {
-      throw new BlockedError('the plan leaves rows violating foreign keys (PRAGMA foreign_key_check); nothing was applied');
-    }
-    if (isBusy(error)) {
-      throw new LockplaneError(`${db.description}: another connection is writing to the database (SQLITE_BUSY after waiting); nothing was applied, try again`, 1, { cause: error });
-    }
-    throw error;
+    const failure = explained(db, error);
+    // A busy database cannot take the failure's row either: nothing is written.
+    if (!isBusy(error)) await recordFailure(db, plan, failure);
+    throw failure;
   }
 }
 
-function ledgerInsert(plan: Plan, violationsBefore: number): string {
-  const text = (v: string | undefined): string => (v === undefined ? 'NULL' : quoteLiteral(v));
-  return `INSERT INTO ${LEDGER} (source_hash, target_hash, steps, plan, new_fk_violations) VALUES (${text(plan.source_hash)}, ${text(plan.target_hash)}, ${plan.steps.length}, ${quoteLiteral(JSON.stringify(plan))}, ${FK_VIOLATIONS} - ${violationsBefore})`;
+function explained(db: SqliteSession, error: unknown): unknown {
+  if (/new_fk_violations/.test(sqliteErrorText(error))) {
+    return new BlockedError('the plan leaves rows violating foreign keys (PRAGMA foreign_key_check); nothing was applied');
+  }
+  if (isBusy(error)) {
+    return new LockplaneError(`${db.description}: another connection is writing to the database (SQLITE_BUSY after waiting); nothing was applied, try again`, 1, { cause: error });
+  }
+  return error;
+}
+
+/** After the rollback: the refused or failed apply, in the ledger (best effort: the error that stopped it is what matters). */
+async function recordFailure(db: SqliteSession, plan: Plan, failure: unknown): Promise<void> {
+  const error = failure instanceof Error ? failure.message : String(failure);
+  const step = failure instanceof SqliteStepFailedError ? failure.stepIndex + 1 : undefined;
+  const status = failure instanceof SourceDriftError ? 'refused' : 'failed';
+  try {
+    await ensureLedger(db);
+    await db.exec(insertApplySql(plan, status, { ...(step === undefined ? {} : { step }), error }));
+  } catch {
+    // the database refuses writes now (read-only, gone): the error above is reported anyway
+  }
 }
 
 async function checkSource(db: SqliteQueries, options: SqliteApplyOptions): Promise<void> {
   if (!options.expectedSourceHash) return;
   if (sqliteSchemaHash(await introspectSqlite(db)) !== options.expectedSourceHash) {
-    throw new BlockedError('the target is not in the state this plan was made for (source_hash differs); make a new plan');
+    throw new SourceDriftError('the target is not in the state this plan was made for (source_hash differs); make a new plan');
   }
 }
 
@@ -95,9 +104,11 @@ async function applyLocal(db: SqliteSession, plan: Plan, options: SqliteApplyOpt
   await db.exec('PRAGMA foreign_keys = OFF');
   try {
     return await db.transaction(async (tx) => {
-      await tx.exec(LEDGER_DDL);
+      await ensureLedger(tx);
       await checkSource(tx, options);
       const before = await violations(tx);
+      const applyId = Number((await tx.query(`${insertApplySql(plan, 'running')} RETURNING id`))[0]!.id);
+      options.onStart?.(applyId);
       for (const [index, step] of plan.steps.entries()) {
         options.onStep?.(index, step);
         const started = Date.now();
@@ -111,9 +122,9 @@ async function applyLocal(db: SqliteSession, plan: Plan, options: SqliteApplyOpt
         }
         options.onStepDone?.(index, step, Date.now() - started);
       }
-      const id = await tx.query(`${ledgerInsert(plan, before)} RETURNING id`);
+      await tx.exec(closeApplySql(before));
       await checkTarget(tx, plan, 'nothing was applied');
-      return { applyId: Number(id[0]!.id), stepsApplied: plan.steps.length };
+      return { applyId, stepsApplied: plan.steps.length };
     });
   } finally {
     await db.exec(`PRAGMA foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
@@ -121,17 +132,19 @@ async function applyLocal(db: SqliteSession, plan: Plan, options: SqliteApplyOpt
 }
 
 async function applyRemote(db: SqliteSession, plan: Plan, options: SqliteApplyOptions): Promise<SqliteApplyResult> {
+  await ensureLedger(db);
   await checkSource(db, options);
   const before = await violations(db);
+  const next = Number((await db.query(`SELECT coalesce(max(id), 0) + 1 AS id FROM ${quoteIdent(SQLITE_LEDGER_TABLE)}`))[0]!.id);
+  options.onStart?.(next);
   const statements = plan.steps.flatMap((s) => stepStatements(s));
   plan.steps.forEach((s, i) => options.onStep?.(i, s));
   try {
-    await db.runWithoutForeignKeys([LEDGER_DDL, ...statements, ledgerInsert(plan, before)]);
+    await db.runWithoutForeignKeys([LEDGER_DDL, insertApplySql(plan, 'running'), ...statements, closeApplySql(before)]);
   } catch (error) {
     if (/new_fk_violations/.test(sqliteErrorText(error))) throw error;
     throw new LockplaneError(`the plan failed on ${db.description}: ${sqliteErrorText(error)}; nothing was applied`, 1, { cause: error });
   }
   await checkTarget(db, plan, 'the steps were applied: make a new plan from the database as it is');
-  const id = await db.query(`SELECT max(id) AS id FROM ${LEDGER}`);
-  return { applyId: Number(id[0]!.id), stepsApplied: plan.steps.length };
+  return { applyId: next, stepsApplied: plan.steps.length };
 }

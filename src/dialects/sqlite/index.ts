@@ -12,3 +12,5 @@ export { validateSqlitePlan } from './validate.js';
 export { proveSqlitePlan, rollbackSqlitePlan, type SqliteProof } from './prove.js';
 export { applySqlitePlan, SqliteStepFailedError, type SqliteApplyOptions, type SqliteApplyResult } from './apply.js';
 export { SQLITE_LEDGER_TABLE } from './ledger-name.js';
+export { listSqliteApplies, latestApplyOfPlan } from './ledger.js';
+export { openShadow as openSqliteShadow } from './shadow.js';

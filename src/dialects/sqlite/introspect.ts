@@ -4,6 +4,7 @@
 import type { CheckConstraint, Column, ForeignKey, Schema, Table, Trigger, UniqueConstraint, View } from '../../schema/types.js';
 import { parseCreateIndex } from './introspect/create-index.js';
 import { parseCreateTable, type ParsedTable } from './introspect/create-table.js';
+import { canonicalExpression } from './introspect/expression.js';
 import { isWord, joinTokens, normalizeSqlText, tokenize } from './introspect/tokens.js';
 import type { SqliteQueries } from './session.js';
 import { isInternalName } from './ledger-name.js';
@@ -68,7 +69,7 @@ async function readTable(db: SqliteQueries, name: string, p: ParsedTable, all: M
   for (const r of info) {
     if (Number(r.hidden) === 1) continue;
     const column: Column = { name: String(r.name), type: String(r.type ?? ''), nullable: Number(r.nn) === 0 };
-    if (r.dflt_value !== null && r.dflt_value !== undefined) column.default = normalizeSqlText(String(r.dflt_value));
+    if (r.dflt_value !== null && r.dflt_value !== undefined) column.default = canonicalExpression(String(r.dflt_value));
     const extra = parsedColumns.get(column.name.toLowerCase());
     if (extra?.collation) column.collation = extra.collation;
     if (extra?.generated) column.generated = extra.generated;

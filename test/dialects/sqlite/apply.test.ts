@@ -1,6 +1,7 @@
 // Applying SQLite plans: all or nothing. Failing steps, rows that break a new
 // CHECK or foreign key, a stale source hash and a concurrent writer all leave
-// the database exactly as it was; success writes one ledger row.
+// the schema and rows exactly as they were (the ledger records the failure);
+// success writes one `applied` ledger row.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import {
   applySqlitePlan,
   buildSqlitePlan,
   introspectSqlite,
+  latestApplyOfPlan,
+  listSqliteApplies,
   openSqlite,
   proveSqlitePlan,
   SQLITE_LEDGER_TABLE,
@@ -31,7 +34,9 @@ async function refusedAndUnchanged(t: TestContext, from: string[], rows: string[
   const plan = buildSqlitePlan(await introspectSqlite(db), await desired(to));
   await assert.rejects(applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! }), message);
   assert.deepEqual(await snapshot(db), before);
-  assert.deepEqual(await db.query(`SELECT name FROM sqlite_schema WHERE name = '${SQLITE_LEDGER_TABLE}'`), [], 'no ledger row, not even the table');
+  const ledger = await listSqliteApplies(db, 10);
+  assert.deepEqual(ledger.map((a) => [a.status, a.steps_done, a.steps_total]), [['failed', 0, plan.steps.length]], 'the failure is recorded, nothing as applied');
+  assert.match(ledger[0]!.error!, message);
   assert.deepEqual(await db.query('PRAGMA foreign_keys'), [{ foreign_keys: 1n }], 'foreign keys are back on');
 }
 
@@ -53,6 +58,18 @@ test('a rebuild that leaves rows without their parent is caught by foreign_key_c
   );
 });
 
+test('a ledger table of the first shape (every row an apply that succeeded) is upgraded in the apply, its rows kept', async (t) => {
+  const db = await memoryWith(t, [
+    'CREATE TABLE t (id INTEGER PRIMARY KEY)',
+    `CREATE TABLE ${SQLITE_LEDGER_TABLE} (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, source_hash TEXT, target_hash TEXT, steps INTEGER NOT NULL, plan TEXT NOT NULL, new_fk_violations INTEGER NOT NULL CHECK (new_fk_violations <= 0))`,
+    `INSERT INTO ${SQLITE_LEDGER_TABLE} (source_hash, target_hash, steps, plan, new_fk_violations) VALUES ('s', 't', 2, '{}', 0)`,
+  ]);
+  const plan = buildSqlitePlan(await introspectSqlite(db), await desired(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)']));
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  const rows = await listSqliteApplies(db, 10);
+  assert.deepEqual(rows.map((r) => [r.id, r.status, r.steps_done, r.source_hash]), [[2, 'applied', 1, plan.source_hash], [1, 'applied', 2, 's']]);
+});
+
 test('a stale source hash is refused before any step', async (t) => {
   const db = await memoryWith(t, ['CREATE TABLE t (id INTEGER PRIMARY KEY)']);
   const plan = buildSqlitePlan(await introspectSqlite(db), await desired(['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)']));
@@ -60,6 +77,7 @@ test('a stale source hash is refused before any step', async (t) => {
   const before = await snapshot(db);
   await assert.rejects(applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! }), /source_hash differs/);
   assert.deepEqual(await snapshot(db), before);
+  assert.deepEqual((await listSqliteApplies(db, 10)).map((a) => a.status), ['refused']);
 });
 
 test('success records the apply in the ledger table, which introspection leaves out', async (t) => {
@@ -68,8 +86,15 @@ test('success records the apply in the ledger table, which introspection leaves 
   const plan = buildSqlitePlan(await introspectSqlite(db), target);
   const result = await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
   assert.deepEqual(result, { applyId: 1, stepsApplied: 1 });
-  const ledger = await db.query(`SELECT source_hash, target_hash, steps FROM ${SQLITE_LEDGER_TABLE}`);
-  assert.deepEqual(ledger, [{ source_hash: plan.source_hash, target_hash: plan.target_hash, steps: 1n }]);
+  const [row, ...more] = await listSqliteApplies(db, 10);
+  assert.equal(more.length, 0);
+  assert.deepEqual(
+    { id: row!.id, status: row!.status, steps: [row!.steps_done, row!.steps_total], hashes: [row!.source_hash, row!.target_hash], failed: row!.failed_step },
+    { id: 1, status: 'applied', steps: [1, 1], hashes: [plan.source_hash, plan.target_hash], failed: null },
+  );
+  assert.match(row!.started_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.ok(row!.finished_at! >= row!.started_at);
+  assert.deepEqual(await latestApplyOfPlan(db, plan), row);
   assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(target));
 });
 
@@ -98,8 +123,10 @@ test('a concurrent writer: apply waits the busy timeout, fails cleanly with noth
   await writer.close();
   const before = await snapshot(db);
   assert.equal(before.hash, plan.source_hash);
+  assert.deepEqual(await listSqliteApplies(db, 10), [], 'a busy database takes no ledger row either');
   await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
   assert.deepEqual(await db.query('SELECT id, v FROM t ORDER BY id'), [{ id: 1n, v: 'x' }, { id: 2n, v: 'x' }]);
+  assert.deepEqual((await listSqliteApplies(db, 10)).map((a) => a.status), ['applied']);
 });
 
 test('proving on a shadow file: an unmarked database is refused, an empty one is marked and used', async (t) => {

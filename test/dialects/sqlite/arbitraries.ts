@@ -11,6 +11,8 @@ const TYPES: Record<Family, string[]> = { int: ['INTEGER', 'INT', 'BIGINT'], tex
 const STRICT_TYPES: Record<Family, string[]> = { int: ['INTEGER', 'INT'], text: ['TEXT'] };
 const DEFAULTS: Record<Family, string[]> = { int: ['0', '42', '-1', '(1 + 2)'], text: ["'x'", "'it''s'", "''"] };
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const PARENT_ID = 'parent_id';
+const ACTIONS = ['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION'] as const;
 
 interface Base {
   tables: { name: string; columns: { name: string; family: Family }[] }[];
@@ -66,11 +68,11 @@ function variant(base: Base, rng: Rng): Schema {
   }
   const names = tables.map((t) => t.name);
   for (const t of tables) {
+    if (chance(rng, 0.3)) (t.foreign_keys ??= []).push(withActions(rng, { name: `${t.name}_parent_fkey`, columns: ['id'], referenced_table: pick(rng, names), referenced_columns: ['id'] }));
+    // A nullable reference column whose rows point at ids 1-3 (rowsFor): added, dropped or given other actions across A and B.
     if (chance(rng, 0.3)) {
-      const target = pick(rng, names);
-      const fk: ForeignKey = { name: `${t.name}_parent_fkey`, columns: ['id'], referenced_table: target, referenced_columns: ['id'] };
-      if (chance(rng, 0.5)) fk.on_delete = pick(rng, ['CASCADE', 'SET NULL', 'RESTRICT'] as const);
-      (t.foreign_keys ??= []).push(fk);
+      t.columns.push({ name: PARENT_ID, type: 'INTEGER', nullable: true });
+      (t.foreign_keys ??= []).push(withActions(rng, { name: `${t.name}_${PARENT_ID}_fkey`, columns: [PARENT_ID], referenced_table: pick(rng, names), referenced_columns: ['id'] }));
     }
     if (chance(rng, 0.2)) {
       const other = pick(rng, names);
@@ -79,6 +81,12 @@ function variant(base: Base, rng: Rng): Schema {
   }
   const views: View[] = tables.filter(() => chance(rng, 0.25)).map((t) => ({ name: `v_${t.name}`, definition: `SELECT id FROM ${q(t.name)}` }));
   return { dialect: 'sqlite', tables, ...(views.length ? { views } : {}) };
+}
+
+function withActions(rng: Rng, fk: ForeignKey): ForeignKey {
+  if (chance(rng, 0.6)) fk.on_delete = pick(rng, ACTIONS);
+  if (chance(rng, 0.4)) fk.on_update = pick(rng, ACTIONS);
+  return fk;
 }
 
 /** Foreign keys point only at tables both sides keep: their rows (ids 1-3) exist before and after. */
@@ -101,7 +109,7 @@ export function rowsFor(schema: Schema): string[] {
   for (const t of schema.tables) {
     const columns = t.columns.filter((c) => !c.generated);
     for (let i = 1; i <= 3; i++) {
-      const values = columns.map((c) => (c.name === 'id' ? String(i) : /INT/i.test(c.type) ? String(i * 10) : `'v${i}'`));
+      const values = columns.map((c) => (c.name === 'id' || c.name === PARENT_ID ? String(i) : /INT/i.test(c.type) ? String(i * 10) : `'v${i}'`));
       out.push(`INSERT INTO ${q(t.name)} (${columns.map((c) => q(c.name)).join(', ')}) VALUES (${values.join(', ')})`);
     }
   }

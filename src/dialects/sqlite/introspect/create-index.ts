@@ -1,6 +1,7 @@
 // Reads CREATE [UNIQUE] INDEX … ON t (keys) [WHERE …] as sqlite_schema keeps it.
 import type { Index, IndexKey } from '../../../schema/types.js';
-import { identName, isPunct, isWord, joinTokens, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
+import { canonicalTokens } from './expression.js';
+import { identName, isPunct, isWord, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 export function parseCreateIndex(name: string, sql: string): Index {
   const tokens = tokenize(sql);
@@ -14,7 +15,7 @@ export function parseCreateIndex(name: string, sql: string): Index {
     unique: isWord(tokens[1], 'UNIQUE'),
   };
   if (keys.some((k) => k.expression !== undefined || k.collation !== undefined || k.order !== undefined)) index.keys = keys;
-  if (whereAt >= 0) index.where = joinTokens(tokens.slice(whereAt + 1));
+  if (whereAt >= 0) index.where = canonicalTokens(tokens.slice(whereAt + 1));
   return index;
 }
 
@@ -29,8 +30,10 @@ function indexKey(part: Token[]): IndexKey {
     key.collation = identName(part[end - 1]!);
     end -= 2;
   }
-  const body = part.slice(0, end);
+  // `((name))` is the column name: the parentheses are read away first.
+  const expression = canonicalTokens(part.slice(0, end));
+  const body = tokenize(expression);
   if (body.length === 1 && (body[0]!.kind === 'word' || body[0]!.kind === 'ident')) key.column = identName(body[0]!);
-  else key.expression = joinTokens(body);
+  else key.expression = expression;
   return key;
 }

@@ -2,6 +2,7 @@
 // pragmas leave out: constraint names, CHECK expressions, COLLATE,
 // AUTOINCREMENT, generated expressions, DEFERRABLE and the table options.
 import type { FkAction } from '../../../schema/types.js';
+import { canonicalTokens } from './expression.js';
 import { identName, isPunct, isWord, joinTokens, matchParen, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 export interface ParsedColumn {
@@ -86,7 +87,7 @@ function columnDefinition(def: Token[], out: ParsedTable): void {
       i = skipClause(def, i + 1);
     } else if (isWord(t, 'CHECK')) {
       const end = matchParen(def, i + 1);
-      out.checks.push({ ...(name ? { name } : {}), column: column.name, expression: joinTokens(def.slice(i + 2, end)) });
+      out.checks.push({ ...(name ? { name } : {}), column: column.name, expression: canonicalTokens(def.slice(i + 2, end)) });
       i = end + 1;
     } else if (isWord(t, 'COLLATE')) {
       column.collation = identName(def[i + 1]!);
@@ -99,7 +100,7 @@ function columnDefinition(def: Token[], out: ParsedTable): void {
       const open = def.findIndex((x, k) => k > i && isPunct(x, '('));
       const end = matchParen(def, open);
       const stored = isWord(def[end + 1], 'STORED');
-      column.generated = { expression: joinTokens(def.slice(open + 1, end)), kind: stored ? 'stored' : 'virtual' };
+      column.generated = { expression: canonicalTokens(def.slice(open + 1, end)), kind: stored ? 'stored' : 'virtual' };
       i = isWord(def[end + 1], 'STORED', 'VIRTUAL') ? end + 2 : end + 1;
     } else if (isWord(t, 'DEFAULT')) {
       i = isPunct(def[i + 1], '(') ? matchParen(def, i + 1) + 1 : i + (isPunct(def[i + 1], '-') || isPunct(def[i + 1], '+') ? 3 : 2);
@@ -136,7 +137,7 @@ function tableConstraint(def: Token[], out: ParsedTable): void {
     out.uniques.push({ ...named, columns: keyColumns(def.slice(i + 2, end)) });
   } else if (isWord(def[i], 'CHECK')) {
     const end = matchParen(def, i + 1);
-    out.checks.push({ ...named, expression: joinTokens(def.slice(i + 2, end)) });
+    out.checks.push({ ...named, expression: canonicalTokens(def.slice(i + 2, end)) });
   } else if (isWord(def[i], 'FOREIGN')) {
     const end = matchParen(def, i + 2);
     const columns = keyColumns(def.slice(i + 3, end));

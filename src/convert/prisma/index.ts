@@ -1,0 +1,1 @@
+export { convertPrismaFiles, convertPrismaText, type PrismaSource } from './convert.js';
