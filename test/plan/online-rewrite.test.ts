@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { executePlan } from '../../src/apply/execute.js';
 import { introspect } from '../../src/dialects/postgres/introspect.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
-import { buildPlan, rollbackPlan, stepStatements, type Plan } from '../../src/plan/index.js';
+import { annotateLocks, buildPlan, rollbackPlan, stepStatements, type Plan } from '../../src/plan/index.js';
 import { validatePlan } from '../../src/safety/index.js';
 import { schemaHash } from '../../src/schema/hash.js';
 import type { Column, Schema, Table } from '../../src/schema/types.js';
@@ -172,6 +172,22 @@ test('a type change keeps the plain step and LP130 where the swap would break so
     assert.ok(lp130, `${label}: LP130`);
     assert.match(lp130.message, why, label);
   }
+});
+
+test('lock analysis: no step of either rewrite rewrites or scans the table under a lock that blocks writes; the plain forms do', async () => {
+  const from = schema(items([col('amount', 'integer', false, { default: '0' })]));
+  const to = schema(items([col('amount', 'bigint', false, { default: '0' }), col('token', 'uuid', false, { default: 'gen_random_uuid()' })]));
+  const online = await annotateLocks(buildPlan(from, to), { from });
+  const view = online.steps.map((s) => (s.locks ?? []).map((l) => `${l.mode}/${l.effect}`).join(' '));
+  assert.deepEqual(online.steps.flatMap((s) => s.hazards ?? []).filter((c) => c.startsWith('LP11')), [], view.join('\n'));
+  const swap = online.steps.find((s) => s.change?.kind === 'swap_column')!;
+  assert.deepEqual(swap.locks?.map((l) => [l.mode, l.effect]), [['ACCESS EXCLUSIVE', 'catalog']], 'SET NOT NULL after the renamed column was proven: no scan');
+  const sync = online.steps.find((s) => s.change?.kind === 'create_column_sync')!;
+  assert.deepEqual(sync.locks?.map((l) => [l.mode, l.effect]), [['SHARE ROW EXCLUSIVE', 'catalog']]);
+  const backfills = online.steps.filter((s) => s.backfill);
+  assert.deepEqual(backfills.map((s) => s.locks?.map((l) => [l.mode, l.effect])), [[['ROW EXCLUSIVE', 'write']], [['ROW EXCLUSIVE', 'write']]]);
+  const plain = await annotateLocks(buildPlan(from, to, { online: false }), { from });
+  assert.ok(plain.steps.some((s) => s.hazards?.includes('LP110')), 'the plain ALTER TYPE and ADD COLUMN rewrite the table');
 });
 
 // ---- On real databases, with rows ----------------------------------------------------
