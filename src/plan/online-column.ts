@@ -68,6 +68,11 @@ export class ColumnRewriteContext {
   schema(): Schema {
     return this.to;
   }
+
+  /** The type (or its array) is a domain of the desired schema. */
+  isDomain(type: string): boolean {
+    return (this.to.domains ?? []).some((d) => type.replace(/\[\]$/, '') === `${d.schema ?? DEFAULT_NAMESPACE}.${d.name}`);
+  }
 }
 
 /** An ADD COLUMN whose default is evaluated per row: the rewrite when the table has a key to walk. */
@@ -97,7 +102,7 @@ export function volatileDefault(change: AddColumn, ctx: ColumnRewriteContext): C
 export function needsPerRowDefault(column: Column, ctx: ColumnRewriteContext): boolean {
   if (column.default === undefined || column.identity || column.generated) return false;
   if (/\bnextval\s*\(/i.test(column.default)) return false;
-  if ((ctx.schema().domains ?? []).some((d) => column.type.replace(/\[\]$/, '') === `${d.schema ?? DEFAULT_NAMESPACE}.${d.name}`)) return false;
+  if (ctx.isDomain(column.type)) return false;
   return ctx.volatile(column.default);
 }
 
@@ -135,6 +140,8 @@ export function retypeBlocker(change: AlterColumn, ctx: ColumnRewriteContext): s
   const name = to.name;
   if (from.identity || to.identity || from.generated || to.generated) return 'it is an identity or generated column';
   if (from.default !== undefined && /\bnextval\s*\(/i.test(from.default)) return 'its default draws from a sequence';
+  // The new column starts empty: a domain's NOT NULL or CHECK could refuse that.
+  if (ctx.isDomain(to.type)) return 'the new type is a domain';
   if (!ctx.batchKey(table, name)) return 'the table has no primary key to backfill by that excludes the column (or the plan changes it)';
   const mentions = (text: string | undefined): boolean => text !== undefined && mentionsColumn(text, name);
   for (const t of ctx.tables(table)) {
