@@ -3,7 +3,7 @@
 // measured in the same run, one change at a time, on a table of ROWS rows.
 //
 //   node bench/online/run.mjs [--rows 1000000] [--seconds-after 1] [--modes online,naive]
-//                             [--changes index,fk,check,not_null,unique,bigint] [--lock-timeout 2s] [--no-build]
+//                             [--changes index,fk,check,not_null,unique,bigint,volatile] [--lock-timeout 2s] [--no-build]
 //
 // Needs the Postgres server (LOCKPLANE_BENCH_DATABASE_URL, default
 // postgresql://postgres@127.0.0.1:5432/postgres). Creates and drops the
@@ -20,7 +20,7 @@ const { values: opts } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'seconds-after': { type: 'string', default: '1' },
     modes: { type: 'string', default: 'online,naive' },
-    changes: { type: 'string', default: 'index,fk,check,not_null,unique,bigint' },
+    changes: { type: 'string', default: 'index,fk,check,not_null,unique,bigint,volatile' },
     'lock-timeout': { type: 'string', default: '2s' },
     connections: { type: 'string', default: '4' },
     'no-build': { type: 'boolean', default: false },
@@ -58,7 +58,13 @@ const CHANGES = {
   check: { title: 'add a CHECK', edit: (s) => `${s}\nALTER TABLE items ADD CONSTRAINT items_amount_nonneg CHECK (amount >= 0);` },
   not_null: { title: 'SET NOT NULL', edit: (s) => s.replace('  email text,', '  email text NOT NULL,') },
   unique: { title: 'add a UNIQUE constraint', edit: (s) => `${s}\nALTER TABLE items ADD CONSTRAINT items_email_key UNIQUE (email);` },
+  // Online: expand/contract (a bigint column kept in sync by a trigger, a batched backfill, a short swap).
   bigint: { title: 'integer → bigint', edit: (s) => s.replace('  amount integer,', '  amount bigint,') },
+  // Online: added empty, SET DEFAULT, a batched backfill, then NOT NULL through a validated CHECK.
+  volatile: {
+    title: 'add uuid NOT NULL DEFAULT gen_random_uuid()',
+    edit: (s) => s.replace('  created_at timestamptz NOT NULL DEFAULT now()\n', '  created_at timestamptz NOT NULL DEFAULT now(),\n  token uuid NOT NULL DEFAULT gen_random_uuid()\n'),
+  },
 };
 
 const MODE_FLAGS = { online: [], naive: ['--no-online'] };

@@ -3,7 +3,7 @@
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
 import { canonicalTypeGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
-import type { CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
+import type { Column, CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
 import type { Change, ChangeKind } from './changes.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from './grants.js';
@@ -56,6 +56,13 @@ export class Model {
       default_privileges: [...this.defaults.values()],
     });
   }
+}
+
+/** The column an online type change fills: the new type under a temporary name, nullable, no default. */
+export function swapTemporary(to: Column, temporary: string): Column {
+  const out: Column = { name: temporary, type: to.type, nullable: true };
+  if (to.collation !== undefined) out.collation = to.collation;
+  return out;
 }
 
 function without<T extends { name: string }>(list: T[] | undefined, name: string): T[] {
@@ -131,6 +138,21 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
     t.indexes = without(t.indexes, c.index.name);
   },
   validate_constraint: () => undefined,
+  backfill_column: () => undefined,
+  create_column_sync: () => undefined,
+  drop_column_sync: () => undefined,
+  swap_column: (m, c) => {
+    const t = m.table(c.table);
+    if (c.undo) {
+      // The new column goes back under its temporary name; the old one comes back, last.
+      t.columns = t.columns.map((col) => (col.name === c.to.name ? swapTemporary(c.to, c.temporary) : col));
+      t.columns.push(structuredClone(c.from));
+      if (c.helper) t.check_constraints = [...(t.check_constraints ?? []), structuredClone(c.helper)];
+      return;
+    }
+    t.columns = without(t.columns, c.from.name).map((col) => (col.name === c.temporary ? structuredClone(c.to) : col));
+    if (c.helper) t.check_constraints = without(t.check_constraints, c.helper.name);
+  },
   add_foreign_key: (m, c) => {
     const t = m.table(c.table);
     t.foreign_keys = [...(t.foreign_keys ?? []), structuredClone(c.foreign_key)];

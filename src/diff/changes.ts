@@ -63,14 +63,16 @@ export type Change =
   /** The table without its indexes and foreign keys (those are separate changes). */
   | { kind: 'create_table'; table: Table }
   | { kind: 'drop_table'; table: Table }
-  | { kind: 'add_column'; table: QualifiedName; column: Column }
+  /** `no_online`: online mode found no online form for a volatile default (LP131), and why. */
+  | { kind: 'add_column'; table: QualifiedName; column: Column; no_online?: string }
   | { kind: 'drop_column'; table: QualifiedName; column: Column }
   /**
    * `via_text`: one half of a move between two enum types through text —
    * `first` (enum → text) runs before the old type changes, `second` (text → enum) after the new one is ready.
-   * `online`: on an existing table in online mode — a type change that rewrites the table is a hazard (LP130).
+   * `online`: on an existing table in online mode — a type change that rewrites the table is a hazard (LP130);
+   * `no_online` says why it has no expand/contract form (see plan/online-column.ts).
    */
-  | { kind: 'alter_column'; table: QualifiedName; from: Column; to: Column; via_text?: 'first' | 'second'; online?: true }
+  | { kind: 'alter_column'; table: QualifiedName; from: Column; to: Column; via_text?: 'first' | 'second'; online?: true; no_online?: string }
   | ({ kind: 'add_primary_key'; table: QualifiedName; primary_key: PrimaryKey } & UsingIndex)
   | ({ kind: 'drop_primary_key'; table: QualifiedName; primary_key: PrimaryKey } & UsingIndex)
   | ({ kind: 'add_unique'; table: QualifiedName; constraint: UniqueConstraint } & UsingIndex)
@@ -87,6 +89,24 @@ export type Change =
    * changes nothing there; `undo` (its inverse) runs no SQL.
    */
   | { kind: 'validate_constraint'; table: QualifiedName; name: string; undo?: true }
+  /**
+   * Online mode: fill `column` of the rows that need it with `expression`, in
+   * batches by the primary key `key` (see apply/backfill.ts): the rows where
+   * the column is NULL (and, with `source`, that column is not). The schema
+   * does not change; `undo` (its inverse) runs no SQL.
+   */
+  | { kind: 'backfill_column'; table: QualifiedName; column: string; expression: string; key: string[]; source?: string; undo?: true }
+  /** Online type change: a trigger (and its function, both named `name`) sets `to` from `from` (cast to `type`) on every INSERT and UPDATE. */
+  | ({ kind: 'create_column_sync' } & ColumnSync)
+  | ({ kind: 'drop_column_sync' } & ColumnSync)
+  /**
+   * The short last step of an online type change, in one transaction: the
+   * sync trigger goes, the old column `from` is dropped, `temporary` (filled
+   * by a backfill) takes its name and becomes `to` (default, NOT NULL proven
+   * by the validated check `helper`, which goes too). `undo` (its inverse)
+   * converts back in one locking transaction and restores the state before.
+   */
+  | { kind: 'swap_column'; table: QualifiedName; from: Column; to: Column; temporary: string; sync: ColumnSync; helper?: CheckConstraint; undo?: true }
   | { kind: 'create_extension'; extension: Extension }
   | { kind: 'drop_extension'; extension: Extension }
   /** Version or schema changed. */
@@ -137,6 +157,18 @@ export type Change =
   | { kind: 'rename_constraint'; table: QualifiedName; constraint: ConstraintKind; from: string; to: string }
   /** The sequence a serial column owns, renamed with its table or column; the defaults drawing from it read `to_default` after. */
   | { kind: 'rename_sequence'; sequence: QualifiedName; to: string; from_default: string; to_default: string };
+
+/** A trigger keeping column `to` equal to `from` cast to `type` (see create_column_sync). */
+export interface ColumnSync {
+  table: QualifiedName;
+  from: string;
+  /** `from`'s type: the cast from it to `type`. */
+  from_type: string;
+  to: string;
+  type: string;
+  /** The trigger's and its function's name (the function lives in the table's schema). */
+  name: string;
+}
 
 /** Online mode (see plan/online.ts): the index is built or dropped CONCURRENTLY, outside a transaction. */
 export interface Concurrent {

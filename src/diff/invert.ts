@@ -44,6 +44,16 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
     if (!c.undo) out.undo = true;
     return out;
   },
+  backfill_column: (c) => {
+    const { undo: _undo, ...rest } = c;
+    return c.undo ? rest : { ...rest, undo: true };
+  },
+  create_column_sync: (c) => ({ ...c, kind: 'drop_column_sync' }),
+  drop_column_sync: (c) => ({ ...c, kind: 'create_column_sync' }),
+  swap_column: (c) => {
+    const { undo: _undo, ...rest } = c;
+    return c.undo ? rest : { ...rest, undo: true };
+  },
   create_extension: (c) => ({ kind: 'drop_extension', extension: c.extension }),
   drop_extension: (c) => ({ kind: 'create_extension', extension: c.extension }),
   alter_extension: (c) => ({ kind: 'alter_extension', from: c.to, to: c.from }),

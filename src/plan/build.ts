@@ -34,7 +34,7 @@ export function buildPlan(from: Schema, to: Schema, options: BuildPlanOptions = 
   const rollback = options.rollback ?? false;
   const ordered = orderChanges(diffSchemas(from, to), sortContext(to));
   const ctx = new AssessContext(from, to, rollback);
-  const changes = options.online === false ? ordered : onlineChanges(ordered, ctx);
+  const changes = options.online === false ? ordered : onlineChanges(ordered, ctx, { from, to });
   return {
     format_version: PLAN_FORMAT_VERSION,
     dialect: 'postgres',

@@ -8,30 +8,38 @@
 //   check, FK        ADD … NOT VALID, then VALIDATE in a transaction of its own
 //   SET NOT NULL     helper CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL, drop the helper
 //   unique, PK       CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX
+//   volatile default add empty, SET DEFAULT, batched backfill, NOT NULL online (online-column.ts)
+//   rewriting type   expand/contract: new column + sync trigger, backfill, swap (online-column.ts)
 //
 // New tables are empty: their changes stay plain DDL. Partitioned tables
 // too: Postgres has no CONCURRENTLY for them.
-import { createHash } from 'node:crypto';
 import type { Change } from '../diff/changes.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { primaryKeyName } from '../dialects/postgres/render.js';
 import { indexKeys } from '../schema/canonical.js';
-import type { Index, QualifiedName } from '../schema/types.js';
+import type { Index, QualifiedName, Schema } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { AssessContext } from '../safety/assess.js';
+import { typeChangeRewrites } from '../safety/rewrite.js';
+import { ColumnRewriteContext, needsPerRowDefault, retype, retypeBlocker, volatileDefault } from './online-column.js';
 import { changeDeps } from './kinds/registry.js';
+import { helperName } from './online-names.js';
+
+export { helperName };
 
 type Eligible = (table: QualifiedName) => boolean;
 
-export function onlineChanges(ordered: readonly Change[], ctx: AssessContext): Change[] {
+/** `schemas`: the plan's two ends, for the column rewrites (volatile defaults, type changes); without them those stay plain. */
+export function onlineChanges(ordered: readonly Change[], ctx: AssessContext, schemas?: { from: Schema; to: Schema }): Change[] {
   const eligible: Eligible = (t) => ctx.existing(t) && !ctx.partitioned(t);
+  const columns = schemas ? new ColumnRewriteContext(schemas.from, schemas.to, ordered) : undefined;
   const replaced = replacedIndexes(ordered, eligible);
   const out: Change[] = [];
   ordered.forEach((change, i) => {
     const pair = replaced.get(i);
     if (pair === 'moved') return;
     if (pair) out.push(...replaceIndex(pair.drop, pair.create));
-    else out.push(...rewrite(change, eligible));
+    else out.push(...rewrite(change, eligible, columns));
   });
   return out;
 }
@@ -39,8 +47,10 @@ export function onlineChanges(ordered: readonly Change[], ctx: AssessContext): C
 type DropIndex = Extract<Change, { kind: 'drop_index' }>;
 type CreateIndex = Extract<Change, { kind: 'create_index' }>;
 
-function rewrite(change: Change, eligible: Eligible): Change[] {
+function rewrite(change: Change, eligible: Eligible, columns: ColumnRewriteContext | undefined): Change[] {
   switch (change.kind) {
+    case 'add_column':
+      return eligible(change.table) && columns ? addColumnOnline(change, columns) : [change];
     case 'create_index':
       return eligible(change.table) ? createConcurrently(change) : [change];
     case 'drop_index':
@@ -62,7 +72,8 @@ function rewrite(change: Change, eligible: Eligible): Change[] {
       return [constraintIndex(change.table, index), { ...change, using_index: true }];
     }
     case 'alter_column':
-      return eligible(change.table) ? alterOnline(change) : [change];
+      if (!eligible(change.table)) return [change];
+      return (columns && retypeOnline(change, columns)) || alterOnline(change);
     default:
       return [change];
   }
@@ -155,6 +166,24 @@ const RETYPES_COLUMNS: ReadonlySet<Change['kind']> = new Set(['recreate_enum', '
 const indexId = (table: QualifiedName, name: string): string => `${qualifiedKey(table)}\u0000${name}`;
 
 type AlterColumn = Extract<Change, { kind: 'alter_column' }>;
+type AddColumn = Extract<Change, { kind: 'add_column' }>;
+
+/** A volatile default: added empty, then backfilled (NOT NULL online after); without a key to walk, the plain step and why (LP131). */
+function addColumnOnline(change: AddColumn, columns: ColumnRewriteContext): Change[] {
+  const steps = volatileDefault(change, columns);
+  if (steps) return steps.flatMap((c) => (c.kind === 'alter_column' ? alterOnline(c) : [c]));
+  if (!needsPerRowDefault(change.column, columns)) return [change];
+  return [{ ...change, no_online: 'the table has no primary key to backfill by (or the plan changes it)' }];
+}
+
+/** A rewriting type change: expand/contract, or the plain step with the reason it has no online form (LP130). */
+function retypeOnline(change: AlterColumn, columns: ColumnRewriteContext): Change[] | undefined {
+  const steps = retype(change, columns);
+  if (steps) return steps;
+  if (change.via_text || !typeChangeRewrites(change.from.type, change.to.type)) return undefined;
+  const why = retypeBlocker(change, columns);
+  return why ? alterOnline({ ...change, no_online: why }) : undefined;
+}
 
 /**
  * SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a valid CHECK
@@ -172,16 +201,4 @@ function alterOnline(change: AlterColumn): Change[] {
     alter,
     { kind: 'drop_check', table: change.table, constraint: helper, online: true },
   ];
-}
-
-const MAX_NAME_BYTES = 63;
-
-/** `prefix` + name, cut to Postgres's 63 bytes with a short hash of the whole name when it is too long: deterministic and distinct. */
-export function helperName(prefix: string, name: string): string {
-  const full = prefix + name;
-  if (Buffer.byteLength(full) <= MAX_NAME_BYTES) return full;
-  const suffix = `_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
-  let cut = name;
-  while (Buffer.byteLength(prefix + cut + suffix) > MAX_NAME_BYTES) cut = [...cut].slice(0, -1).join('');
-  return prefix + cut + suffix;
 }

@@ -5,6 +5,7 @@ import { assessChange, hazardCodes, type AssessContext } from '../safety/assess.
 import { ROLLBACK_PREFIX } from '../safety/validate.js';
 import { changeSql, describeChange } from './kinds/registry.js';
 import type { PlanStep } from './types.js';
+import { backfillParts } from '../dialects/postgres/render/online.js';
 
 export function planStep(change: Change, ctx: AssessContext, rollback: boolean): PlanStep {
   const statements = changeSql(change);
@@ -16,6 +17,11 @@ export function planStep(change: Change, ctx: AssessContext, rollback: boolean):
   const hazards = hazardCodes(assessChange(change, ctx).findings);
   if (hazards.length) step.hazards = hazards;
   step.transactional = !runsConcurrently(change);
+  if (change.kind === 'backfill_column' && !change.undo) {
+    // Batches of its own: apply runs it outside a transaction (see apply/backfill.ts).
+    step.transactional = false;
+    step.backfill = { table: change.table, key: change.key, ...backfillParts(change.column, change.expression, change.source) };
+  }
   if (change.kind === 'validate_constraint' && !change.undo) step.transaction = 'own';
   step.reverse = { description: describeChange(inverse), sql: changeSql(inverse) };
   step.change = change;

@@ -75,12 +75,13 @@ function addColumnAssessment(table: QualifiedName, column: Column, ctx: AssessCo
   return out;
 }
 
-function alterColumnAssessment(table: QualifiedName, from: Column, to: Column, online: boolean): Assessment {
+function alterColumnAssessment(table: QualifiedName, from: Column, to: Column, online: boolean, noOnline: string | undefined): Assessment {
   const out: Assessment = { findings: [], reasons: [] };
   const name = `${show(table)}.${to.name}`;
   // A narrowing change is LP203 already (blocking, same alternative): LP130 is for the ones that keep every value.
   if (online && typeChangeRewrites(from.type, to.type) && classifyTypeChange(from.type, to.type) !== 'narrowing') {
-    out.findings.push(finding('LP130', `Changing ${name} from ${from.type} to ${to.type} rewrites the table under an ACCESS EXCLUSIVE lock: no online form`));
+    const why = noOnline ? ` (no expand/contract: ${noOnline})` : '';
+    out.findings.push(finding('LP130', `Changing ${name} from ${from.type} to ${to.type} rewrites the table under an ACCESS EXCLUSIVE lock: no online form${why}`));
   }
   const change = classifyTypeChange(from.type, to.type);
   if (change === 'widening') {
@@ -138,7 +139,13 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
     findings: [finding('LP201', `Dropping table ${show(tableOf(c.table))} deletes all its rows`)],
     reasons: ['The rollback recreates the table, not its rows'],
   }),
-  add_column: (c, ctx) => addColumnAssessment(c.table, c.column, ctx),
+  add_column: (c, ctx) => {
+    const out = addColumnAssessment(c.table, c.column, ctx);
+    if (c.no_online) {
+      out.findings.push(finding('LP131', `Adding ${show(c.table)}.${c.column.name} with the volatile default ${c.column.default} rewrites the table under an ACCESS EXCLUSIVE lock: no online form (${c.no_online})`));
+    }
+    return out;
+  },
   drop_column: (c) =>
     c.column.generated
       ? safe(`Column '${c.column.name}' is generated - its values can be recomputed`)
@@ -146,7 +153,7 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
           findings: [finding('LP202', `Dropping column ${show(c.table)}.${c.column.name} deletes its data`)],
           reasons: ['The rollback re-adds the column, not its data'],
         },
-  alter_column: (c) => alterColumnAssessment(c.table, c.from, c.to, c.online === true),
+  alter_column: (c) => alterColumnAssessment(c.table, c.from, c.to, c.online === true, c.no_online),
   add_primary_key: (c, ctx) =>
     c.using_index ? takesOverIndex() : keyAssessment('primary key', c.primary_key.name ?? `(${c.primary_key.columns.join(', ')})`, c.table, ctx),
   drop_primary_key: () => safe('Dropping a primary key deletes no data'),
@@ -179,6 +186,24 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
     c.undo
       ? safe('A validation changes nothing to undo')
       : { findings: [finding('LP206', `Validating ${c.name} on ${show(c.table)} fails if existing rows violate it (writes go on while it scans)`)], reasons: [] },
+  backfill_column: (c) =>
+    c.undo ? safe('A backfill changes nothing to undo (the column is dropped later)') : safe('Batched UPDATEs by primary key, each in a short transaction of its own: writes go on'),
+  create_column_sync: (c) => {
+    const out = safe('A trigger copies every new write into the new column');
+    if (classifyTypeChange(c.from_type, c.type) === 'narrowing') {
+      out.findings.push(finding('LP203', `Converting ${show(c.table)}.${c.from} from ${c.from_type} to ${c.type} fails on values that do not convert: in the backfill, and for writes of such values from this step on`));
+    }
+    return out;
+  },
+  drop_column_sync: () => safe('Dropping the sync trigger deletes no data'),
+  swap_column: (c) => {
+    if (!c.undo) return safe(`The new column holds every value already: the swap only updates the catalog`);
+    const out = safe(`Converts every row back to ${c.from.type} while the table is locked`);
+    if (classifyTypeChange(c.to.type, c.from.type) === 'narrowing') {
+      out.findings.push(finding('LP203', `Changing ${show(c.table)}.${c.to.name} back from ${c.to.type} to ${c.from.type} may fail on or alter values written since`));
+    }
+    return out;
+  },
   create_extension: () => safe('Extension creation deletes no data'),
   drop_extension: () => safe('No modelled object uses the extension when it is dropped'),
   alter_extension: () => safe('An extension update keeps its data'),

@@ -57,6 +57,9 @@ export async function probesFor(change: Change, ctx: ProbeContext): Promise<Prob
   switch (change.kind) {
     case 'alter_column':
       return alterColumn(change.table, change.from, change.to, change.via_text, ctx);
+    // An online type change (expand/contract): its backfill casts every value and its swap sets NOT NULL.
+    case 'swap_column':
+      return change.undo ? [] : alterColumn(change.table, change.from, change.to, undefined, ctx);
     case 'add_column': {
       const c = change.column;
       if (c.nullable || c.default !== undefined || c.identity || c.generated) return [];

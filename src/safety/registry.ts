@@ -161,8 +161,21 @@ const entries: HazardInfo[] = [
     severity: 'error',
     blocking: true,
     data_loss: false,
+    explanation:
+      'online mode turns a type change that rewrites the table into expand/contract (a new column kept in sync by a trigger, a batched backfill, a short swap); it keeps the plain ALTER COLUMN … TYPE, and this hazard, when something stands on the column that the swap would drop or that the backfill needs: an index, a key or foreign key, a check, a view, triggers, policies, generated columns, no primary key to walk (the message says which)',
     alternative:
-      'expand/contract: add a column of the new type, keep it in sync with a trigger, backfill it in batches, then switch to it in a short final step; or allow LP130 and run the change when the table may be locked for the whole rewrite',
+      'take away what stands on the column first (the message names it) so that online mode can expand/contract; or allow LP130 and run the change when the table may be locked for the whole rewrite',
+  },
+  {
+    code: 'LP131',
+    title: 'volatile default rewrites an existing table',
+    severity: 'error',
+    blocking: true,
+    data_loss: false,
+    explanation:
+      'a DEFAULT calling a VOLATILE function (gen_random_uuid(), clock_timestamp(), …) is evaluated for every existing row: ADD COLUMN rewrites the table under an ACCESS EXCLUSIVE lock. Online mode adds the column empty and backfills it in batches by primary key; a table without one keeps the plain step',
+    alternative:
+      'give the table a primary key first (online mode then adds the column, sets the default and backfills in batches); or allow LP131 and run the change when the table may be locked for the whole rewrite',
   },
   {
     code: 'LP170',

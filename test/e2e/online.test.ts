@@ -158,3 +158,98 @@ serverTest('SIGKILL between ADD … NOT VALID and its VALIDATE: the re-run resum
     await assertDone(url, admin, dir, plan);
   });
 }, { timeout: 240_000 });
+
+// ---- The column rewrites under concurrent writes -------------------------------------
+
+const ORDERS = `
+  CREATE TABLE orders (id bigint PRIMARY KEY, amount integer NOT NULL DEFAULT 0, note text);
+  INSERT INTO orders SELECT g, g * 2, 'n' || g FROM generate_series(1, 20000) g;`;
+
+const ORDERS_DESIRED = `
+CREATE TABLE orders (
+  id bigint PRIMARY KEY,
+  amount bigint NOT NULL DEFAULT 0,
+  note text,
+  token uuid NOT NULL DEFAULT gen_random_uuid()
+);
+`;
+
+/** Writes that keep amount = id * 2 (inserts above the rows, updates of them) until stopped; counts the ones that fail. */
+function writeLoad(url: string): { stop: () => Promise<{ writes: number; failed: string[] }> } {
+  let running = true;
+  const failed: string[] = [];
+  let writes = 0;
+  const done = (async () => {
+    const session = await connect(url);
+    try {
+      for (let i = 1; running; i++) {
+        const id = 1_000_000 + i;
+        try {
+          await session.query('INSERT INTO orders (id, amount, note) VALUES ($1, $2, $3)', [id, id * 2, 'w']);
+          await session.query('UPDATE orders SET amount = id * 2, note = $2 WHERE id = $1', [1 + (i * 7919) % 20000, `u${i}`]);
+          writes += 2;
+        } catch (error) {
+          failed.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+    } finally {
+      await session.close();
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return { writes, failed };
+    },
+  };
+}
+
+serverTest('apply: a volatile-default column and integer → bigint by expand/contract over rows, under concurrent writes; every row right, then the rollback', async () => {
+  await withServerDatabase(async (url) => {
+    const { dir, cleanup } = tempProject({ 'desired.sql': ORDERS_DESIRED });
+    const admin = await connect(url);
+    try {
+      await admin.exec(ORDERS);
+      const before = await runCli(['introspect', '--db', url], { cwd: dir });
+      writeFileSync(join(dir, 'before.json'), before.stdout);
+      const plan = await planFile(url, dir);
+      const text = sqlText(plan);
+      for (const form of ['ADD COLUMN "lp_new_amount" bigint', 'CREATE TRIGGER "lp_sync_orders_amount"', 'RENAME COLUMN "lp_new_amount" TO "amount"', 'ADD COLUMN "token" uuid', 'SET DEFAULT gen_random_uuid()']) {
+        assert.ok(text.includes(form), `${form}\nin\n${text}`);
+      }
+      assert.equal(plan.steps.filter((s) => s.backfill).length, 2);
+      const load = writeLoad(url);
+      const applied = await runCli(['apply', 'plan.json', '--target', url, '--auto-approve', '--batch-size', '2000', '--lock-timeout', '2s'], { cwd: dir });
+      const { writes, failed } = await load.stop();
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.ok(writes > 0, 'the writes went on during the apply');
+      assert.deepEqual(failed, [], 'no concurrent write failed');
+      assert.equal(schemaHash(await introspect(admin)), plan.target_hash);
+      const [rows] = await admin.query<{ n: number; wrong: number; tokens: number; type: string }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE amount IS DISTINCT FROM id * 2)::int AS wrong, count(DISTINCT token)::int AS tokens,
+                (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'amount') AS type FROM orders`,
+      );
+      assert.equal(rows!.wrong, 0, 'every amount right, the concurrent writes included');
+      assert.equal(rows!.tokens, rows!.n, 'every row has its own token');
+      assert.equal(rows!.type, 'bigint');
+      const again = await runCli(['plan', '--from', url, '--to', 'desired.sql'], { cwd: dir });
+      assert.deepEqual((JSON.parse(again.stdout) as Plan).steps, [], 'a second plan is empty');
+
+      const rollback = await runCli(['rollback', '--plan', 'plan.json', '--from', 'before.json'], { cwd: dir });
+      assert.equal(rollback.code, 0, rollback.stderr);
+      writeFileSync(join(dir, 'rollback.json'), rollback.stdout);
+      const undone = await runCli(['apply', 'rollback.json', '--target', url, '--auto-approve', '--allow-hazards', 'all'], { cwd: dir });
+      assert.equal(undone.code, 0, undone.stderr);
+      const [back] = await admin.query<{ wrong: number; type: string; token: number }>(
+        `SELECT count(*) FILTER (WHERE amount IS DISTINCT FROM id * 2)::int AS wrong,
+                (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'amount') AS type,
+                (SELECT count(*)::int FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'token' AND NOT attisdropped) AS token FROM orders`,
+      );
+      assert.deepEqual(back, { wrong: 0, type: 'integer', token: 0 });
+    } finally {
+      await admin.close();
+      cleanup();
+    }
+  });
+}, { timeout: 240_000 });

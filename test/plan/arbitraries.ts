@@ -179,7 +179,15 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     // Postgres refuses indexes and constraints over virtual generated columns.
     const keyable = columns.filter((c) => !c.generated || c.generated.kind !== 'virtual');
     const indexable = new Set(keyable.map((c) => c.name));
-    if (chance(rng, 0.6) && keyable.length) {
+    // With rows, most variants key the table by its first column (one name, one type): a pair often keeps
+    // its primary key, which the online column rewrites' backfills walk (volatile defaults, type changes).
+    const first = columns[0];
+    if (options.rows && first && keyable[0] === first && !first.identity && chance(rng, 0.9)) {
+      table.primary_key = { name: shortName(bt.name, 'pk'), columns: [first.name] };
+      first.type = FAMILIES[bt.columns[0]!.family]!.types[0]!;
+      first.nullable = false;
+      delete first.collation;
+    } else if (chance(rng, 0.6) && keyable.length) {
       const n = keyable.length > 1 && chance(rng, 0.3) ? 2 : 1;
       const cols = shuffled(rng, keyable).slice(0, n).map((c) => c.name);
       table.primary_key = withComment<PrimaryKey>(rng, { name: shortName(bt.name, chance(rng, 0.7) ? 'pk' : 'pk2'), columns: cols });

@@ -4,7 +4,8 @@
 // forms of the generated schemas, so both sides speak the catalog's spelling.
 // Plans are online by default; the `rows` runs put a row in every table
 // first (rows.ts), so the online rewrites (NOT VALID + VALIDATE,
-// CONCURRENTLY, SET NOT NULL through a check) run against data.
+// CONCURRENTLY, SET NOT NULL through a check, volatile defaults backfilled,
+// type changes by expand/contract) run against data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -13,6 +14,7 @@ import { connect, type PgSession } from '../../src/dialects/postgres/session.js'
 import { buildPlan, rollbackPlan } from '../../src/plan/index.js';
 import { schemaHash, stableStringify } from '../../src/schema/hash.js';
 import type { Schema } from '../../src/schema/types.js';
+import type { Plan } from '../../src/plan/types.js';
 import { serverTest, withServerSession } from '../helpers/databases.js';
 import { schemaPair } from './arbitraries.js';
 import { insertRows, pairForRows } from './rows.js';
@@ -46,6 +48,7 @@ async function convergeOnce(target: PgSession, scratch: PgSession, a: Schema, b:
   if (mode.rows) await insertRows(target, from);
 
   const plan = buildPlan(from, to, { online: mode.online });
+  if (mode.rows) countRewrites(plan);
   await applyPlan(target, plan);
   const reached = await introspect(target);
   same(reached, to, 'after applying the plan the database is not B');
@@ -54,6 +57,14 @@ async function convergeOnce(target: PgSession, scratch: PgSession, a: Schema, b:
   const back = rollbackPlan(plan, from);
   await applyPlan(target, back);
   same(await introspect(target), from, 'after applying the rollback the database is not A');
+}
+
+/** How often the column rewrites ran against rows (a volatile default's backfill, a type change's swap): the property must reach them. */
+const reached = { backfill: 0, swap: 0 };
+function countRewrites(plan: Plan): void {
+  const kinds = new Set(plan.steps.map((s) => s.change?.kind));
+  if (plan.steps.some((s) => s.change?.kind === 'backfill_column' && s.change.source === undefined)) reached.backfill++;
+  if (kinds.has('swap_column')) reached.swap++;
 }
 
 async function property(target: PgSession, scratch: PgSession, runs: number, virtual: boolean, mode: Mode): Promise<void> {
@@ -76,6 +87,7 @@ for (const [label, mode, runs, serverRuns] of MODES) {
     const scratch = await connect('pglite://memory');
     try {
       await property(target, scratch, runs, true, mode);
+      if (mode.rows && runs >= 100) assert.ok(reached.backfill > 0 && reached.swap > 0, `the column rewrites ran over rows (${JSON.stringify(reached)})`);
     } finally {
       await target.close();
       await scratch.close();

@@ -1,7 +1,8 @@
 // Tables that hold rows for the converge property in online mode: one row
 // per table whose values satisfy both schemas of a pair, so that every
 // online rewrite (NOT VALID + VALIDATE, CONCURRENTLY, SET NOT NULL through a
-// check) runs against data. The value of a column depends only on its type
+// check, a volatile default's backfill, a type change's expand/contract) runs
+// against data. The value of a column depends only on its type
 // family, so a foreign key's columns hold exactly the referenced key's values.
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import type { Column, Schema, Table } from '../../src/schema/types.js';
@@ -34,21 +35,49 @@ export function pairForRows([a, b]: [Schema, Schema]): [Schema, Schema] {
     for (const t of copy.tables) {
       if (!kept.has(key(t))) continue;
       const twin = other.tables.find((o) => key(o) === key(t))!;
-      for (const c of t.columns) if (!twin.columns.some((o) => o.name === c.name)) onlyHere(c);
       t.foreign_keys = t.foreign_keys?.filter((fk) => kept.has(`${fk.referenced_schema ?? t.schema ?? 'public'}.${fk.referenced_table}`));
       if (!t.foreign_keys?.length) delete t.foreign_keys;
+    }
+    const keyed = foreignKeyColumns(copy);
+    for (const t of copy.tables) {
+      if (!kept.has(key(t))) continue;
+      const twin = other.tables.find((o) => key(o) === key(t))!;
+      for (const c of t.columns) if (!twin.columns.some((o) => o.name === c.name)) onlyHere(c, keyed.has(`${key(t)}.${c.name}`));
     }
     return copy;
   };
   return [fix(a, b), fix(b, a)];
 }
 
-function onlyHere(c: Column): void {
+/**
+ * A column added to a table holding the row. A time or text column outside
+ * any foreign key gets a VOLATILE default (evaluated per row), so that online
+ * mode's volatile-default rewrite (add empty, backfill by key) runs against
+ * data; others get the row's value.
+ */
+function onlyHere(c: Column, inForeignKey: boolean): void {
   if (c.identity) {
     delete c.identity.start;
     return;
   }
-  c.default = rowValue(c.type);
+  c.default = inForeignKey ? rowValue(c.type) : (VOLATILE_DEFAULTS.find(([family]) => family.test(c.type))?.[1] ?? rowValue(c.type));
+}
+
+const VOLATILE_DEFAULTS: [RegExp, string][] = [
+  [/^(date|timestamp)/, 'clock_timestamp()'],
+  [/^(text|character)/, 'substr(md5(random()::text), 1, 8)'],
+];
+
+/** `schema.table.column` of every column a foreign key of the schema uses or references. */
+function foreignKeyColumns(schema: Schema): Set<string> {
+  const out = new Set<string>();
+  for (const t of schema.tables) {
+    for (const fk of t.foreign_keys ?? []) {
+      for (const c of fk.columns) out.add(`${key(t)}.${c}`);
+      for (const c of fk.referenced_columns) out.add(`${fk.referenced_schema ?? t.schema ?? 'public'}.${fk.referenced_table}.${c}`);
+    }
+  }
+  return out;
 }
 
 /** One row in every table (triggers and foreign-key checks off while it goes in: the values are consistent by construction). */

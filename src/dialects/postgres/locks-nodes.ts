@@ -83,11 +83,33 @@ function isNullConstant(expr: Node): boolean {
  * which are STABLE or IMMUTABLE unless listed.
  */
 export function isVolatile(expr: Node, ctx: AnalysisContext): boolean {
-  return findNodes<{ funcname?: Node[] }>(expr, 'FuncCall').some((call) => {
-    const parts = nameParts(call.funcname);
-    const name = parts[parts.length - 1] ?? '';
-    const schema = parts.length > 1 ? parts[0] : undefined;
-    if ((schema === undefined || schema === 'pg_catalog') && VOLATILE_FUNCTIONS.has(name)) return true;
-    return ctx.state.functionVolatile(`${schema ?? DEFAULT_NAMESPACE}.${name}`) === true;
-  });
+  return findNodes<{ funcname?: Node[] }>(expr, 'FuncCall').some((call) => callIsVolatile(nameParts(call.funcname), ctx.state));
+}
+
+/** A call of the function named by `parts` (`[name]` or `[schema, name]`) is VOLATILE (see isVolatile). */
+export function callIsVolatile(parts: readonly string[], state: Pick<RelationState, 'functionVolatile'>): boolean {
+  const name = parts[parts.length - 1] ?? '';
+  const schema = parts.length > 1 ? parts[0] : undefined;
+  if ((schema === undefined || schema === 'pg_catalog') && VOLATILE_FUNCTIONS.has(name)) return true;
+  return state.functionVolatile(`${schema ?? DEFAULT_NAMESPACE}.${name}`) === true;
+}
+
+const IDENT = '"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*';
+/** `name(` or `schema.name(`, outside string literals. */
+const CALL = new RegExp(`(?:(${IDENT})\\s*\\.\\s*)?(${IDENT})\\s*\\(`, 'g');
+const unquote = (name: string): string => (name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase());
+
+/**
+ * isVolatile for an expression in catalog spelling (a column default as
+ * introspected), where no parse tree is at hand: the same rule over the
+ * function calls the text makes. String literals are skipped; a type
+ * modifier such as `numeric(10,2)` reads as a call of a function the schema
+ * does not define, which counts as not volatile, as in isVolatile.
+ */
+export function expressionIsVolatile(expression: string, state: Pick<RelationState, 'functionVolatile'>): boolean {
+  const code = expression.replace(/[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'/g, "''");
+  for (const m of code.matchAll(CALL)) {
+    if (callIsVolatile(m[1] === undefined ? [unquote(m[2]!)] : [unquote(m[1]), unquote(m[2]!)], state)) return true;
+  }
+  return false;
 }

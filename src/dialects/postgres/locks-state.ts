@@ -161,8 +161,14 @@ export class RelationState {
   }
   setColumn(key: string, column: string, type: string | undefined): void {
     const facts = this.table(key);
-    if (type === undefined) facts.columns.delete(column);
-    else facts.columns.set(column, type);
+    if (type !== undefined) {
+      facts.columns.set(column, type);
+      return;
+    }
+    // Dropped: a column added later under the same name starts with no NOT NULL and no proof.
+    facts.columns.delete(column);
+    facts.notNull.delete(column);
+    facts.provenNotNull.delete(column);
   }
   renameColumn(key: string, from: string, to: string): void {
     const facts = this.table(key);
@@ -170,6 +176,9 @@ export class RelationState {
     facts.columns.delete(from);
     if (type !== undefined) facts.columns.set(to, type);
     if (facts.notNull.delete(from)) facts.notNull.add(to);
+    // A check names its column by number: what proved `from` NOT NULL proves `to` (an online type change's swap).
+    if (facts.provenNotNull.delete(from)) facts.provenNotNull.add(to);
+    for (const [constraint, column] of facts.pendingNotNull) if (column === from) facts.pendingNotNull.set(constraint, to);
   }
   renameIndex(from: string, to: string): void {
     const table = this.indexes.get(from);

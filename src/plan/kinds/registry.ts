@@ -8,6 +8,7 @@ import { addCheck, addExclusion, dropExclusion, setUnlogged, addPrimaryKey, addU
 import { addForeignKey, dropForeignKey } from './foreign-key.js';
 import type { ChangeHandler, Deps, SortContext } from './handler.js';
 import { createIndex, dropIndex } from './indexes.js';
+import { backfillColumn, createColumnSync, dropColumnSync, swapColumn } from './online.js';
 import { createSchema, dropSchema } from './schema.js';
 import { createTable, dropTable, setPartition } from './table.js';
 import { setDefaultPrivileges, setGrants } from './grants.js';
@@ -58,6 +59,10 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   add_foreign_key: addForeignKey,
   drop_foreign_key: dropForeignKey,
   validate_constraint: validateConstraint,
+  backfill_column: backfillColumn,
+  create_column_sync: createColumnSync,
+  drop_column_sync: dropColumnSync,
+  swap_column: swapColumn,
   create_extension: createExtension,
   drop_extension: dropExtension,
   alter_extension: alterExtension,

@@ -95,7 +95,7 @@ function identityChanges(from: Identity, to: Identity, type: string): string[] {
 }
 
 /** Between two user types (enums) there is no cast: go through text (text[] for arrays). */
-function usingCast(column: string, from: string, to: string): string {
+export function usingCast(column: string, from: string, to: string): string {
   if (typeReference(from) && typeReference(to)) return `${column}::${to.endsWith('[]') ? 'text[]' : 'text'}::${to}`;
   return `${column}::${to}`;
 }
