@@ -1,7 +1,8 @@
 // A short hash per object of a schema. A plan records its source's, so that
 // an apply refused because the database changed can say which objects
 // changed — not only that one hash differs from another.
-import { canonicalize, defaultPrivilegeKey, routineKey } from './canonical.js';
+import { defaultPrivilegeKey, routineKey } from './canonical.js';
+import { canonicalOnce } from './canonical-once.js';
 import { sha256, stableStringify } from './hash.js';
 import { DEFAULT_NAMESPACE, type Schema } from './types.js';
 
@@ -13,7 +14,7 @@ const qualified = (o: { schema?: string; name: string }): string => `${o.schema 
 const byName = <T extends { name: string }>(list: readonly T[]): T[] => [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export function objectFingerprints(schema: Schema): Fingerprints {
-  const s = canonicalize(schema);
+  const s = canonicalOnce(schema);
   const out: Fingerprints = {};
   const add = (label: string, value: unknown): void => {
     out[label] = short(value);
