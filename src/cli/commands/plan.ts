@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
 import type { Plan } from '../../index.js';
-import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSide, parseAllowHazards, parseDuration, useFilterFlags, warnOnEngineMismatch, type FilterOptionValues, type HazardAllowance } from '../common.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSides, parseAllowHazards, parseDuration, useFilterFlags, warnOnEngineMismatch, type FilterOptionValues, type HazardAllowance } from '../common.js';
 import { planSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_COMMAND_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
@@ -47,8 +47,7 @@ export function registerPlan(program: Command): void {
       const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
-      const from = await loadResolvedSide(fromDb);
-      const to = await loadResolvedSide(toDb);
+      const [from, to] = await loadResolvedSides(fromDb, toDb);
       warnOnEngineMismatch(from, to);
       const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
       const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
