@@ -47,6 +47,8 @@ export function registerPlan(program: Command): void {
       const fromDb = databaseFor({ url: opts.from, urlFlag: '--from', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const toDb = databaseFor({ url: toSpec, urlFlag: '--to', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       if (isSqliteCommand([fromDb, toDb])) return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed);
+      // The lock analysis parses every step: its parser's WebAssembly compiles while the sides are read.
+      void import('libpg-query').catch(() => undefined);
       const [from, to] = await loadResolvedSides(fromDb, toDb);
       warnOnEngineMismatch(from, to);
       const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
