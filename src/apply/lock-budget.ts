@@ -6,6 +6,9 @@
 // table every other session of the server fails too. So before the first
 // step, the locks of the plan's largest transaction are estimated and an
 // apply that cannot fit is refused, naming the setting and the number.
+// Apply also reads the whole schema inside every transaction (the source-hash
+// check in the first, the ledger's hash of the result before each COMMIT),
+// and that read locks every view and what the views read.
 import { BlockedError } from '../errors.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import type { Table } from '../schema/types.js';
@@ -79,31 +82,31 @@ export interface LargestTransaction {
   start: number;
   end: number;
   locks: number;
-  /** Of `locks`, those of the source-hash check's read of the schema. */
+  /** Of `locks`, those of reading the schema inside the transaction. */
   schemaRead: number;
 }
 
 /**
  * The transaction (group of transactional steps, from `fromStep` on) with the
- * most estimated locks; `first` more are held by the first group when it is
- * a transaction (the source-hash check runs inside it).
+ * most estimated locks; each also holds `schemaRead` for reading the schema
+ * (see schemaReadLocks).
  */
-export function largestTransaction(steps: readonly PlanStep[], fromStep = 0, first = 0): LargestTransaction | undefined {
+export function largestTransaction(steps: readonly PlanStep[], fromStep = 0, schemaRead = 0): LargestTransaction | undefined {
   let largest: LargestTransaction | undefined;
-  for (const [n, group] of stepGroups(steps, fromStep).entries()) {
+  for (const group of stepGroups(steps, fromStep)) {
     if (!group.transactional) continue;
-    let locks = n === 0 ? first : 0;
+    let locks = schemaRead;
     for (let i = group.start; i < group.end; i++) locks += stepLockEstimate(steps[i]!);
-    if (!largest || locks > largest.locks) largest = { start: group.start, end: group.end, locks, schemaRead: n === 0 ? first : 0 };
+    if (!largest || locks > largest.locks) largest = { start: group.start, end: group.end, locks, schemaRead };
   }
   return largest;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** Why the plan cannot run on a server with these settings, in one line; undefined when it fits. `first`: see largestTransaction. */
-export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromStep = 0, first = 0): string | undefined {
-  const largest = largestTransaction(plan.steps, fromStep, first);
+/** Why the plan cannot run on a server with these settings, in one line; undefined when it fits. `schemaRead`: see largestTransaction. */
+export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromStep = 0, schemaRead = 0): string | undefined {
+  const largest = largestTransaction(plan.steps, fromStep, schemaRead);
   const size = lockTableSize(settings);
   if (!largest || largest.locks <= size) return undefined;
   const slots = settings.maxConnections + settings.maxPreparedTransactions;
@@ -111,7 +114,7 @@ export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromS
   const needed = Math.ceil((largest.locks * 1.25) / slots);
   const steps = [
     largest.end - largest.start === 1 ? `step ${largest.start + 1}` : `steps ${largest.start + 1}–${largest.end}, one transaction`,
-    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to check the source hash, which reads every view`] : []),
+    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to read the schema's views, which apply does inside each transaction`] : []),
   ].join('; ');
   return (
     `the plan needs about ${count(largest.locks)} locks at once (${steps}), more than the server's lock table holds for all sessions: ` +
@@ -123,8 +126,7 @@ export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromS
 /**
  * The locks reading the schema takes inside a transaction: pg_get_viewdef
  * locks each view and every relation its query names (see
- * introspect/view-definitions.ts). The source-hash check reads the schema in
- * the plan's first transaction, which holds them to its end.
+ * introspect/view-definitions.ts), held to the transaction's end.
  */
 export async function schemaReadLocks(session: PgSession): Promise<number> {
   const [row] = await session.query<{ n: number }>(
@@ -138,14 +140,9 @@ export async function schemaReadLocks(session: PgSession): Promise<number> {
   return row?.n ?? 0;
 }
 
-/**
- * Refuses (exit 3), before any step runs, a plan whose largest transaction
- * would not fit the server's lock table. `hashChecked`: the source hash is
- * checked inside the first transaction.
- */
-export async function checkLockBudget(session: PgSession, plan: Plan, fromStep = 0, hashChecked = false): Promise<void> {
+/** Refuses (exit 3), before any step runs, a plan whose largest transaction would not fit the server's lock table. */
+export async function checkLockBudget(session: PgSession, plan: Plan, fromStep = 0): Promise<void> {
   if (!largestTransaction(plan.steps, fromStep)) return;
-  const first = hashChecked ? await schemaReadLocks(session) : 0;
-  const problem = lockBudgetProblem(plan, await readLockTableSettings(session), fromStep, first);
+  const problem = lockBudgetProblem(plan, await readLockTableSettings(session), fromStep, await schemaReadLocks(session));
   if (problem) throw new BlockedError(problem);
 }
