@@ -8,6 +8,7 @@ import { canonicalize } from './canonical.js';
 import type { Schema } from './types.js';
 
 let shared: WeakMap<Schema, Schema> | undefined;
+let texts: Map<string, WeakMap<object, string>> | undefined;
 
 /** canonicalize(schema), computed once per schema object inside sharingCanonicalForms. Treat the result as read-only. */
 export function canonicalOnce(schema: Schema): Schema {
@@ -20,13 +21,32 @@ export function canonicalOnce(schema: Schema): Schema {
   return canonical;
 }
 
+/**
+ * `write()` for an object, computed once per object and `form` inside
+ * sharingCanonicalForms: the source's hash and its fingerprints both write
+ * every object of the canonical source as stable JSON.
+ */
+export function textOnce(object: object, form: string, write: () => string): string {
+  if (!texts) return write();
+  let byObject = texts.get(form);
+  if (!byObject) texts.set(form, (byObject = new WeakMap()));
+  let text = byObject.get(object);
+  if (text === undefined) {
+    text = write();
+    byObject.set(object, text);
+  }
+  return text;
+}
+
 /** Runs `build` (synchronous: no other work can interleave) with canonical forms shared between its callers. */
 export function sharingCanonicalForms<T>(build: () => T): T {
   if (shared) return build();
   shared = new WeakMap();
+  texts = new Map();
   try {
     return build();
   } finally {
     shared = undefined;
+    texts = undefined;
   }
 }

@@ -2,8 +2,8 @@
 // keys. Plans record it for their source and target; apply refuses a target
 // whose hash differs from the plan's source_hash.
 import { createHash } from 'node:crypto';
-import { canonicalOnce } from './canonical-once.js';
-import type { Schema } from './types.js';
+import { canonicalOnce, textOnce } from './canonical-once.js';
+import type { Schema, Table } from './types.js';
 
 /**
  * Keys that hold derived data (see ObjectRef), intent about the path rather
@@ -101,13 +101,42 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Column order and `$schema` do not affect the hash: the differ ignores both. */
+/** A table as the hash and the fingerprints see it: columns by name (the differ ignores their order). */
+export function tableByColumnName(t: Table): Table {
+  return { ...t, columns: [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+}
+
+/** stableStringify of one object of a canonical schema, a table with its columns by name; once per object inside buildPlan. */
+export function objectText(object: object, table = false): string {
+  return textOnce(object, table ? 'table' : 'object', () => stableStringify(table ? tableByColumnName(object as Table) : object));
+}
+
+/**
+ * Column order and `$schema` do not affect the hash: the differ ignores both.
+ * The text hashed is stableStringify({ ...schema, tables by column name })
+ * without `$schema`, written a member at a time so that each object's text is
+ * the one its fingerprint hashes too.
+ */
 export function schemaHash(schema: Schema): string {
-  const canonical = canonicalOnce(schema);
-  const { $schema: _ignored, ...rest } = canonical;
-  const tables = rest.tables.map((t) => ({
-    ...t,
-    columns: [...t.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-  }));
-  return sha256(stableStringify({ ...rest, tables }));
+  const { $schema: _ignored, ...rest } = canonicalOnce(schema);
+  const hash = createHash('sha256').update('{');
+  const members = Object.keys(rest)
+    .sort()
+    .filter((k) => (rest as Record<string, unknown>)[k] !== undefined && !DERIVED_KEYS.has(k));
+  for (const [i, key] of members.entries()) {
+    const value = (rest as Record<string, unknown>)[key];
+    hash.update(`${i ? ',' : ''}${JSON.stringify(key)}:`);
+    if (!Array.isArray(value)) {
+      hash.update(stableStringify(value));
+      continue;
+    }
+    hash.update('[');
+    for (const [j, item] of value.entries()) {
+      // An array member stableStringify cannot write (undefined) is written as nothing, as its join does.
+      const text = item !== null && typeof item === 'object' && !Array.isArray(item) ? objectText(item, key === 'tables') : stableStringify(item);
+      hash.update(`${j ? ',' : ''}${text ?? ''}`);
+    }
+    hash.update(']');
+  }
+  return hash.update('}').digest('hex');
 }
