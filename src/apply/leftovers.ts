@@ -8,7 +8,6 @@
 // (online mode) can leave its index INVALID: the drop, which was wanted, is
 // finished, and the step counts as done when the database plus that index
 // is exactly the state before the step.
-import { parse } from 'libpg-query';
 import { introspect } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import type { PgSession } from '../dialects/postgres/session.js';
@@ -37,7 +36,7 @@ async function concurrentIndexes(step: PlanStep): Promise<ConcurrentIndex[] | nu
   for (const sql of stepStatements(step)) {
     let stmts: { stmt?: Record<string, unknown> }[];
     try {
-      stmts = ((await parse(sql)) as { stmts?: { stmt?: Record<string, unknown> }[] }).stmts ?? [];
+      stmts = ((await (await import('libpg-query')).parse(sql)) as { stmts?: { stmt?: Record<string, unknown> }[] }).stmts ?? [];
     } catch {
       return null;
     }

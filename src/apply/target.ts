@@ -12,6 +12,7 @@ import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
 import { completedDespiteLedger, dropInvalidIndexes, finishInterruptedDrop } from './leftovers.js';
 import { Ledger } from './ledger.js';
+import { checkLockBudget } from './lock-budget.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
 import { findResume, type ResumePoint } from './resume.js';
 import { pauseAfterStepForTests } from './test-hooks.js';
@@ -85,6 +86,8 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
           `the ledger changed while this apply was starting (it would start at step ${position.step + 1}, not ${options.expectFromStep + 1}); run apply again`,
         );
       }
+      // Nothing runs when the plan's largest transaction cannot fit the server's lock table.
+      await checkLockBudget(session, plan, position.step);
       if (resume) await prepareResume(ledger, plan, resume, position, applyId, options);
       if (options.preflight) await preflight(session, plan, position, options, options.preflight);
       return await runWithRetries(ledger, plan, position, applyId, options, resume);

@@ -2,7 +2,6 @@
 // in milliseconds and is worth cutting off early, while an index build or a
 // constraint validation on a big table may rightly run for an hour. The kind
 // is read from each statement's parse tree, so hand-written plans get it too.
-import { parse } from 'libpg-query';
 import { InputError } from '../errors.js';
 import { isDuration } from '../config/duration.js';
 import { stepStatements, type PlanStep } from '../plan/types.js';
@@ -52,7 +51,7 @@ async function stepKind(step: PlanStep): Promise<StepKind> {
   for (const sql of stepStatements(step)) {
     let stmts: { stmt?: ParsedStatement }[];
     try {
-      stmts = ((await parse(sql)) as { stmts?: { stmt?: ParsedStatement }[] }).stmts ?? [];
+      stmts = ((await (await import('libpg-query')).parse(sql)) as { stmts?: { stmt?: ParsedStatement }[] }).stmts ?? [];
     } catch {
       continue;
     }

@@ -106,13 +106,15 @@ export interface SourceScope {
   filter?: SchemaFilter;
   /** Where a file source's references to filtered-out objects come from; default: the command's database, when it is one. */
   seedFrom?: SeedProvider;
+  /** Default: printed at once. */
+  onWarning?: (message: string) => void;
 }
 
 export async function loadSourceFor(spec: string, scope: SourceScope = {}, protect: readonly string[] = []): Promise<LoadedSource> {
   const lp = await lib();
   const filter = scope.filter ?? commandFilter();
   const seedFrom = scope.seedFrom ?? (active && lp.isDatabaseUrl(active.url) ? lp.seedFromUrl(active.url, filter) : undefined);
-  return lp.loadSource(spec, { ...normalizeOptions([...protect, spec]), ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: warn });
+  return lp.loadSource(spec, { ...normalizeOptions([...protect, spec]), ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: scope.onWarning ?? warn });
 }
 
 /** --exclude-schema, --include, --exclude and --preset of the running command (validated). */
@@ -243,10 +245,29 @@ export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSourc
   return loadResolvedSide(databaseFor(request));
 }
 
-export async function loadResolvedSide(database: ResolvedDatabase): Promise<LoadedSource & { url: string }> {
+export async function loadResolvedSide(database: ResolvedDatabase, onWarning?: (message: string) => void): Promise<LoadedSource & { url: string }> {
   // A database side is filtered as its environment says; a file side like the command's database.
   const isDatabase = (await lib()).isDatabaseUrl(database.url);
-  return { ...(await loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined) })), url: database.url };
+  const scope: SourceScope = { filter: commandFilter(isDatabase ? database.environment : undefined), ...(onWarning ? { onWarning } : {}) };
+  return { ...(await loadSourceFor(database.url, scope)), url: database.url };
+}
+
+/**
+ * Both sides of a plan or diff. Two server databases are read at once, each
+ * on its own connection: the server reads both catalogs while the client
+ * parses. Any other pair is read in turn, as before (file sides share the
+ * shadow; a pglite:// directory admits one opener). Reported as if in turn:
+ * the first side's failure wins, its warnings print first.
+ */
+export async function loadResolvedSides(from: ResolvedDatabase, to: ResolvedDatabase): Promise<[LoadedSource & { url: string }, LoadedSource & { url: string }]> {
+  const onServer = (d: ResolvedDatabase): boolean => /^postgres(ql)?:\/\//i.test(d.url.trim());
+  if (!onServer(from) || !onServer(to)) return [await loadResolvedSide(from), await loadResolvedSide(to)];
+  const held: string[] = [];
+  const [first, second] = await Promise.allSettled([loadResolvedSide(from), loadResolvedSide(to, (message) => held.push(message))]);
+  if (first.status === 'rejected') throw first.reason;
+  for (const message of held) warn(message);
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 function report(database: ResolvedDatabase, request: DatabaseRequest): void {

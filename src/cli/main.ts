@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 // The lockplane command. Thin: parse, call the library, print.
-import { CommanderError } from 'commander';
+import type { CommanderError } from 'commander';
 import { ExitCode, LockplaneError, redact } from '../errors.js';
-import { buildProgram } from './program.js';
-import { libraryLoaded } from './common.js';
+import { lockplaneVersion } from '../version.js';
 
 async function main(argv: string[]): Promise<number> {
+  // `lockplane --version` alone needs none of the commands: answered before they load.
+  const only = argv.length === 3 ? argv[2] : undefined;
+  if (only === '--version' || only === '-V') {
+    process.stdout.write(`${lockplaneVersion()}\n`);
+    return ExitCode.ok;
+  }
+  ({ CommanderError: commanderError } = await import('commander'));
+  const { buildProgram } = await import('./program.js');
+  const { libraryLoaded } = await import('./common.js');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -17,8 +25,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Loaded with the commands: nothing before them throws one. */
+let commanderError: typeof CommanderError | undefined;
+
 function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
+  if (commanderError && error instanceof commanderError) {
     // Help and version exit through here with code 0; commander already printed usage errors.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   }

@@ -1,11 +1,34 @@
 // Equality of IR objects as the differ sees them: by full definition, with
 // the ordering-only and original-format-only fields ignored.
-import { stableEqual } from '../schema/hash.js';
+import { DERIVED_KEYS, stableEqual } from '../schema/hash.js';
 import type { Column, PrimaryKey } from '../schema/types.js';
 
 /** Same definition, comments and grants aside (those are set_comment and set_grants, not a recreate). */
 export function sameDefinition<T>(a: T, b: T): boolean {
-  return stableEqual(withoutComment(a), withoutComment(b));
+  return sameAside(a, b, DEFINITION_ASIDE) ?? stableEqual(withoutComment(a), withoutComment(b));
+}
+
+const DEFINITION_ASIDE: ReadonlySet<string> = new Set(['comment', 'grants']);
+const COLUMN_ASIDE: ReadonlySet<string> = new Set(['is_primary_key', 'comment', 'grants']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * stableEqual of two objects with the `aside` keys of the top level left out,
+ * without copying them first (the differ compares every column and index of
+ * both schemas); undefined when either is not an object.
+ */
+function sameAside(a: unknown, b: unknown, aside: ReadonlySet<string>): boolean | undefined {
+  if (!isRecord(a) || !isRecord(b)) return undefined;
+  const counted = (o: Record<string, unknown>): string[] => {
+    const keys: string[] = [];
+    for (const k of Object.keys(o)) if (o[k] !== undefined && !aside.has(k) && !DERIVED_KEYS.has(k)) keys.push(k);
+    return keys;
+  };
+  const left = counted(a);
+  if (left.length !== counted(b).length) return false;
+  for (const k of left) if (b[k] === undefined || !Object.hasOwn(b, k) || !stableEqual(a[k], b[k])) return false;
+  return true;
 }
 
 function withoutComment<T>(value: T): unknown {
@@ -21,7 +44,7 @@ export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key
 }
 
 export function sameColumn(a: Column, b: Column): boolean {
-  return sameDefinition(columnDefinitionOf(a), columnDefinitionOf(b));
+  return sameAside(a, b, COLUMN_ASIDE) ?? sameDefinition(columnDefinitionOf(a), columnDefinitionOf(b));
 }
 
 /** Generation differs (added, removed, or another expression/kind): the column must be recreated. */

@@ -3,8 +3,8 @@
 // columns that use the type on both sides; it also moves their default to the
 // target's (so a default naming a removed label never outlives it), and the
 // column's own alter then starts from that default.
-import { expressionTypes, isAddition, typeReference, usesType } from '../dialects/postgres/render.js';
-import type { EnumType, Schema, Table } from '../schema/types.js';
+import { expressionTypes, isAddition, typeReference } from '../dialects/postgres/render.js';
+import type { Column, EnumType, QualifiedName, Schema, Table } from '../schema/types.js';
 import { qualifiedKey, tableKey } from '../schema/types.js';
 import type { Change, EnumColumn } from './changes.js';
 import { commentChange } from './comment-target.js';
@@ -18,6 +18,7 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
   const before = new Map((a.types ?? []).map((t) => [tableKey(t), t]));
   const after = new Map((b.types ?? []).map((t) => [tableKey(t), t]));
   const out: Change[] = [];
+  const uses = new EnumUses(a, b, tableChanges);
   const grantTarget = (t: EnumType) => ({ kind: 'type' as const, type: q(t) });
   for (const [key, t] of before) if (!after.has(key)) out.push(...typeGrantChanges(grantTarget(t), t, undefined), { kind: 'drop_enum', type: t });
   for (const [key, t] of after) {
@@ -30,8 +31,8 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
       out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
       continue;
     }
-    const addition = isAddition(old.values, t.values) && !usesNewLabel(b, old, t);
-    const columns = convertedColumns(a, b, t, tableChanges, addition);
+    const addition = isAddition(old.values, t.values) && !uses.mentionsNewLabel(old, t);
+    const columns = uses.convertedColumns(t, addition);
     if (addition) {
       out.push({ kind: 'add_enum_values', from: old, to: t, columns });
       out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
@@ -45,23 +46,11 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
   return out;
 }
 
-/**
- * A label added by ADD VALUE cannot be used in the same transaction. When any
- * expression of the target mentions an added label, the type is recreated
- * instead (a type created in the transaction may be used at once).
- */
-function usesNewLabel(b: Schema, from: EnumType, to: EnumType): boolean {
-  const added = to.values.filter((v) => !from.values.includes(v));
-  const texts = b.tables.flatMap(expressions);
-  return added.some((label) => texts.some((t) => mentionsLabel(t, label)));
-}
-
-/** The label as a string literal (`'it''s'`) or an element of an array literal (`'{a,"b c"}'`). */
-function mentionsLabel(text: string, label: string): boolean {
+/** How an expression mentions a label: as a string literal (`'it''s'`) or an element of an array literal (`'{a,"b c"}'`). */
+function labelForms(label: string): string[] {
   const escaped = label.replace(/'/g, "''");
-  if (text.includes(`'${escaped}'`)) return true;
   const element = escaped.replace(/[\\"]/g, (ch) => `\\${ch}`);
-  return [element, `"${element}"`].some((e) => [`{${e},`, `{${e}}`, `,${e},`, `,${e}}`].some((form) => text.includes(form)));
+  return [`'${escaped}'`, ...[element, `"${element}"`].flatMap((e) => [`{${e},`, `{${e}}`, `,${e},`, `,${e}}`])];
 }
 
 function expressions(t: Table): string[] {
@@ -72,28 +61,90 @@ function expressions(t: Table): string[] {
   return out.filter((x): x is string => x !== undefined);
 }
 
-/** Columns that use the type on both sides and are neither dropped nor recreated by the plan. */
-function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[], addition: boolean): EnumColumn[] {
-  const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop_column' ? [`${qualifiedKey(c.table)}\u0000${c.column.name}`] : [])));
-  const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
-  const out: EnumColumn[] = [];
-  for (const ta of a.tables) {
-    const tb = bTables.get(tableKey(ta));
-    if (!tb) continue;
-    const table = { schema: ta.schema!, name: ta.name };
-    for (const ca of ta.columns) {
-      const cb = tb.columns.find((c) => c.name === ca.name);
-      // A column whose type spelling changes (mood → mood[]) moves through text instead (splitEnumToEnum).
-      if (!cb || !usesType(ca.type, q(type)) || cb.type !== ca.type) continue;
-      if (dropped.has(`${qualifiedKey(table)}\u0000${ca.name}`)) continue;
-      const entry: EnumColumn = { table, column: ca.name, type: ca.type };
-      if (ca.default !== undefined) entry.from_default = ca.default;
-      const target = addition ? ca.default : cb.default;
-      if (target !== undefined) entry.to_default = target;
-      out.push(entry);
-    }
+/** Schema and name exactly (`qualifiedKey` joins them with a dot, which either may hold). */
+const typeKey = (t: QualifiedName): string => `${t.schema}\u0000${t.name}`;
+
+interface ColumnPair {
+  table: QualifiedName;
+  from: Column;
+  to: Column;
+}
+
+/**
+ * What the enum diff asks of the two schemas for every changed type, worked
+ * out once per diff rather than once per type: a plan that changes hundreds
+ * of types would otherwise scan every column and expression that many times.
+ */
+class EnumUses {
+  private texts?: { joined: string; separable: boolean; list: string[] };
+  private pairs?: Map<string, ColumnPair[]>;
+  constructor(
+    private readonly a: Schema,
+    private readonly b: Schema,
+    private readonly changes: Change[],
+  ) {}
+
+  /**
+   * A label added by ADD VALUE cannot be used in the same transaction. When any
+   * expression of the target mentions an added label, the type is recreated
+   * instead (a type created in the transaction may be used at once).
+   */
+  mentionsNewLabel(from: EnumType, to: EnumType): boolean {
+    const added = to.values.filter((v) => !from.values.includes(v));
+    if (!added.length) return false;
+    this.texts ??= this.expressionTexts();
+    const { joined, separable, list } = this.texts;
+    // The texts joined by NUL, which neither they nor a label can hold: a form is in the join only when it is in one text.
+    if (separable && !added.some((label) => label.includes('\u0000'))) return added.some((label) => labelForms(label).some((form) => joined.includes(form)));
+    return added.some((label) => list.some((text) => labelForms(label).some((form) => text.includes(form))));
   }
-  return out;
+
+  /** Columns that use the type on both sides and are neither dropped nor recreated by the plan. */
+  convertedColumns(type: EnumType, addition: boolean): EnumColumn[] {
+    this.pairs ??= this.columnPairs();
+    return (this.pairs.get(typeKey(q(type))) ?? []).map(({ table, from, to }) => {
+      const entry: EnumColumn = { table, column: from.name, type: from.type };
+      if (from.default !== undefined) entry.from_default = from.default;
+      const target = addition ? from.default : to.default;
+      if (target !== undefined) entry.to_default = target;
+      return entry;
+    });
+  }
+
+  private expressionTexts(): { joined: string; separable: boolean; list: string[] } {
+    const list = this.b.tables.flatMap(expressions);
+    return { joined: list.join('\u0000'), separable: !list.some((t) => t.includes('\u0000')), list };
+  }
+
+  /**
+   * Same-named columns of tables on both sides whose type names an enum (or an
+   * array of one), the same on both sides, by that enum; in table and column order.
+   */
+  private columnPairs(): Map<string, ColumnPair[]> {
+    // Dropped columns: the enum diff only adds and rewrites alters, checks and indexes, never drops.
+    const dropped = new Set(this.changes.flatMap((c) => (c.kind === 'drop_column' ? [`${qualifiedKey(c.table)}\u0000${c.column.name}`] : [])));
+    const bTables = new Map(this.b.tables.map((t) => [tableKey(t), t]));
+    const out = new Map<string, ColumnPair[]>();
+    for (const ta of this.a.tables) {
+      const tb = bTables.get(tableKey(ta));
+      if (!tb) continue;
+      const table = { schema: ta.schema!, name: ta.name };
+      const bColumns = new Map<string, Column>();
+      for (const c of tb.columns) if (!bColumns.has(c.name)) bColumns.set(c.name, c);
+      for (const ca of ta.columns) {
+        const cb = bColumns.get(ca.name);
+        const ref = typeReference(ca.type);
+        // A column whose type spelling changes (mood → mood[]) moves through text instead (splitEnumToEnum).
+        if (!cb || !ref || cb.type !== ca.type) continue;
+        if (dropped.has(`${qualifiedKey(table)}\u0000${ca.name}`)) continue;
+        const key = typeKey(ref);
+        const list = out.get(key) ?? [];
+        if (!list.length) out.set(key, list);
+        list.push({ table, from: ca, to: cb });
+      }
+    }
+    return out;
+  }
 }
 
 /** A converted column's alter starts from the default the recreate left it with; dropped when nothing is left to do. */

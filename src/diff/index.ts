@@ -3,7 +3,7 @@
 // indexes and foreign keys, which follow as separate changes; a dropped table
 // is preceded by the drops of its own indexes and foreign keys — so every
 // change inverts exactly.
-import { canonicalize } from '../schema/canonical.js';
+import { canonicalOnce } from '../schema/canonical-once.js';
 import type { PartitionOf, QualifiedName, Schema, Table } from '../schema/types.js';
 import { stableEqual } from '../schema/hash.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
@@ -23,8 +23,8 @@ export { invertChange } from './invert.js';
 export { applyChanges } from './apply.js';
 
 export function diffSchemas(from: Schema, to: Schema): Change[] {
-  const b = canonicalize(to);
-  const start = canonicalize(from);
+  const b = canonicalOnce(to);
+  const start = canonicalOnce(from);
   // Renames first; every other change is computed against the renamed state.
   const renames = renameChanges(start, b);
   const a = renames.length ? applyChanges(start, renames) : start;

@@ -1,6 +1,6 @@
 // Schema × Schema → Plan: diff, order, render, annotate.
 import { diffSchemas } from '../diff/index.js';
-import { canonicalize } from '../schema/canonical.js';
+import { canonicalOnce, sharingCanonicalForms } from '../schema/canonical-once.js';
 import { objectFingerprints } from '../schema/fingerprint.js';
 import { schemaHash } from '../schema/hash.js';
 import type { QualifiedName, Schema } from '../schema/types.js';
@@ -24,13 +24,17 @@ export interface BuildPlanOptions {
 
 function sortContext(target: Schema): SortContext {
   const ordinals = new Map<string, Map<string, number>>();
-  for (const t of canonicalize(target).tables) ordinals.set(tableKey(t), new Map(t.columns.map((c, i) => [c.name, i])));
+  for (const t of canonicalOnce(target).tables) ordinals.set(tableKey(t), new Map(t.columns.map((c, i) => [c.name, i])));
   return {
     columnOrdinal: (table: QualifiedName, column: string) => ordinals.get(qualifiedKey(table))?.get(column) ?? 0,
   };
 }
 
 export function buildPlan(from: Schema, to: Schema, options: BuildPlanOptions = {}): Plan {
+  return sharingCanonicalForms(() => build(from, to, options));
+}
+
+function build(from: Schema, to: Schema, options: BuildPlanOptions): Plan {
   const rollback = options.rollback ?? false;
   const ordered = orderChanges(diffSchemas(from, to), sortContext(to));
   const ctx = new AssessContext(from, to, rollback);

@@ -3,7 +3,7 @@
 import type { Change, ChangeKind } from '../diff/changes.js';
 import { applyChanges } from '../diff/apply.js';
 import { renameChanges } from '../diff/renames.js';
-import { canonicalize } from '../schema/canonical.js';
+import { canonicalOnce } from '../schema/canonical-once.js';
 import type { Column, QualifiedName, Schema, Table } from '../schema/types.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey } from '../schema/types.js';
 import { checkForeignKey, namespacesOf } from './references.js';
@@ -29,8 +29,8 @@ export class AssessContext {
     readonly rollback = false,
   ) {
     // A renamed table holds its rows under the new name.
-    const start = canonicalize(before);
-    const end = canonicalize(after);
+    const start = canonicalOnce(before);
+    const end = canonicalOnce(after);
     const renames = renameChanges(start, end);
     this.before = new Map((renames.length ? applyChanges(start, renames) : start).tables.map((t) => [tableKey(t), t]));
     this.after = new Map(end.tables.map((t) => [tableKey(t), t]));

@@ -1,22 +1,22 @@
 // A short hash per object of a schema. A plan records its source's, so that
 // an apply refused because the database changed can say which objects
 // changed — not only that one hash differs from another.
-import { canonicalize, defaultPrivilegeKey, routineKey } from './canonical.js';
-import { sha256, stableStringify } from './hash.js';
+import { defaultPrivilegeKey, routineKey } from './canonical.js';
+import { canonicalOnce } from './canonical-once.js';
+import { objectText, sha256 } from './hash.js';
 import { DEFAULT_NAMESPACE, type Schema } from './types.js';
 
 /** Object label (`table public.users`) → 16 hex digits of its canonical JSON's sha256. */
 export type Fingerprints = Record<string, string>;
 
-const short = (value: unknown): string => sha256(stableStringify(value)).slice(0, 16);
 const qualified = (o: { schema?: string; name: string }): string => `${o.schema ?? DEFAULT_NAMESPACE}.${o.name}`;
-const byName = <T extends { name: string }>(list: readonly T[]): T[] => [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export function objectFingerprints(schema: Schema): Fingerprints {
-  const s = canonicalize(schema);
+  const s = canonicalOnce(schema);
   const out: Fingerprints = {};
-  const add = (label: string, value: unknown): void => {
-    out[label] = short(value);
+  // The same text schemaHash writes for the object (a table with its columns by name).
+  const add = (label: string, value: object, table = false): void => {
+    out[label] = sha256(objectText(value, table)).slice(0, 16);
   };
   for (const n of s.schemas ?? []) add(`schema ${n.name}`, n);
   for (const e of s.extensions ?? []) add(`extension ${e.name}`, e);
@@ -25,7 +25,7 @@ export function objectFingerprints(schema: Schema): Fingerprints {
   for (const d of s.domains ?? []) add(`domain ${qualified(d)}`, d);
   for (const q of s.sequences ?? []) add(`sequence ${qualified(q)}`, q);
   // Column order is not part of a schema's identity (see schemaHash).
-  for (const t of s.tables) add(`table ${qualified(t)}`, { ...t, columns: byName(t.columns) });
+  for (const t of s.tables) add(`table ${qualified(t)}`, t, true);
   for (const v of s.views ?? []) add(`${v.materialized ? 'materialized view' : 'view'} ${qualified(v)}`, v);
   for (const f of s.functions ?? []) add(`${f.kind ?? 'function'} ${routineKey(f)}`, f);
   for (const d of s.default_privileges ?? []) {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import pg from 'pg';
+import { loadPg } from '../dialects/postgres/session.js';
 import { LockplaneError } from '../errors.js';
 import { processAlive } from '../dialects/postgres/pglite-lock.js';
 import type { ServerReady } from './pglite-server-process.js';
@@ -117,7 +117,8 @@ function isOurProcess(pid: number): boolean {
 
 /** Whether the server answers a query, within a few seconds (a client holding a transaction open also delays it). */
 async function answersQuery(port: number): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgliteServerUrl(port), connectionTimeoutMillis: ANSWER_TIMEOUT_MS, query_timeout: ANSWER_TIMEOUT_MS });
+  const { Client } = await loadPg();
+  const client = new Client({ connectionString: pgliteServerUrl(port), connectionTimeoutMillis: ANSWER_TIMEOUT_MS, query_timeout: ANSWER_TIMEOUT_MS });
   client.on('error', () => undefined);
   try {
     await client.connect();

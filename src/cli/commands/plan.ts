@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, InputError } from '../../errors.js';
 import type { Plan } from '../../index.js';
-import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSide, parseAllowHazards, parseDuration, useFilterFlags, warnOnEngineMismatch, type FilterOptionValues, type HazardAllowance } from '../common.js';
+import { addFilterOptions, againstSource, choice, configuredSchemaPath, databaseFor, isSqliteCommand, lib, loadResolvedSides, parseAllowHazards, parseDuration, useFilterFlags, warnOnEngineMismatch, type FilterOptionValues, type HazardAllowance } from '../common.js';
 import { planSqliteCommand } from '../sqlite.js';
 import { formatPlan, PLAN_COMMAND_FORMATS } from '../plan-output.js';
 import { info, out } from '../output.js';
@@ -50,8 +50,9 @@ export function registerPlan(program: Command): void {
         if (format === 'github') throw new InputError('--output github: not available for SQLite yet; use --output text or markdown');
         return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed, Boolean(opts.check));
       }
-      const from = await loadResolvedSide(fromDb);
-      const to = await loadResolvedSide(toDb);
+      // The lock analysis parses every step: its parser's WebAssembly compiles while the sides are read.
+      void import('libpg-query').catch(() => undefined);
+      const [from, to] = await loadResolvedSides(fromDb, toDb);
       warnOnEngineMismatch(from, to);
       const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
       const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));

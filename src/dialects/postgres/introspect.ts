@@ -1,5 +1,6 @@
 // The Postgres introspector: reads pg_catalog in a fixed number of round
-// trips (one per object kind) and assembles the IR in TypeScript.
+// trips (one per object kind; view definitions in batches, see
+// introspect/view-definitions.ts) and assembles the IR in TypeScript.
 import { canonicalGrants, canonicalize } from '../../schema/canonical.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from '../../diff/grants.js';
 import { CompiledFilter, filterSchema, type SchemaFilter } from '../../schema/filter.js';
@@ -26,15 +27,18 @@ export interface IntrospectOptions extends SchemaFilter {
 export async function introspect(session: PgSession, options: IntrospectOptions = {}): Promise<Schema> {
   // With only pg_catalog on the path, format_type, pg_get_expr and regclass
   // qualify every user object, so the output does not depend on the caller's path.
-  await session.exec('SET search_path = pg_catalog');
+  // JIT off, as pg_dump does: the catalog queries are cheap to run but their
+  // estimated cost passes jit_above_cost on a large schema, and compiling them
+  // took ~0.8 s per query at 10,000 tables.
+  await session.exec('SET search_path = pg_catalog; SET jit = off');
   let schema: Schema;
   try {
     schema = await read(session, options);
   } catch (error) {
-    await session.exec('RESET search_path').catch(() => undefined);
+    await session.exec('RESET search_path; RESET jit').catch(() => undefined);
     throw error;
   }
-  await session.exec('RESET search_path');
+  await session.exec('RESET search_path; RESET jit');
   return schema;
 }
 

@@ -3,7 +3,7 @@
 // talks to a PgSession and never knows which one it has.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { InputError, LockplaneError, redact } from '../../errors.js';
 import { lockPgliteDirectory } from './pglite-lock.js';
@@ -57,9 +57,31 @@ export async function connectTarget(target: PgTarget): Promise<PgSession> {
   return target.kind === 'server' ? connectServer(target.url) : openPglite(target.path);
 }
 
+/**
+ * node-postgres, loaded on the first server connection. At import it asks
+ * whether it runs in a Cloudflare Worker: with no global `navigator` (Node.js
+ * 20) by building a `Response`, which loads Node's bundled undici, ~30-90 ms
+ * of start-up for nothing. A `navigator` that says Node.js, present only for
+ * the import, answers it first.
+ */
+let pgModule: Promise<typeof pg> | undefined;
+export function loadPg(): Promise<typeof pg> {
+  pgModule ??= (async () => {
+    const shim = !('navigator' in globalThis);
+    if (shim) Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${process.versions.node}` }, configurable: true });
+    try {
+      return (await import('pg')).default;
+    } finally {
+      if (shim) delete (globalThis as { navigator?: unknown }).navigator;
+    }
+  })();
+  return pgModule;
+}
+
 async function connectServer(url: string): Promise<PgSession> {
   const description = redact(url);
-  const client = new pg.Client({ connectionString: url, application_name: 'lockplane' });
+  const { Client } = await loadPg();
+  const client = new Client({ connectionString: url, application_name: 'lockplane' });
   // An idle connection that the server drops must not crash the process.
   client.on('error', () => undefined);
   try {

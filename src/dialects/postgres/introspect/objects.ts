@@ -8,6 +8,7 @@ import { grantKey, typeGrants, type GrantsMap } from './grants.js';
 import { readIndexes } from './indexes.js';
 import { commentJoin } from './names.js';
 import { relationsCte } from './scope.js';
+import { readViewDefinitions } from './view-definitions.js';
 
 /** Not an extension's member object. */
 export const notExtensionMember = (catalog: string, oid: string): string => `NOT EXISTS (
@@ -111,7 +112,7 @@ export async function readSequences(session: PgSession, namespaces: string[], gr
 
 const VIEWS_SQL = `${relationsCte("'v', 'm'")}
 SELECT t.oid::text AS oid, t.schema_name, t.table_name AS name, c.relkind = 'm' AS materialized,
-       pg_catalog.pg_get_viewdef(t.oid) AS definition, c.reloptions::text[] AS options,
+       c.reloptions::text[] AS options,
        ds.description AS comment,
        (SELECT COALESCE(array_agg(a.attname::text ORDER BY a.attnum), '{}') FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_names,
@@ -126,7 +127,6 @@ interface ViewRow {
   schema_name: string;
   name: string;
   materialized: boolean;
-  definition: string;
   options: string[] | null;
   comment: string | null;
   column_names: string[];
@@ -141,9 +141,11 @@ export async function readViews(
   grants: GrantsMap,
 ): Promise<View[]> {
   const rows = await session.query<ViewRow>(VIEWS_SQL, [namespaces]);
+  const definitions = await readViewDefinitions(session, rows.map((r) => r.oid));
   const indexes = rows.some((r) => r.materialized) ? await readIndexes(session, namespaces, relationsCte("'m'")) : new Map();
-  return rows.map((r) => {
-    const v: View = { schema: r.schema_name, name: r.name, definition: r.definition };
+  // A view dropped between the two reads is left out, as if read after.
+  return rows.filter((r) => typeof definitions.get(r.oid) === 'string').map((r) => {
+    const v: View = { schema: r.schema_name, name: r.name, definition: definitions.get(r.oid)! };
     if (r.materialized) v.materialized = true;
     if (r.options?.length) v.options = r.options;
     v.columns = r.column_names.map((name, i) => ({ name, type: r.column_types[i]! }));
