@@ -62,12 +62,14 @@ test('JSON definitions: each table, column and index at the line its object star
   assert.equal(at('index', 'public.users.users_email_idx'), lineOf('"name": "users_email_idx"') - 1);
 });
 
-const OLD = 'create table users (id bigint primary key, email text, legacy text, age int);\n';
+// age is indexed: its type change has no online form (LP130).
+const OLD = 'create table users (id bigint primary key, email text, legacy text, age int);\ncreate index users_age_idx on users (age);\n';
 const NEW = `create table users (
   id bigint primary key,
   email text not null,
   age bigint
 );
+create index users_age_idx on users (age);
 `;
 
 test('plan --output github: hazards become annotations at the declaring line, then the text plan; --check still exits 4', { timeout: 120_000 }, async () => {

@@ -73,6 +73,6 @@ test('plan --output: an unknown format is exit 2 naming the choices', async () =
   await inReadmeFixtures(async (dir) => {
     const result = await plan(dir, '--from', 'current.json', '--to', 'current.json', '--output', 'html');
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--output: expected one of json, sql, text, markdown, got "html"/);
+    assert.match(result.stderr, /--output: expected one of json, sql, text, markdown, github, got "html"/);
   });
 });

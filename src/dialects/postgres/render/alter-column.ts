@@ -94,8 +94,20 @@ function identityChanges(from: Identity, to: Identity, type: string): string[] {
   return out;
 }
 
-/** Between two user types (enums) there is no cast: go through text (text[] for arrays). */
+const LENGTH_LIMITED_STRING = /^(character varying|varchar|character|char|bpchar)\s*\(\s*\d+\s*\)(\[\])*$/i;
+const LENGTH_LIMITED_BIT = /^(bit varying|varbit|bit)\s*\(\s*\d+\s*\)(\[\])*$/i;
+const BIT = /^(bit varying|varbit|bit)\b/i;
+
+/**
+ * The value a column of type `from` takes as `to`. Between two user types
+ * (enums) there is no cast: through text (text[] for arrays). An explicit
+ * cast to varchar(n), char(n) or bit(n) silently cuts what is too long; with
+ * no cast, Postgres applies the assignment cast, which raises instead — so a
+ * value is never cut short by a plan.
+ */
 export function usingCast(column: string, from: string, to: string): string {
   if (typeReference(from) && typeReference(to)) return `${column}::${to.endsWith('[]') ? 'text[]' : 'text'}::${to}`;
+  const target = to.trim();
+  if (LENGTH_LIMITED_STRING.test(target) || (LENGTH_LIMITED_BIT.test(target) && BIT.test(from.trim()))) return column;
   return `${column}::${to}`;
 }
