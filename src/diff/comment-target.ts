@@ -2,7 +2,7 @@
 // between two versions of objects that exist on both sides.
 import { primaryKeyOf } from '../schema/canonical.js';
 import { routineKey } from '../schema/canonical.js';
-import type { CommentTarget, CompositeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
+import type { CommentTarget, CompositeType, RangeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { Change } from './changes.js';
 
@@ -16,6 +16,7 @@ interface CommentModel {
   extensions: Map<string, Extension>;
   domains: Map<string, Domain>;
   composites: Map<string, CompositeType>;
+  ranges: Map<string, RangeType>;
 }
 
 type Holder = { comment?: string };
@@ -29,7 +30,7 @@ function found<T>(value: T | undefined, what: string): T {
 export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
   if (target.kind === 'schema') return found(m.schemas.get(target.schema), `schema ${target.schema}`);
   if (target.kind === 'type') {
-    return found<Holder>(m.types.get(qualifiedKey(target.type)) ?? m.composites.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+    return found<Holder>(m.types.get(qualifiedKey(target.type)) ?? m.composites.get(qualifiedKey(target.type)) ?? m.ranges.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
   }
   if (target.kind === 'domain') return found(m.domains.get(qualifiedKey(target.domain)), `domain ${qualifiedKey(target.domain)}`);
   if (target.kind === 'sequence') return found(m.sequences.get(qualifiedKey(target.sequence)), `sequence ${qualifiedKey(target.sequence)}`);

@@ -4,7 +4,7 @@
 // target's (so a default naming a removed label never outlives it), and the
 // column's own alter then starts from that default.
 import { expressionTypes, isAddition, typeReference, usesType } from '../dialects/postgres/render.js';
-import type { EnumType, Schema, Table } from '../schema/types.js';
+import type { EnumType, QualifiedName, Schema, Table } from '../schema/types.js';
 import { qualifiedKey, tableKey } from '../schema/types.js';
 import type { Change, EnumColumn } from './changes.js';
 import { commentChange } from './comment-target.js';
@@ -31,15 +31,15 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
       continue;
     }
     const addition = isAddition(old.values, t.values) && !usesNewLabel(b, old, t);
-    const columns = convertedColumns(a, b, t, tableChanges, addition);
+    const columns = convertedColumns(a, b, [q(t)], tableChanges, addition);
     if (addition) {
       out.push({ kind: 'add_enum_values', from: old, to: t, columns });
       out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
     } else {
-      // The new type starts with the default privileges.
-      out.push({ kind: 'recreate_enum', from: old, to: t, columns }, ...typeGrantChanges(grantTarget(t), undefined, t));
+      // The recreate grants the new type's privileges itself (and its inverse the old type's).
+      out.push({ kind: 'recreate_enum', from: old, to: t, columns });
       startAltersFrom(columns, tableChanges);
-      rebuildExpressionsUsing(a, b, t, tableChanges);
+      rebuildExpressionsUsing(a, b, [q(t)], tableChanges);
     }
   }
   return out;
@@ -72,8 +72,8 @@ function expressions(t: Table): string[] {
   return out.filter((x): x is string => x !== undefined);
 }
 
-/** Columns that use the type on both sides and are neither dropped nor recreated by the plan. */
-function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[], addition: boolean): EnumColumn[] {
+/** Columns that use one of the types on both sides and are neither dropped nor recreated by the plan. */
+export function convertedColumns(a: Schema, b: Schema, types: readonly QualifiedName[], changes: Change[], addition: boolean): EnumColumn[] {
   const dropped = new Set(changes.flatMap((c) => (c.kind === 'drop_column' ? [`${qualifiedKey(c.table)}\u0000${c.column.name}`] : [])));
   const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));
   const out: EnumColumn[] = [];
@@ -84,7 +84,7 @@ function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[
     for (const ca of ta.columns) {
       const cb = tb.columns.find((c) => c.name === ca.name);
       // A column whose type spelling changes (mood → mood[]) moves through text instead (splitEnumToEnum).
-      if (!cb || !usesType(ca.type, q(type)) || cb.type !== ca.type) continue;
+      if (!cb || !types.some((type) => usesType(ca.type, type)) || cb.type !== ca.type) continue;
       if (dropped.has(`${qualifiedKey(table)}\u0000${ca.name}`)) continue;
       const entry: EnumColumn = { table, column: ca.name, type: ca.type };
       if (ca.default !== undefined) entry.from_default = ca.default;
@@ -97,7 +97,7 @@ function convertedColumns(a: Schema, b: Schema, type: EnumType, changes: Change[
 }
 
 /** A converted column's alter starts from the default the recreate left it with; dropped when nothing is left to do. */
-function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
+export function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
   for (const ec of columns) {
     const i = changes.findIndex(
       (c) => c.kind === 'alter_column' && qualifiedKey(c.table) === qualifiedKey(ec.table) && c.from.name === ec.column,
@@ -138,9 +138,9 @@ function splitEnumToEnum(changes: Change[]): void {
  * would be re-parsed against the renamed old type while a column is
  * converted: they are dropped before the recreate and added back after it.
  */
-function rebuildExpressionsUsing(a: Schema, b: Schema, type: EnumType, changes: Change[]): void {
+export function rebuildExpressionsUsing(a: Schema, b: Schema, types: readonly QualifiedName[], changes: Change[]): void {
   const mentions = (...texts: (string | undefined)[]): boolean =>
-    texts.some((t) => t !== undefined && expressionTypes(t).some((r) => r.schema === type.schema && r.name === type.name));
+    texts.some((t) => t !== undefined && expressionTypes(t).some((r) => types.some((type) => r.schema === type.schema && r.name === type.name)));
   const has = (kind: Change['kind'], table: string, name: string): boolean =>
     changes.some((c) => c.kind === kind && changedName(c) === `${table}\u0000${name}`);
   const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));

@@ -176,6 +176,9 @@ ${commentJoin('ds', 'pg_proc', 'p.oid')}
 WHERE n.nspname = ANY ($1::text[])
   AND p.prokind IN ('f', 'p')
   AND ${notExtensionMember('pg_proc', 'p.oid')}
+  -- Constructors of range and multirange types come with their type.
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid
+                  AND x.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND x.deptype = 'i')
 ORDER BY n.nspname COLLATE "C", p.proname COLLATE "C", pg_catalog.oidvectortypes(p.proargtypes) COLLATE "C"`;
 
 interface RoutineRow {
