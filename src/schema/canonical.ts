@@ -93,6 +93,8 @@ function markStandaloneSequences(tables: Table[], listed: ReadonlySet<string>): 
       const key = parts && (parts.length === 2 ? `${parts[0]}.${parts[1]}` : `${DEFAULT_NAMESPACE}.${parts[0]}`);
       if (key && listed.has(key)) c.standalone_sequence = true;
       else delete c.standalone_sequence;
+      // Only a serial's own sequence is commented through its column.
+      if (!key || c.standalone_sequence) delete c.sequence_comment;
     }
   }
 }
@@ -363,6 +365,7 @@ function canonicalColumn(column: Column, inPrimaryKey: boolean): Column {
   if (column.collation) out.collation = column.collation;
   withRename(out, column.renamed_from);
   withComment(out, column.comment);
+  if (column.sequence_comment) out.sequence_comment = column.sequence_comment;
   return withGrants(out, column.grants);
 }
 

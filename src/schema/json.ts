@@ -205,7 +205,7 @@ function orderTable(table: Table): Table {
 }
 
 function orderColumn(column: Column): Column {
-  const out = pick(column, ['name', 'renamed_from', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'grants']);
+  const out = pick(column, ['name', 'renamed_from', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'sequence_comment', 'grants']);
   if (out.identity) {
     out.identity = pick(out.identity, ['generation', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle']);
   }

@@ -295,6 +295,11 @@ export interface Column {
   collation?: string;
   comment?: string;
   /**
+   * Comment on the sequence a serial column owns (the one its `nextval`
+   * default draws from; `COMMENT ON SEQUENCE`): that sequence is not listed in `sequences`.
+   */
+  sequence_comment?: string;
+  /**
    * Derived (set by canonicalize): the `nextval` default draws from a sequence
    * listed in `sequences`, which the column does not own as a serial would.
    */
@@ -450,7 +455,8 @@ export type CommentTarget =
   | { kind: 'index'; table: QualifiedName; name: string }
   | { kind: 'constraint'; table: QualifiedName; name: string }
   | { kind: 'type'; type: QualifiedName }
-  | { kind: 'sequence'; sequence: QualifiedName }
+  /** `serial`: the sequence a serial column owns (its comment is the column's `sequence_comment`). */
+  | { kind: 'sequence'; sequence: QualifiedName; serial?: { table: QualifiedName; column: string } }
   | { kind: 'view'; view: QualifiedName; materialized?: boolean }
   | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
   | { kind: 'trigger'; table: QualifiedName; name: string }

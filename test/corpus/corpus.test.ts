@@ -11,8 +11,6 @@ import { CORPUS, checkCase, checkCaseFromSql, corpusCases } from './harness.js';
 const EXCLUDED: Record<string, string> = {
   'create_table/add_column_cross_schema_custom_type': 'needs the hstore and citext extensions, which PGlite does not load here',
   'create_table/issue_295_pgvector_typmod': 'needs the pgvector extension, which is not installed here',
-  'comment/add_serial_sequence_comment_on_create':
-    "a serial column's implicit sequence is not an IR object (the column renders it), so its comment has no holder: it needs a column-level field and a comment target resolved through the column, not done yet (issue 3)",
   'create_table/add_fk': 'needs btree_gist (PGlite) and WITHOUT OVERLAPS (Postgres 18; the server is 15)',
   'create_table/add_pk': 'needs btree_gist (PGlite) and WITHOUT OVERLAPS (Postgres 18; the server is 15)',
 };
