@@ -161,7 +161,8 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
       if (columns.length > 0 && chance(rng, 0.2)) continue;
       const family = FAMILIES[bc.family]!;
       const enumTypes = ENUM_FAMILIES[bc.family];
-      const rangeTypes = bc.family === 'range' ? RANGE_TYPES : undefined;
+      // A row's value cannot be both a range and a multirange: with rows, a range column stays a range.
+      const rangeTypes = bc.family === 'range' ? (options.rows ? RANGE_TYPES.slice(0, 1) : RANGE_TYPES) : undefined;
       const type = pick(rng, enumTypes ?? rangeTypes ?? family.types);
       const col: Column = { name: bc.name, type, nullable: chance(rng, 0.6) };
       const r = rng.nextDouble();
