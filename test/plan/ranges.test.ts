@@ -11,7 +11,7 @@ import { buildPlan, rollbackPlan } from '../../src/plan/index.js';
 import { stepStatements } from '../../src/plan/types.js';
 import { executePlan } from '../../src/apply/execute.js';
 import { schemaHash } from '../../src/schema/hash.js';
-import { comparable } from '../corpus/harness.js';
+import { checkCaseFromSql, comparable, sqlCase } from '../corpus/harness.js';
 import { serverTest, withPglite, withServerSession } from '../helpers/databases.js';
 
 const ROLE = `DO $$ BEGIN CREATE ROLE range_reader; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`;
@@ -159,5 +159,15 @@ test('PGlite: a subtype change that narrows, with rows, is LP203', async () => {
     const codes = plan.steps.flatMap((s) => s.hazards ?? []);
     assert.ok(codes.includes('LP203'), JSON.stringify(plan.steps, null, 1));
     assert.ok(rollbackPlan(plan, before).steps.length > 0);
+  });
+});
+
+test('PGlite: range types from SQL files (--to new.sql) converge, and a definition change recreates', async () => {
+  await withPglite(async (a) => {
+    await a.exec(ROLE);
+    await checkCaseFromSql(sqlCase('ranges from SQL', '', SHAPES), a);
+    await resetAll(a);
+    const changed = SHAPES.replace('SUBTYPE = float8, SUBTYPE_DIFF = float8mi', 'SUBTYPE = float8');
+    await checkCaseFromSql(sqlCase('a range changed in SQL', SHAPES, changed), a);
   });
 });
