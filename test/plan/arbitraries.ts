@@ -59,8 +59,10 @@ const FAMILIES: Record<string, Family> = {
   // Enum columns: defaults name a label of the variant's type (see enumDefault).
   enum: { types: [], defaults: [], checks: [(c) => `${q(c)} IS NOT NULL`], expressions: [] },
   enumarr: { types: [], defaults: [], checks: [(c) => `cardinality(${q(c)}) < 10`], expressions: [] },
-  // Columns of the range type public.span or of its multirange (see RANGE_TYPES).
+  // Columns of the range type public.span or of its multirange (see RANGE_TYPES); a column keeps its family,
+  // as a move between two user types goes through text, where a check calling isempty() cannot follow.
   range: { types: [], defaults: [], checks: [(c) => `NOT isempty(${q(c)})`], expressions: [] },
+  multirange: { types: [], defaults: [], checks: [(c) => `NOT isempty(${q(c)})`], expressions: [] },
 };
 
 /** The range type's and its multirange's spellings; its definition is drawn per variant (a change recreates it). */
@@ -161,8 +163,7 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
       if (columns.length > 0 && chance(rng, 0.2)) continue;
       const family = FAMILIES[bc.family]!;
       const enumTypes = ENUM_FAMILIES[bc.family];
-      // A row's value cannot be both a range and a multirange: with rows, a range column stays a range.
-      const rangeTypes = bc.family === 'range' ? (options.rows ? RANGE_TYPES.slice(0, 1) : RANGE_TYPES) : undefined;
+      const rangeTypes = bc.family === 'range' ? RANGE_TYPES.slice(0, 1) : bc.family === 'multirange' ? RANGE_TYPES.slice(1) : undefined;
       const type = pick(rng, enumTypes ?? rangeTypes ?? family.types);
       const col: Column = { name: bc.name, type, nullable: chance(rng, 0.6) };
       const r = rng.nextDouble();
