@@ -52,6 +52,7 @@ export function stepObject(step: PlanStep, index: number): string {
     case 'alter_column':
       return `${name(change.table)}.${change.to.name}`;
     case 'recreate_enum':
+    case 'recreate_range':
       return name(change.to);
     default:
       return `step ${index + 1}`;

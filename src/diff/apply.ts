@@ -3,9 +3,9 @@
 // rollback of a plan) and, in tests, to check that a diff is complete.
 import { canonicalize } from '../schema/canonical.js';
 import { canonicalTypeGrants, defaultPrivilegeKey, routineKey } from '../schema/canonical.js';
-import type { Column, CompositeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
+import type { Column, CompositeType, RangeType, DefaultPrivilege, Domain, EnumType, Extension, Grant, GrantTarget, Namespace, QualifiedName, Routine, Schema, Sequence, Table, View } from '../schema/types.js';
 import { tableKey, qualifiedKey } from '../schema/types.js';
-import type { Change, ChangeKind } from './changes.js';
+import type { Change, ChangeKind, EnumColumn } from './changes.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from './grants.js';
 import { commentHolder } from './comment-target.js';
 import { renameAppliers } from './rename-apply.js';
@@ -22,6 +22,7 @@ export class Model {
   readonly functions: Map<string, Routine>;
   readonly domains: Map<string, Domain>;
   readonly composites: Map<string, CompositeType>;
+  readonly ranges: Map<string, RangeType>;
   readonly defaults: Map<string, DefaultPrivilege>;
   constructor(schema: Schema) {
     const c = structuredClone(canonicalize(schema));
@@ -34,6 +35,7 @@ export class Model {
     this.functions = new Map((c.functions ?? []).map((f) => [routineKey(f), f]));
     this.domains = new Map((c.domains ?? []).map((d) => [tableKey(d), d]));
     this.composites = new Map((c.composite_types ?? []).map((t) => [tableKey(t), t]));
+    this.ranges = new Map((c.range_types ?? []).map((t) => [tableKey(t), t]));
     this.defaults = new Map((c.default_privileges ?? []).map((d) => [defaultPrivilegeKey(d), d]));
   }
   /** A table, or a materialized view (which has indexes too). */
@@ -53,6 +55,7 @@ export class Model {
       functions: [...this.functions.values()],
       domains: [...this.domains.values()],
       composite_types: [...this.composites.values()],
+      range_types: [...this.ranges.values()],
       default_privileges: [...this.defaults.values()],
     });
   }
@@ -82,12 +85,14 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   add_enum_values: (m, c) => void m.types.set(tableKey(c.to), structuredClone(c.to)),
   recreate_enum: (m, c) => {
     m.types.set(tableKey(c.to), structuredClone(c.to));
-    for (const ec of c.columns) {
-      const col = m.table(ec.table).columns.find((x) => x.name === ec.column);
-      if (!col) throw new Error(`change refers to missing column ${qualifiedKey(ec.table)}.${ec.column}`);
-      if (ec.to_default === undefined) delete col.default;
-      else col.default = ec.to_default;
-    }
+    setConvertedDefaults(m, c.columns);
+  },
+  create_range: (m, c) => void m.ranges.set(tableKey(c.type), structuredClone(c.type)),
+  drop_range: (m, c) => void m.ranges.delete(tableKey(c.type)),
+  recreate_range: (m, c) => {
+    m.ranges.delete(tableKey(c.from));
+    m.ranges.set(tableKey(c.to), structuredClone(c.to));
+    setConvertedDefaults(m, c.columns);
   },
   create_table: (m, c) => void m.tables.set(tableKey(c.table), structuredClone(c.table)),
   drop_table: (m, c) => void m.tables.delete(tableKey(c.table)),
@@ -245,6 +250,16 @@ const appliers: { [K in ChangeKind]: (m: Model, c: ChangeOf<K>) => void } = {
   ...renameAppliers,
 };
 
+/** A recreated type's columns keep the defaults the recreate set. */
+function setConvertedDefaults(m: Model, columns: readonly EnumColumn[]): void {
+  for (const ec of columns) {
+    const col = m.table(ec.table).columns.find((x) => x.name === ec.column);
+    if (!col) throw new Error(`change refers to missing column ${qualifiedKey(ec.table)}.${ec.column}`);
+    if (ec.to_default === undefined) delete col.default;
+    else col.default = ec.to_default;
+  }
+}
+
 /** The schema after the changes, in canonical form. Throws when a change refers to a missing table. */
 export function applyChanges(schema: Schema, changes: readonly Change[]): Schema {
   const model = new Model(schema);
@@ -274,7 +289,7 @@ function grantHolder(m: Model, t: GrantTarget): { grants?: Grant[] } {
     }
     case 'type': {
       const k = qualifiedKey(t.type);
-      return m.types.get(k) ?? m.composites.get(k) ?? m.domains.get(k) ?? missing(`type ${k}`);
+      return m.types.get(k) ?? m.composites.get(k) ?? m.ranges.get(k) ?? m.domains.get(k) ?? missing(`type ${k}`);
     }
   }
 }

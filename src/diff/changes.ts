@@ -18,6 +18,7 @@ import type {
   PartitionOf,
   Policy,
   PrimaryKey,
+  RangeType,
   QualifiedName,
   Routine,
   Sequence,
@@ -145,6 +146,14 @@ export type Change =
   | { kind: 'alter_domain'; from: Domain; to: Domain }
   | { kind: 'create_composite_type'; type: CompositeType }
   | { kind: 'drop_composite_type'; type: CompositeType }
+  | { kind: 'create_range'; type: RangeType }
+  | { kind: 'drop_range'; type: RangeType }
+  /**
+   * A range whose definition changed: the old one (its multirange and
+   * constructors) is renamed away, the new one created, the columns using
+   * either type converted through text, and the old one dropped.
+   */
+  | { kind: 'recreate_range'; from: RangeType; to: RangeType; columns: EnumColumn[] }
   /**
    * Explicit renames (`renamed_from`): ALTER … RENAME keeps the data. Every
    * later change of the plan uses the new names. A table keeps its indexes

@@ -2,7 +2,7 @@
 // between two versions of objects that exist on both sides.
 import { primaryKeyOf } from '../schema/canonical.js';
 import { routineKey } from '../schema/canonical.js';
-import type { CommentTarget, CompositeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
+import type { CommentTarget, CompositeType, RangeType, Domain, EnumType, Extension, Namespace, QualifiedName, Routine, Sequence, Table, View } from '../schema/types.js';
 import { qualifiedKey } from '../schema/types.js';
 import type { Change } from './changes.js';
 
@@ -16,6 +16,7 @@ interface CommentModel {
   extensions: Map<string, Extension>;
   domains: Map<string, Domain>;
   composites: Map<string, CompositeType>;
+  ranges: Map<string, RangeType>;
 }
 
 type Holder = { comment?: string };
@@ -29,9 +30,10 @@ function found<T>(value: T | undefined, what: string): T {
 export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
   if (target.kind === 'schema') return found(m.schemas.get(target.schema), `schema ${target.schema}`);
   if (target.kind === 'type') {
-    return found<Holder>(m.types.get(qualifiedKey(target.type)) ?? m.composites.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
+    return found<Holder>(m.types.get(qualifiedKey(target.type)) ?? m.composites.get(qualifiedKey(target.type)) ?? m.ranges.get(qualifiedKey(target.type)), `type ${qualifiedKey(target.type)}`);
   }
   if (target.kind === 'domain') return found(m.domains.get(qualifiedKey(target.domain)), `domain ${qualifiedKey(target.domain)}`);
+  if (target.kind === 'sequence' && target.serial) return serialSequenceHolder(m, target.serial.table, target.serial.column);
   if (target.kind === 'sequence') return found(m.sequences.get(qualifiedKey(target.sequence)), `sequence ${qualifiedKey(target.sequence)}`);
   if (target.kind === 'view') return found(m.views.get(qualifiedKey(target.view)), `view ${qualifiedKey(target.view)}`);
   if (target.kind === 'extension') return found(m.extensions.get(target.extension), `extension ${target.extension}`);
@@ -67,6 +69,26 @@ export function commentHolder(m: CommentModel, target: CommentTarget): Holder {
     case 'policy':
       return found(t.policies?.find((x) => x.name === target.name), `policy ${target.name}`);
   }
+}
+
+/** A serial's sequence: its comment is its column's `sequence_comment`. */
+function serialSequenceHolder(m: CommentModel, table: QualifiedName, column: string): Holder {
+  const t = found(m.tables.get(qualifiedKey(table)), `table ${qualifiedKey(table)}`);
+  const col = found(t.columns.find((c) => c.name === column), `column ${column}`);
+  return new Proxy<Holder>(
+    {},
+    {
+      get: (_, p) => (p === 'comment' ? col.sequence_comment : undefined),
+      set: (_, p, value: string) => {
+        if (p === 'comment') col.sequence_comment = value;
+        return true;
+      },
+      deleteProperty: (_, p) => {
+        if (p === 'comment') delete col.sequence_comment;
+        return true;
+      },
+    },
+  );
 }
 
 /** A set_comment change when the comment differs, else nothing. */

@@ -38,8 +38,8 @@ function withoutComment<T>(value: T): unknown {
 }
 
 /** A column's definition without the original format's `is_primary_key` flag and without its comment. */
-export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key' | 'comment' | 'grants'> {
-  const { is_primary_key: _flag, comment: _comment, grants: _grants, ...rest } = column;
+export function columnDefinitionOf(column: Column): Omit<Column, 'is_primary_key' | 'comment' | 'sequence_comment' | 'grants'> {
+  const { is_primary_key: _flag, comment: _comment, sequence_comment: _sc, grants: _grants, ...rest } = column;
   return rest;
 }
 

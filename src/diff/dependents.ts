@@ -10,6 +10,7 @@ import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schem
 import type { Change } from './changes.js';
 import { createRoutineChanges, createViewChanges, dropRoutineChanges, dropViewChanges } from './objects.js';
 import { grantTargetKey } from './grants.js';
+import { multirangeName } from '../schema/ranges.js';
 
 const SEP = '\u0000';
 const relationId = (q: QualifiedName): string => `rel${SEP}${qualifiedKey(q)}`;
@@ -42,6 +43,10 @@ function brokenBy(c: Change): string[] {
       return [columnId(c.table, c.column.name)];
     case 'alter_column':
       return c.from.type !== c.to.type || (c.from.collation ?? '') !== (c.to.collation ?? '') ? [columnId(c.table, c.from.name)] : [];
+    case 'recreate_range':
+      return [typeId(nameOf(c.from)), typeId(multirangeName(c.from)), ...c.columns.map((col) => columnId(col.table, col.column))];
+    case 'drop_range':
+      return [typeId(nameOf(c.type)), typeId(multirangeName(c.type))];
     case 'recreate_enum':
     // Adding labels touches no column, but its inverse (a recreate) converts them: rebuilt here, so the rollback has the rebuild too.
     case 'add_enum_values':

@@ -32,15 +32,15 @@ export function diffEnums(a: Schema, b: Schema, tableChanges: Change[]): Change[
       continue;
     }
     const addition = isAddition(old.values, t.values) && !uses.mentionsNewLabel(old, t);
-    const columns = uses.convertedColumns(t, addition);
+    const columns = uses.convertedColumns(q(t), addition);
     if (addition) {
       out.push({ kind: 'add_enum_values', from: old, to: t, columns });
       out.push(...commentChange({ kind: 'type', type: q(t) }, old.comment, t.comment), ...typeGrantChanges(grantTarget(t), old, t));
     } else {
-      // The new type starts with the default privileges.
-      out.push({ kind: 'recreate_enum', from: old, to: t, columns }, ...typeGrantChanges(grantTarget(t), undefined, t));
+      // The recreate grants the new type's privileges itself (and its inverse the old type's).
+      out.push({ kind: 'recreate_enum', from: old, to: t, columns });
       startAltersFrom(columns, tableChanges);
-      rebuildExpressionsUsing(a, b, t, tableChanges);
+      rebuildExpressionsUsing(a, b, [q(t)], tableChanges);
     }
   }
   return out;
@@ -100,9 +100,9 @@ class EnumUses {
   }
 
   /** Columns that use the type on both sides and are neither dropped nor recreated by the plan. */
-  convertedColumns(type: EnumType, addition: boolean): EnumColumn[] {
+  convertedColumns(type: QualifiedName, addition: boolean): EnumColumn[] {
     this.pairs ??= this.columnPairs();
-    return (this.pairs.get(typeKey(q(type))) ?? []).map(({ table, from, to }) => {
+    return (this.pairs.get(typeKey(type)) ?? []).map(({ table, from, to }) => {
       const entry: EnumColumn = { table, column: from.name, type: from.type };
       if (from.default !== undefined) entry.from_default = from.default;
       const target = addition ? from.default : to.default;
@@ -147,8 +147,14 @@ class EnumUses {
   }
 }
 
+/** Columns that use one of the types (a range and its multirange) on both sides and are neither dropped nor recreated by the plan. */
+export function convertedColumns(a: Schema, b: Schema, types: readonly QualifiedName[], changes: Change[], addition: boolean): EnumColumn[] {
+  const uses = new EnumUses(a, b, changes);
+  return types.flatMap((type) => uses.convertedColumns(type, addition));
+}
+
 /** A converted column's alter starts from the default the recreate left it with; dropped when nothing is left to do. */
-function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
+export function startAltersFrom(columns: EnumColumn[], changes: Change[]): void {
   for (const ec of columns) {
     const i = changes.findIndex(
       (c) => c.kind === 'alter_column' && qualifiedKey(c.table) === qualifiedKey(ec.table) && c.from.name === ec.column,
@@ -189,9 +195,9 @@ function splitEnumToEnum(changes: Change[]): void {
  * would be re-parsed against the renamed old type while a column is
  * converted: they are dropped before the recreate and added back after it.
  */
-function rebuildExpressionsUsing(a: Schema, b: Schema, type: EnumType, changes: Change[]): void {
+export function rebuildExpressionsUsing(a: Schema, b: Schema, types: readonly QualifiedName[], changes: Change[]): void {
   const mentions = (...texts: (string | undefined)[]): boolean =>
-    texts.some((t) => t !== undefined && expressionTypes(t).some((r) => r.schema === type.schema && r.name === type.name));
+    texts.some((t) => t !== undefined && expressionTypes(t).some((r) => types.some((type) => r.schema === type.schema && r.name === type.name)));
   const has = (kind: Change['kind'], table: string, name: string): boolean =>
     changes.some((c) => c.kind === kind && changedName(c) === `${table}\u0000${name}`);
   const bTables = new Map(b.tables.map((t) => [tableKey(t), t]));

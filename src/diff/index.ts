@@ -9,6 +9,7 @@ import { stableEqual } from '../schema/hash.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { commentChange } from './comment-target.js';
 import { diffEnums } from './enums.js';
+import { diffRanges } from './ranges.js';
 import type { Change } from './changes.js';
 import { readdDependentForeignKeys } from './foreign-key-dependencies.js';
 import { diffTable } from './table.js';
@@ -63,9 +64,9 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
     if (d.retyped.size) retyped.set(key, d.retyped);
   }
   // Columns a recreated enum converts change type too: foreign keys over them are re-added around it.
-  const enumChanges = diffEnums(a, b, changes);
+  const enumChanges = [...diffEnums(a, b, changes), ...diffRanges(a, b, changes)];
   for (const c of enumChanges) {
-    if (c.kind !== 'recreate_enum') continue;
+    if (c.kind !== 'recreate_enum' && c.kind !== 'recreate_range') continue;
     for (const col of c.columns) {
       const key = qualifiedKey(col.table);
       const set = retyped.get(key) ?? new Set<string>();

@@ -100,6 +100,9 @@ const inverses: { [K in ChangeKind]: (c: ChangeOf<K>) => Change } = {
   alter_domain: (c) => ({ kind: 'alter_domain', from: c.to, to: c.from }),
   create_composite_type: (c) => ({ kind: 'drop_composite_type', type: c.type }),
   drop_composite_type: (c) => ({ kind: 'create_composite_type', type: c.type }),
+  create_range: (c) => ({ kind: 'drop_range', type: c.type }),
+  drop_range: (c) => ({ kind: 'create_range', type: c.type }),
+  recreate_range: (c) => ({ kind: 'recreate_range', from: c.to, to: c.from, columns: c.columns.map(swapDefaults) }),
   // A rename is undone by renaming back.
   rename_table: (c) => ({ ...c, from: c.to, to: c.from }),
   rename_column: (c) => ({ ...c, from: c.to, to: c.from }),

@@ -3,7 +3,8 @@
 // foreign keys by name and full definition (a changed definition is a drop
 // plus an add).
 import { indexKeys } from '../schema/canonical.js';
-import type { CommentTarget, ForeignKey, Index, QualifiedName, Table } from '../schema/types.js';
+import type { Column, CommentTarget, ForeignKey, Index, QualifiedName, Table } from '../schema/types.js';
+import { nextvalSequence } from '../schema/nextval.js';
 import { tableSchema } from '../schema/types.js';
 import type { Change } from './changes.js';
 import { commentChange } from './comment-target.js';
@@ -15,6 +16,14 @@ export interface TableDiff {
   changes: Change[];
   /** Columns whose stored type changes (altered or recreated): foreign keys over them are re-added. */
   retyped: Set<string>;
+}
+
+/** The comment of a serial's sequence kept by the column (a new sequence is commented where it is created). */
+function serialSequenceComment(q: QualifiedName, old: Column, col: Column): Change[] {
+  const parts = col.standalone_sequence ? undefined : nextvalSequence(col.default);
+  if (!parts || old.standalone_sequence || old.default !== col.default) return [];
+  const sequence = parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: q.schema, name: parts[0]! };
+  return commentChange({ kind: 'sequence', sequence, serial: { table: q, column: col.name } }, old.sequence_comment, col.sequence_comment);
 }
 
 export function diffTable(a: Table, b: Table): TableDiff {
@@ -33,7 +42,10 @@ export function diffTable(a: Table, b: Table): TableDiff {
     if (partition && !aged) continue;
     const old = partition && aged ? { ...aged, type: bcol.type, ...(bcol.collation ? { collation: bcol.collation } : {}) } : aged;
     const col = bcol;
-    if (old && !generationChanged(old, col)) comments.push(...commentChange({ kind: 'column', table: q, column: col.name }, old.comment, col.comment));
+    if (old && !generationChanged(old, col)) {
+      comments.push(...commentChange({ kind: 'column', table: q, column: col.name }, old.comment, col.comment));
+      comments.push(...serialSequenceComment(q, old, col));
+    }
     if (!old) changes.push({ kind: 'add_column', table: q, column: col });
     else if (generationChanged(old, col)) {
       changes.push({ kind: 'drop_column', table: q, column: old }, { kind: 'add_column', table: q, column: col });

@@ -161,7 +161,7 @@ function plainColumns(...indexes: Index[]): Set<string> | null {
   return out;
 }
 
-const RETYPES_COLUMNS: ReadonlySet<Change['kind']> = new Set(['recreate_enum', 'add_enum_values', 'alter_domain']);
+const RETYPES_COLUMNS: ReadonlySet<Change['kind']> = new Set(['recreate_enum', 'add_enum_values', 'alter_domain', 'recreate_range']);
 
 const indexId = (table: QualifiedName, name: string): string => `${qualifiedKey(table)}\u0000${name}`;
 

@@ -246,6 +246,16 @@ const assessors: { [K in ChangeKind]: (c: ChangeOf<K>, ctx: AssessContext) => As
       : safe('Relaxing a domain keeps every value'),
   create_composite_type: () => safe('Type creation is always safe'),
   drop_composite_type: () => safe('No column uses the type when it is dropped'),
+  create_range: () => safe('Type creation is always safe'),
+  drop_range: () => safe('No column uses the type when it is dropped'),
+  recreate_range: (c) => {
+    if (!c.columns.length) return safe('No column uses the type');
+    if (classifyTypeChange(c.from.subtype, c.to.subtype) !== 'narrowing') return safe('The subtype is kept or widened: every value converts (the columns are rewritten)');
+    return {
+      findings: [finding('LP203', `Range type ${show({ schema: c.to.schema ?? DEFAULT_NAMESPACE, name: c.to.name })} changes its subtype from ${c.from.subtype} to ${c.to.subtype}: rows whose bounds do not convert make the conversion fail until they are changed`)],
+      reasons: [],
+    };
+  },
   rename_table: (c) => renamed(`table ${show({ schema: c.schema, name: c.from })}`, c.to),
   rename_column: (c) => renamed(`column ${show(c.table)}.${c.from}`, c.to),
   rename_index: (c) => (c.online ? safe(`The new index takes the name ${c.to} of the one it replaces`) : renamed(`index ${c.from}`, c.to)),

@@ -16,6 +16,7 @@ import type {
   ObjectRef,
   Domain,
   CompositeType,
+  RangeType,
   Policy,
   PrimaryKey,
   Routine,
@@ -29,6 +30,7 @@ import type {
 } from './types.js';
 import { DEFAULT_NAMESPACE, tableKey } from './types.js';
 import { nextvalSequence } from './nextval.js';
+import { defaultMultirangeName } from './ranges.js';
 
 const byName = <T extends { name: string }>(a: T, b: T): number => compareText(a.name, b.name);
 
@@ -72,12 +74,14 @@ export function canonicalize(schema: Schema): Schema {
   if (domains.length) out.domains = domains;
   const composites = (schema.composite_types ?? []).map(canonicalComposite).sort((a, b) => compareText(tableKey(a), tableKey(b)));
   if (composites.length) out.composite_types = composites;
+  const ranges = (schema.range_types ?? []).map(canonicalRange).sort((a, b) => compareText(tableKey(a), tableKey(b)));
+  if (ranges.length) out.range_types = ranges;
   const defaults = (schema.default_privileges ?? [])
     .map(canonicalDefaultPrivilege)
     .filter((d): d is DefaultPrivilege => d !== undefined)
     .sort((a, b) => compareText(defaultPrivilegeKey(a), defaultPrivilegeKey(b)));
   if (defaults.length) out.default_privileges = defaults;
-  for (const o of [...sequences, ...views, ...functions, ...domains, ...composites]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
+  for (const o of [...sequences, ...views, ...functions, ...domains, ...composites, ...ranges]) if (!comments.has(o.schema!)) addNamespace(out, o.schema!);
   return out;
 }
 
@@ -89,6 +93,8 @@ function markStandaloneSequences(tables: Table[], listed: ReadonlySet<string>): 
       const key = parts && (parts.length === 2 ? `${parts[0]}.${parts[1]}` : `${DEFAULT_NAMESPACE}.${parts[0]}`);
       if (key && listed.has(key)) c.standalone_sequence = true;
       else delete c.standalone_sequence;
+      // Only a serial's own sequence is commented through its column.
+      if (!key || c.standalone_sequence) delete c.sequence_comment;
     }
   }
 }
@@ -255,6 +261,19 @@ function canonicalDomain(d: Domain): Domain {
   return withRefs(out, d.depends_on);
 }
 
+function canonicalRange(r: RangeType): RangeType {
+  const schema = r.schema ?? DEFAULT_NAMESPACE;
+  const out: RangeType = { schema, name: r.name, subtype: r.subtype };
+  if (r.subtype_opclass) out.subtype_opclass = r.subtype_opclass;
+  if (r.collation) out.collation = r.collation;
+  if (r.canonical) out.canonical = r.canonical;
+  if (r.subtype_diff) out.subtype_diff = r.subtype_diff;
+  const multiSchema = r.multirange_schema && r.multirange_schema !== schema ? r.multirange_schema : undefined;
+  if (multiSchema) out.multirange_schema = multiSchema;
+  if (r.multirange_type_name && (multiSchema || r.multirange_type_name !== defaultMultirangeName(r.name))) out.multirange_type_name = r.multirange_type_name;
+  return withTypeGrants(withComment(out, r.comment), r.grants);
+}
+
 function canonicalComposite(c: CompositeType): CompositeType {
   const out: CompositeType = {
     schema: c.schema ?? DEFAULT_NAMESPACE,
@@ -346,6 +365,7 @@ function canonicalColumn(column: Column, inPrimaryKey: boolean): Column {
   if (column.collation) out.collation = column.collation;
   withRename(out, column.renamed_from);
   withComment(out, column.comment);
+  if (column.sequence_comment) out.sequence_comment = column.sequence_comment;
   return withGrants(out, column.grants);
 }
 

@@ -175,6 +175,7 @@ function part(schema: Schema, f: CompiledFilter, managed: boolean): Schema {
   if (schema.schemas) out.schemas = schema.schemas.filter((n) => f.namespace(n.name) === managed);
   if (schema.types) out.types = keep(schema.types)!;
   if (schema.views) out.views = keep(schema.views)!;
+  if (schema.range_types) out.range_types = keep(schema.range_types)!;
   if (schema.functions) out.functions = keep(schema.functions)!;
   if (schema.sequences) {
     // A sequence owned by a column goes with its table.

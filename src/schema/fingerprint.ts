@@ -22,6 +22,7 @@ export function objectFingerprints(schema: Schema): Fingerprints {
   for (const e of s.extensions ?? []) add(`extension ${e.name}`, e);
   for (const t of s.types ?? []) add(`type ${qualified(t)}`, t);
   for (const t of s.composite_types ?? []) add(`type ${qualified(t)}`, t);
+  for (const r of s.range_types ?? []) add(`range type ${qualified(r)}`, r);
   for (const d of s.domains ?? []) add(`domain ${qualified(d)}`, d);
   for (const q of s.sequences ?? []) add(`sequence ${qualified(q)}`, q);
   // Column order is not part of a schema's identity (see schemaHash).

@@ -128,10 +128,15 @@ function pick<T extends object>(from: T, keys: readonly (keyof T)[]): T {
 }
 
 function orderSchema(schema: Schema): Schema {
-  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'extensions', 'types', 'domains', 'composite_types', 'sequences', 'tables', 'views', 'functions', 'default_privileges']);
+  const out = pick(schema, ['$schema', 'dialect', 'schemas', 'extensions', 'types', 'domains', 'composite_types', 'range_types', 'sequences', 'tables', 'views', 'functions', 'default_privileges']);
   if (out.default_privileges) out.default_privileges = out.default_privileges.map((d) => pick(d, ['role', 'schema', 'on', 'grants']));
   if (out.domains) out.domains = out.domains.map((d) => pick(d, ['schema', 'name', 'type', 'collation', 'default', 'not_null', 'checks', 'comment', 'depends_on', 'grants']));
   if (out.composite_types) out.composite_types = out.composite_types.map((c) => pick(c, ['schema', 'name', 'attributes', 'comment', 'grants']));
+  if (out.range_types) {
+    out.range_types = out.range_types.map((r) =>
+      pick(r, ['schema', 'name', 'subtype', 'subtype_opclass', 'collation', 'canonical', 'subtype_diff', 'multirange_type_name', 'multirange_schema', 'comment', 'grants']),
+    );
+  }
   if (out.schemas) out.schemas = out.schemas.map((s) => pick(s, ['name', 'comment', 'grants']));
   if (out.extensions) out.extensions = out.extensions.map((e) => pick(e, ['name', 'schema', 'version', 'comment']));
   if (out.types) out.types = out.types.map((t) => pick(t, ['schema', 'name', 'values', 'comment', 'grants']));
@@ -200,7 +205,7 @@ function orderTable(table: Table): Table {
 }
 
 function orderColumn(column: Column): Column {
-  const out = pick(column, ['name', 'renamed_from', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'grants']);
+  const out = pick(column, ['name', 'renamed_from', 'type', 'nullable', 'default', 'is_primary_key', 'identity', 'generated', 'collation', 'comment', 'sequence_comment', 'grants']);
   if (out.identity) {
     out.identity = pick(out.identity, ['generation', 'start', 'increment', 'min_value', 'max_value', 'cache', 'cycle']);
   }

@@ -2,7 +2,8 @@
 // Postgres's identifier limit. Each problem points at the offending node.
 import type { Problem } from './json-schema.js';
 import type { ForeignKey, Schema, Table } from './types.js';
-import { tableKey, tableSchema } from './types.js';
+import { qualifiedKey, tableKey, tableSchema } from './types.js';
+import { multirangeName } from './ranges.js';
 
 /** Postgres truncates identifiers to NAMEDATALEN - 1 bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -30,6 +31,18 @@ export function semanticProblems(schema: Schema): Problem[] {
     type.values.forEach((v, j) => {
       if (Buffer.byteLength(v, 'utf8') > MAX_IDENTIFIER_BYTES) add(`${at}/values/${j}`, `enum label ${v} is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
     });
+  });
+
+  // A range and its multirange are types too (one pg_type namespace with enums).
+  (schema.range_types ?? []).forEach((range, i) => {
+    const at = `/range_types/${i}`;
+    if (range.schema !== undefined) checkLength(add, `${at}/schema`, range.schema);
+    checkLength(add, `${at}/name`, range.name);
+    if (range.multirange_type_name !== undefined) checkLength(add, `${at}/multirange_type_name`, range.multirange_type_name);
+    for (const key of [tableKey(range), qualifiedKey(multirangeName(range))]) {
+      if (types.has(key)) add(at, `duplicate type ${key}`);
+      types.add(key);
+    }
   });
 
   schema.tables.forEach((table, t) => {

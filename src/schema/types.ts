@@ -29,6 +29,8 @@ export interface Schema {
   domains?: Domain[];
   /** Composite types (`CREATE TYPE … AS (…)`). */
   composite_types?: CompositeType[];
+  /** Range types (`CREATE TYPE … AS RANGE (…)`), each with its multirange type. */
+  range_types?: RangeType[];
   /** ALTER DEFAULT PRIVILEGES: what objects a role creates later are granted. */
   default_privileges?: DefaultPrivilege[];
 }
@@ -69,6 +71,35 @@ export interface CompositeType {
   schema?: string;
   name: string;
   attributes: { name: string; type: string; collation?: string }[];
+  comment?: string;
+  /** See EnumType.grants. */
+  grants?: Grant[];
+}
+
+/**
+ * A range type. Its constructor functions and its multirange type (with
+ * theirs) are created by Postgres with it and are not listed elsewhere.
+ */
+export interface RangeType {
+  schema?: string;
+  name: string;
+  /** SUBTYPE, catalog spelling (`double precision`, `public.mytype`). */
+  subtype: string;
+  /** SUBTYPE_OPCLASS when it is not the subtype's default btree class: `name` in pg_catalog, else `"schema"."name"`. */
+  subtype_opclass?: string;
+  /** COLLATION when it is not the subtype's default; spelled like a column's collation. */
+  collation?: string;
+  /** CANONICAL function: `name` in pg_catalog, else `schema.name` (quoted where needed). */
+  canonical?: string;
+  /** SUBTYPE_DIFF function, spelled like `canonical`. */
+  subtype_diff?: string;
+  /**
+   * MULTIRANGE_TYPE_NAME when it is not Postgres's default (the range's name
+   * with `range` turned into `multirange`, else `_multirange` appended).
+   */
+  multirange_type_name?: string;
+  /** The multirange type's namespace when it is not the range's. */
+  multirange_schema?: string;
   comment?: string;
   /** See EnumType.grants. */
   grants?: Grant[];
@@ -264,6 +295,11 @@ export interface Column {
   collation?: string;
   comment?: string;
   /**
+   * Comment on the sequence a serial column owns (the one its `nextval`
+   * default draws from; `COMMENT ON SEQUENCE`): that sequence is not listed in `sequences`.
+   */
+  sequence_comment?: string;
+  /**
    * Derived (set by canonicalize): the `nextval` default draws from a sequence
    * listed in `sequences`, which the column does not own as a serial would.
    */
@@ -408,7 +444,7 @@ export type GrantTarget =
   | { kind: 'sequence'; sequence: QualifiedName }
   | { kind: 'column'; table: QualifiedName; column: string }
   | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
-  /** An enum, composite type or domain (`domain` spells it GRANT … ON DOMAIN). */
+  /** An enum, composite, range type or domain (`domain` spells it GRANT … ON DOMAIN). */
   | { kind: 'type'; type: QualifiedName; domain?: boolean };
 
 /** The object a comment belongs to (COMMENT ON …). */
@@ -419,7 +455,8 @@ export type CommentTarget =
   | { kind: 'index'; table: QualifiedName; name: string }
   | { kind: 'constraint'; table: QualifiedName; name: string }
   | { kind: 'type'; type: QualifiedName }
-  | { kind: 'sequence'; sequence: QualifiedName }
+  /** `serial`: the sequence a serial column owns (its comment is the column's `sequence_comment`). */
+  | { kind: 'sequence'; sequence: QualifiedName; serial?: { table: QualifiedName; column: string } }
   | { kind: 'view'; view: QualifiedName; materialized?: boolean }
   | { kind: 'function'; function: QualifiedName; signature: string; procedure?: boolean }
   | { kind: 'trigger'; table: QualifiedName; name: string }

@@ -1,7 +1,7 @@
 // fast-check generators of pairs of valid schemas (A, B) that share most of
 // their tables, so that plans between them exercise every change kind.
 import fc from 'fast-check';
-import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, Policy, PrimaryKey, Routine, Schema, Sequence, Table, View } from '../../src/schema/types.js';
+import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, Policy, PrimaryKey, RangeType, Routine, Schema, Sequence, Table, View } from '../../src/schema/types.js';
 
 export const NAMESPACES = ['public', 'Sales', 'app space', 'ns"q', 'élan'];
 const TABLE_NAMES = ['users', 'Order', 'select', 'my table', 'qu"ote', 'ünï', 'group', 'T2'];
@@ -59,7 +59,14 @@ const FAMILIES: Record<string, Family> = {
   // Enum columns: defaults name a label of the variant's type (see enumDefault).
   enum: { types: [], defaults: [], checks: [(c) => `${q(c)} IS NOT NULL`], expressions: [] },
   enumarr: { types: [], defaults: [], checks: [(c) => `cardinality(${q(c)}) < 10`], expressions: [] },
+  // Columns of the range type public.span or of its multirange (see RANGE_TYPES); a column keeps its family,
+  // as a move between two user types goes through text, where a check calling isempty() cannot follow.
+  range: { types: [], defaults: [], checks: [(c) => `NOT isempty(${q(c)})`], expressions: [] },
+  multirange: { types: [], defaults: [], checks: [(c) => `NOT isempty(${q(c)})`], expressions: [] },
 };
+
+/** The range type's and its multirange's spellings; its definition is drawn per variant (a change recreates it). */
+const RANGE_TYPES = ['public.span', 'public.span_multirange'];
 
 /** Enum types, with the spelling columns use; labels are drawn per variant (added, removed, reordered). */
 const ENUMS = [
@@ -148,6 +155,7 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     }),
   );
   const usedTypes = new Set<string>();
+  let usesRange = false;
   for (const bt of base) {
     if (chance(rng, 0.2)) continue;
     const columns: Column[] = [];
@@ -155,10 +163,14 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
       if (columns.length > 0 && chance(rng, 0.2)) continue;
       const family = FAMILIES[bc.family]!;
       const enumTypes = ENUM_FAMILIES[bc.family];
-      const type = pick(rng, enumTypes ?? family.types);
+      const rangeTypes = bc.family === 'range' ? RANGE_TYPES.slice(0, 1) : bc.family === 'multirange' ? RANGE_TYPES.slice(1) : undefined;
+      const type = pick(rng, enumTypes ?? rangeTypes ?? family.types);
       const col: Column = { name: bc.name, type, nullable: chance(rng, 0.6) };
       const r = rng.nextDouble();
-      if (enumTypes) {
+      if (rangeTypes) {
+        usesRange = true;
+        if (r < 0.3) col.default = type.endsWith('multirange') ? `'{}'::${type}` : `'empty'::${type}`;
+      } else if (enumTypes) {
         usedTypes.add(type.replace(/\[\]$/, ''));
         if (r < 0.5) col.default = enumDefault(rng, type, labels.get(type.replace(/\[\]$/, ''))!);
       } else if (bc.family === 'int' && ['smallint', 'integer', 'bigint'].includes(type) && r < 0.15) {
@@ -234,7 +246,16 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
   );
   const names = new Set([...tables.map((t) => t.schema!), ...types.map((t) => t.schema!), 'public']);
   const schemas = [...names].sort().map((name) => withComment<Namespace>(rng, { name }, 0.2));
-  return { schemas, types, tables, ...objects };
+  const range_types = usesRange || chance(rng, 0.3) ? [spanRange(rng)] : [];
+  return { schemas, types, tables, ...objects, range_types };
+}
+
+/** public.span over integer or bigint, with or without SUBTYPE_DIFF: two variants differ often (a recreate). */
+function spanRange(rng: Rng): RangeType {
+  const wide = chance(rng, 0.4);
+  const range: RangeType = { schema: 'public', name: 'span', subtype: wide ? 'bigint' : 'integer' };
+  if (chance(rng, 0.3)) range.subtype_diff = wide ? 'int8range_subdiff' : 'int4range_subdiff';
+  return withComment(rng, range, 0.2);
 }
 
 /**
@@ -271,6 +292,7 @@ function addObjects(tables: Table[], rng: Rng): Pick<Schema, 'sequences' | 'func
   if (chance(rng, 0.5)) functions.push(withComment(rng, addOne, 0.2));
   const usesTouch = chance(rng, 0.5);
   if (usesTouch) functions.push(touch);
+  const aggregate = addAggregate(functions, rng);
   const views: View[] = [];
   for (const t of tables) {
     const cols = t.columns.filter((c) => !c.generated || c.generated.kind !== 'virtual');
@@ -301,7 +323,41 @@ function addObjects(tables: Table[], rng: Rng): Pick<Schema, 'sequences' | 'func
       t.policies = [withComment(rng, policy, 0.2)];
     }
   }
+  if (aggregate?.signature === 'integer' && chance(rng, 0.4)) {
+    views.push({ schema: 'public', name: 'v agg', definition: 'SELECT public."sum it"(x) AS total FROM (VALUES (1), (2)) AS v(x)' });
+  }
   return { sequences, functions, views };
+}
+
+/**
+ * An aggregate over a built-in or a user transition function (created before
+ * it, dropped after it), its argument type and INITCOND drawn: a pair replaces
+ * it in place, or drops and creates it when its identity changes.
+ */
+function addAggregate(functions: Routine[], rng: Rng): Routine | undefined {
+  if (!chance(rng, 0.4)) return undefined;
+  const wide = chance(rng, 0.3);
+  const type = wide ? 'bigint' : 'integer';
+  let sfunc = wide ? 'int8pl' : 'int4pl';
+  if (!wide && chance(rng, 0.5)) {
+    sfunc = 'public.acc';
+    functions.push({
+      schema: 'public',
+      name: 'acc',
+      signature: 'integer, integer',
+      definition: 'CREATE FUNCTION public.acc(s integer, x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT s + x $$',
+    });
+  }
+  const init = chance(rng, 0.5) ? `, INITCOND = '${pick(rng, ['0', '1'])}'` : '';
+  const aggregate: Routine = {
+    schema: 'public',
+    name: 'sum it',
+    kind: 'aggregate',
+    signature: type,
+    definition: `CREATE AGGREGATE public."sum it"(${type}) (SFUNC = ${sfunc}, STYPE = ${type}${init})`,
+  };
+  functions.push(withComment(rng, aggregate, 0.2));
+  return aggregate;
 }
 
 function enumDefault(rng: Rng, type: string, values: string[]): string {

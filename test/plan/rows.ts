@@ -16,6 +16,8 @@ export function rowValue(type: string): string {
   if (/^(text|character)/.test(type)) return `'r1'`;
   if (/^(date|timestamp)/.test(type)) return `'2020-01-01'`;
   if (type === 'boolean') return 'true';
+  if (type === 'public.span') return `'[1,2)'`;
+  if (type === 'public.span_multirange') return `'{[1,2)}'`;
   throw new Error(`rows: no value for type ${type}`);
 }
 

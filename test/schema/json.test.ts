@@ -8,6 +8,7 @@ import { InputError } from '../../src/errors.js';
 import { jsonSchemaPath, lockplanePackageRoot } from '../../src/schema/json-schema.js';
 import { loadPlanJson, loadSchemaJson, parsePlanJson, parseSchemaJson, saveSchemaJson } from '../../src/schema/json.js';
 import type { Schema } from '../../src/schema/types.js';
+import { validateSchemaText } from '../../src/schema/validate.js';
 
 const ORIGINAL = fileURLToPath(new URL('../fixtures/original/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'lockplane-json-'));
@@ -72,6 +73,19 @@ describe('parseSchemaJson', () => {
     inputError(() => parseSchemaJson(text, 'desired.json'), 'desired.json: /tables/0/columns/1/type is required');
     inputError(() => parseSchemaJson('{}', 'd.json'), 'd.json: /tables is required');
     inputError(() => parseSchemaJson('[]', 'd.json'), 'd.json: / must be an object');
+  });
+
+  it('reads range types and checks them', () => {
+    const range = { name: 'floatrange', subtype: 'double precision', subtype_diff: 'float8mi', multirange_type_name: 'floats' };
+    const schema = parseSchemaJson(JSON.stringify({ tables: [], range_types: [range] }), 'd.json');
+    assert.deepEqual(schema.range_types, [range]);
+    inputError(() => parseSchemaJson(JSON.stringify({ tables: [], range_types: [{ name: 'r' }] }), 'd.json'), 'd.json: /range_types/0/subtype is required');
+    // The default multirange name of `span` is span_multirange: an enum of that name collides (`lockplane validate`).
+    const clash = { tables: [], types: [{ name: 'span_multirange', values: ['a'] }], range_types: [{ name: 'span', subtype: 'integer' }] };
+    assert.deepEqual(
+      validateSchemaText(JSON.stringify(clash), 'd.json').problems.map((p) => p.message),
+      ['duplicate type public.span_multirange'],
+    );
   });
 
   it('catches typos and wrong values', () => {

@@ -16,7 +16,8 @@ import { grantKey, readDefaultPrivileges, readGrants } from './introspect/grants
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readAggregates } from './introspect/aggregates.js';
-import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews } from './introspect/objects.js';
+import { constructorRefsToTypes, readRanges } from './introspect/ranges.js';
+import { readComposites, readDomains, readExtensions, readPolicies, readRoutines, readSequences, readTriggers, readViews, type SerialComments } from './introspect/objects.js';
 
 /** The filter (`schemas`: only these namespaces, default all user namespaces; exclusions, globs) decides what is read. */
 export interface IntrospectOptions extends SchemaFilter {
@@ -100,12 +101,21 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     return ns;
   });
   const extensions = await readExtensions(session, namespaces);
-  const sequences = await readSequences(session, namespaces, grants);
+  const serialComments: SerialComments = new Map();
+  const sequences = await readSequences(session, namespaces, grants, serialComments);
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const comment = serialComments.get(`${t.schema}.${t.name}\u0000${c.name}`);
+      if (comment !== undefined) c.sequence_comment = comment;
+    }
+  }
   const views = await readViews(session, namespaces, depends, triggers, grants);
   const functions = [...(await readRoutines(session, namespaces, depends, grants)), ...(await readAggregates(session, namespaces, depends, grants))];
   const domains = await readDomains(session, namespaces, depends, grants);
   const composite_types = await readComposites(session, namespaces, grants);
+  const range_types = await readRanges(session, namespaces, grants);
   const default_privileges = await readDefaultPrivileges(session, namespaces);
   if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
-  return filterSchema(canonicalize({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, default_privileges }), options);
+  const schema = constructorRefsToTypes({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, range_types, default_privileges });
+  return filterSchema(canonicalize(schema), options);
 }

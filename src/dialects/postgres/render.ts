@@ -68,3 +68,4 @@ export {
 } from './render/objects.js';
 export { createDomainStatements, dropDomainSql, alterDomainStatements, createCompositeStatements, dropCompositeSql } from './render/types.js';
 export { grantStatements, defaultPrivilegeStatements } from './render/grants.js';
+export { createRangeStatements, dropRangeSql, recreateRangeStatements } from './render/ranges.js';

@@ -19,7 +19,7 @@ function targetKey(target: CommentTarget): string {
     case 'type':
       return key.type(target.type);
     case 'sequence':
-      return key.table(target.sequence);
+      return target.serial ? key.column(target.serial.table, target.serial.column) : key.table(target.sequence);
     case 'view':
       return key.table(target.view);
     case 'function':

@@ -34,6 +34,7 @@ import {
   setRowSecurity,
 } from './objects.js';
 import { alterDomain, createComposite, createDomain, dropComposite, dropDomain } from './types.js';
+import { createRange, dropRange, recreateRange } from './ranges.js';
 
 const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   create_schema: createSchema,
@@ -92,6 +93,9 @@ const handlers: { [K in ChangeKind]: ChangeHandler<K> } = {
   alter_domain: alterDomain,
   create_composite_type: createComposite,
   drop_composite_type: dropComposite,
+  create_range: createRange,
+  drop_range: dropRange,
+  recreate_range: recreateRange,
   rename_table: renameTable,
   rename_column: renameColumn,
   rename_index: renameIndex,

@@ -25,7 +25,7 @@ WITH acl AS (
   UNION ALL
   SELECT 'type', t.oid::text, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T'::"char", t.typowner))
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-  WHERE n.nspname = ANY ($1::text[]) AND t.typtype IN ('e', 'd', 'c')
+  WHERE n.nspname = ANY ($1::text[]) AND t.typtype IN ('e', 'd', 'c', 'r')
 )
 SELECT acl.kind, acl.object, acl.column_name,
        CASE WHEN e.grantee = 0 THEN 'public' ELSE r.rolname::text END AS grantee,

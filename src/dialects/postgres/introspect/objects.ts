@@ -40,12 +40,19 @@ export async function readExtensions(session: PgSession, namespaces: string[]): 
 
 // Identity sequences belong to their column; a sequence owned by a column
 // whose default draws from it is that serial column's (the column renders it).
+/** The owning column's default draws from the sequence: a serial's own (read with its column). */
+const SERIAL_DEFAULT = `
+    SELECT 1 FROM pg_catalog.pg_attrdef ad
+    JOIN pg_catalog.pg_depend dd ON dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dd.objid = ad.oid
+      AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid
+    WHERE ad.adrelid = od.refobjid AND ad.adnum = od.refobjsubid`;
+
 const SEQUENCES_SQL = `
 SELECT c.oid::text AS oid, n.nspname::text AS schema_name, c.relname::text AS name, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value, s.seqmax::text AS max_value,
        s.seqcache::text AS cache, s.seqcycle AS cycle,
        on_.nspname::text AS owner_schema, oc.relname::text AS owner_table, oa.attname::text AS owner_column,
-       ds.description AS comment
+       ds.description AS comment, od.deptype = 'a' AND EXISTS (${SERIAL_DEFAULT}) AS serial
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -63,11 +70,7 @@ LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = od.refobjid AND oa.attnum 
 ${commentJoin('ds', 'pg_class', 'c.oid')}
 WHERE n.nspname = ANY ($1::text[])
   AND ${notExtensionMember('pg_class', 'c.oid')}
-  AND (od.deptype IS NULL OR (od.deptype = 'a' AND NOT EXISTS (
-    SELECT 1 FROM pg_catalog.pg_attrdef ad
-    JOIN pg_catalog.pg_depend dd ON dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dd.objid = ad.oid
-      AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid
-    WHERE ad.adrelid = od.refobjid AND ad.adnum = od.refobjsubid)))
+  AND (od.deptype IS NULL OR od.deptype = 'a')
 ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`;
 
 interface SequenceRow {
@@ -85,11 +88,18 @@ interface SequenceRow {
   owner_table: string | null;
   owner_column: string | null;
   comment: string | null;
+  serial: boolean | null;
 }
 
-export async function readSequences(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<Sequence[]> {
+/** `schema.table\0column` of a serial column → the comment on its sequence. */
+export type SerialComments = Map<string, string>;
+
+/** Standalone and owned sequences; a serial's own one is its column's, and only its comment is kept (in `serialComments`). */
+export async function readSequences(session: PgSession, namespaces: string[], grants: GrantsMap, serialComments?: SerialComments): Promise<Sequence[]> {
   const rows = await session.query<SequenceRow>(SEQUENCES_SQL, [namespaces]);
-  return rows.map((r) => {
+  const serial = rows.filter((r) => r.serial);
+  for (const r of serial) if (r.comment) serialComments?.set(`${r.owner_schema}.${r.owner_table}\u0000${r.owner_column}`, r.comment);
+  return rows.filter((r) => !r.serial).map((r) => {
     const q: Sequence = {
       schema: r.schema_name,
       name: r.name,
@@ -178,6 +188,9 @@ ${commentJoin('ds', 'pg_proc', 'p.oid')}
 WHERE n.nspname = ANY ($1::text[])
   AND p.prokind IN ('f', 'p')
   AND ${notExtensionMember('pg_proc', 'p.oid')}
+  -- Constructors of range and multirange types come with their type.
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid
+                  AND x.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND x.deptype = 'i')
 ORDER BY n.nspname COLLATE "C", p.proname COLLATE "C", pg_catalog.oidvectortypes(p.proargtypes) COLLATE "C"`;
 
 interface RoutineRow {

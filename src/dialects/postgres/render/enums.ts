@@ -1,10 +1,12 @@
 // Enum types: CREATE TYPE … AS ENUM, DROP TYPE, ALTER TYPE … ADD VALUE, and
 // the recreate that removes or reorders labels (rename the old type away,
 // create the new one, convert every column using it, drop the old type).
-import type { EnumType, QualifiedName } from '../../../schema/types.js';
+import { TYPE_DEFAULT_GRANTS } from '../../../schema/canonical.js';
+import type { EnumType, Grant, QualifiedName } from '../../../schema/types.js';
 import { DEFAULT_NAMESPACE } from '../../../schema/types.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../quote.js';
 import { commentStatements } from './comments.js';
+import { grantStatements } from './grants.js';
 
 export function enumName(t: Pick<EnumType, 'schema' | 'name'>): QualifiedName {
   return { schema: t.schema ?? DEFAULT_NAMESPACE, name: t.name };
@@ -65,7 +67,23 @@ export function retiredName(name: string): string {
 export function recreateEnumStatements(from: EnumType, to: EnumType, columns: readonly EnumColumnSql[]): string[] {
   const q = enumName(to);
   const old = { schema: q.schema, name: retiredName(q.name) };
-  const out = [`ALTER TYPE ${quoteQualified(q)} RENAME TO ${quoteIdent(old.name)}`, ...createEnumStatements(to)];
+  return [
+    `ALTER TYPE ${quoteQualified(q)} RENAME TO ${quoteIdent(old.name)}`,
+    ...createEnumStatements(to),
+    ...recreatedTypeGrants(q, to),
+    ...convertColumnStatements(columns),
+    `DROP TYPE ${quoteQualified(old)}`,
+  ];
+}
+
+/** A recreated type starts with the default privileges (USAGE for everyone): from there to its own. */
+export function recreatedTypeGrants(q: QualifiedName, t: { grants?: Grant[] }): string[] {
+  return grantStatements({ kind: 'type', type: q }, [...TYPE_DEFAULT_GRANTS], t.grants ?? [...TYPE_DEFAULT_GRANTS]);
+}
+
+/** Columns moved to a recreated type through text; their defaults dropped before and set after. */
+export function convertColumnStatements(columns: readonly EnumColumnSql[]): string[] {
+  const out: string[] = [];
   for (const c of columns) {
     const alter = `ALTER TABLE ${quoteQualified(c.table)} ALTER COLUMN ${quoteIdent(c.column)}`;
     if (c.from_default !== undefined) out.push(`${alter} DROP DEFAULT`);
@@ -73,6 +91,5 @@ export function recreateEnumStatements(from: EnumType, to: EnumType, columns: re
     out.push(`${alter} TYPE ${c.type} USING ${quoteIdent(c.column)}::${via}::${c.type}`);
     if (c.to_default !== undefined) out.push(`${alter} SET DEFAULT ${c.to_default}`);
   }
-  out.push(`DROP TYPE ${quoteQualified(old)}`);
   return out;
 }

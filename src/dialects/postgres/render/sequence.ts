@@ -4,7 +4,7 @@
 // make the column own it afterwards, as `serial` does.
 import type { Column, QualifiedName } from '../../../schema/types.js';
 import { nextvalSequence, parseRegclassText } from '../../../schema/nextval.js';
-import { quoteIdent, quoteQualified } from '../quote.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../quote.js';
 
 /** The sequence a serial column's default draws from. */
 export const serialSequence = nextvalSequence;
@@ -33,7 +33,8 @@ export function serialPrelude(column: Column): string[] {
 export function serialPostlude(table: QualifiedName, column: Column): string[] {
   const parts = ownedSequence(column);
   if (!parts) return [];
-  return [`ALTER SEQUENCE ${quoteParts(parts)} OWNED BY ${quoteQualified(table)}.${quoteIdent(column.name)}`];
+  const owned = `ALTER SEQUENCE ${quoteParts(parts)} OWNED BY ${quoteQualified(table)}.${quoteIdent(column.name)}`;
+  return column.sequence_comment ? [owned, `COMMENT ON SEQUENCE ${quoteParts(parts)} IS ${quoteLiteral(column.sequence_comment)}`] : [owned];
 }
 
 /**
