@@ -189,8 +189,15 @@ export function databaseFor(request: DatabaseRequest): ResolvedDatabase {
  * `"dialect": "sqlite"`.
  */
 export function isSqliteCommand(databases: readonly ResolvedDatabase[]): boolean {
-  if (configContext().config?.dialect === 'sqlite') return true;
-  return databases.some((d) => d.kind !== 'postgres' || declaresSqlite(d.url));
+  const sqlite = configContext().config?.dialect === 'sqlite' || databases.some((d) => d.kind !== 'postgres' || declaresSqlite(d.url));
+  // Flags that would scope Postgres schemas must not be silently ignored: SQLite has one schema.
+  const scoping = Object.keys(filterFlags);
+  if (sqlite && scoping.length > 0) {
+    const flags: Record<string, string> = { excludeSchemas: '--exclude-schema', include: '--include', exclude: '--exclude', preset: '--preset' };
+    const flag = flags[scoping[0]!] ?? scoping[0];
+    throw new InputError(`${flag}: not available for SQLite/libSQL (one schema, main: every table is managed)`);
+  }
+  return sqlite;
 }
 
 /** A JSON schema file that says `"dialect": "sqlite"`. */

@@ -177,6 +177,11 @@ test('SQLite: every other command of --help works or says in one line that it is
     const foreign = await run(['apply', 'pg.json', '--target', 'app.db', '--auto-approve']);
     assert.equal(foreign.code, 2);
     assert.equal(foreign.stderr, 'Error: pg.json: a postgres plan, and app.db is a SQLite database; make the plan against it\n');
+    for (const flags of [['--exclude-schema', 'audit'], ['--include', 'main.users*'], ['--preset', 'supabase']]) {
+      const scoped = await run(['plan', '--from', 'app.db', '--to', 'v2.sql', ...flags]);
+      assert.equal(scoped.code, 2, `${flags[0]} on SQLite is a usage error`);
+      assert.equal(scoped.stderr, `Error: ${flags[0]}: not available for SQLite/libSQL (one schema, main: every table is managed)\n`);
+    }
     const exported = await run(['export', 'alembic', '--plan', 'plan.json', '--message', 'v2']);
     assert.equal(exported.code, 2);
     assert.equal(exported.stderr, 'Error: plan.json: a SQLite plan; export alembic is Postgres-only (apply SQLite plans with lockplane apply)\n');

@@ -66,10 +66,12 @@ test('SQLite end to end: apply, introspect, diff, plan, validate, apply a plan f
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /Already applied: apply #2 applied this plan/);
     writeFileSync(join(dir, 'v1b.sql'), V1.replace('email TEXT', 'email TEXT, extra INT'));
-    const other = await run(['plan', '--from', 'v1.sql', '--to', 'v1b.sql']);
+    // A SQLite plan made for another state of the schema (v1, where app.db is at v2 now).
+    assert.equal((await run(['apply', '--schema', 'v1.sql', '--target', 'other.db', '--auto-approve'])).code, 0);
+    const other = await run(['plan', '--from', 'other.db', '--to', 'v1b.sql']);
     writeFileSync(join(dir, 'other.json'), other.stdout);
     const stale = await run(['apply', 'other.json', '--target', 'app.db', '--auto-approve']);
-    assert.equal(stale.code, 3);
+    assert.equal(stale.code, 3, stale.stderr);
     assert.match(stale.stderr, /other\.json: the target is not in the state this plan was made for/);
     const empty = await run(['plan', '--from', 'app.db', '--to', 'v2.sql', '--output', 'text']);
     assert.equal(empty.stdout, 'No changes.\n');
