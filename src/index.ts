@@ -13,6 +13,7 @@ export { introspect, unmodelledWarning, type UnmodelledObject } from './dialects
 export { renderSchemaDdl } from './plan/ddl.js';
 export { diffSchemas } from './diff/index.js';
 export { buildPlan, rollbackPlan, annotateLocks, type AnnotateLocksOptions } from './plan/index.js';
+export { sourceLocator, type StepLocator } from './plan/source-locator.js';
 export { serverVersionNum, DEFAULT_SERVER_VERSION, type LockMode, type LockEffect } from './dialects/postgres/locks.js';
 export { validatePlan, formatValidationReport, checkReferences } from './safety/index.js';
 export { isDatabaseUrl, loadSource, type LoadedSource, type LoadSourceOptions } from './shadow/sources.js';

@@ -9,10 +9,6 @@ import { hazardInfo } from '../safety/registry.js';
 import { isAllowed, type Allowance } from '../safety/report.js';
 import type { Finding, StepValidation } from '../safety/types.js';
 import { planText } from './plan-output.js';
-import { readFileSync } from 'node:fs';
-import { jsonDefinitions, type SourceDefinition } from '../schema/definitions.js';
-import { sqlDefinitions } from '../sql/definitions.js';
-import type { SourceKind } from '../shadow/sources.js';
 
 type Level = 'error' | 'warning' | 'notice';
 
@@ -59,11 +55,4 @@ export function planGithub(plan: Plan, validations: readonly StepValidation[], l
     }
   });
   return `${lines.map((l) => `${l}\n`).join('')}${planText(plan)}`;
-}
-
-/** The declarations of the desired side when it is a file or directory; none for a database. */
-export async function sourceDefinitions(kind: SourceKind, path: string): Promise<SourceDefinition[]> {
-  if (kind === 'sql') return sqlDefinitions(path);
-  if (kind === 'json') return jsonDefinitions(readFileSync(path, 'utf8'), path);
-  return [];
 }

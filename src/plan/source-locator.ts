@@ -2,7 +2,9 @@
 // definition of the most specific object the step creates, changes or needs
 // (a column before its table). Steps about objects the source no longer has
 // (drops) point at their table when it is still declared, else nowhere.
-import type { SourceDefinition } from '../schema/definitions.js';
+import { readFileSync } from 'node:fs';
+import { jsonDefinitions, type SourceDefinition } from '../schema/definitions.js';
+import { sqlDefinitions } from '../sql/definitions.js';
 import { qualifiedKey, type QualifiedName } from '../schema/types.js';
 import { changeDeps } from './kinds/registry.js';
 import { key } from './kinds/handler.js';
@@ -58,4 +60,11 @@ export function stepLocator(definitions: readonly SourceDefinition[]): StepLocat
 /** For tests and messages: `public.users` or `public.users.email`. */
 export function definitionName(d: SourceDefinition): string {
   return d.member === undefined ? qualifiedKey(d.object) : `${qualifiedKey(d.object)}.${d.member}`;
+}
+
+/** A locator for the steps of a plan towards a source: a SQL file or directory, a JSON file, or (no locations) a database. */
+export async function sourceLocator(kind: 'sql' | 'json' | 'database', path: string): Promise<StepLocator> {
+  if (kind === 'sql') return stepLocator(await sqlDefinitions(path));
+  if (kind === 'json') return stepLocator(jsonDefinitions(readFileSync(path, 'utf8'), path));
+  return stepLocator([]);
 }

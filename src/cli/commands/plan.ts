@@ -68,9 +68,8 @@ export function registerPlan(program: Command): void {
         }
       }
       if (format === 'github') {
-        const { planGithub, sourceDefinitions } = await import('../plan-github.js');
-        const { stepLocator } = await import('../../plan/source-locator.js');
-        const locate = stepLocator(await sourceDefinitions(to.kind, to.label));
+        const { planGithub } = await import('../plan-github.js');
+        const locate = await (await lib()).sourceLocator(to.kind, to.label);
         out(planGithub(plan, validatePlan(plan, from.schema, to.schema), locate, allowed));
       } else {
         out(formatPlan(plan, format));
