@@ -193,10 +193,12 @@ function variant(base: BaseTable[], rng: Rng, options: VariantOptions): Schema {
     const indexable = new Set(keyable.map((c) => c.name));
     // With rows, most variants key the table by its first column (one name, one type): a pair often keeps
     // its primary key, which the online column rewrites' backfills walk (volatile defaults, type changes).
+    // Families whose types are user types (ranges; enums become int with rows) have no fixed type to key by.
     const first = columns[0];
-    if (options.rows && first && keyable[0] === first && !first.identity && chance(rng, 0.9)) {
+    const firstType = FAMILIES[bt.columns[0]?.family ?? '']?.types[0];
+    if (options.rows && first && firstType !== undefined && keyable[0] === first && !first.identity && chance(rng, 0.9)) {
       table.primary_key = { name: shortName(bt.name, 'pk'), columns: [first.name] };
-      first.type = FAMILIES[bt.columns[0]!.family]!.types[0]!;
+      first.type = firstType;
       first.nullable = false;
       delete first.collation;
     } else if (chance(rng, 0.6) && keyable.length) {
