@@ -82,12 +82,15 @@ const MODES: [string, Mode, number, number][] = [
 ];
 
 for (const [label, mode, runs, serverRuns] of MODES) {
-  test(`converge on PGlite, ${label} (${runs} runs)`, { timeout: 600_000 }, async () => {
+  test(`converge on PGlite, ${label} (${runs} runs)`, { timeout: 600_000 }, async (t) => {
     const target = await connect('pglite://memory');
     const scratch = await connect('pglite://memory');
     try {
       await property(target, scratch, runs, true, mode);
-      if (mode.rows && runs >= 100) assert.ok(reached.backfill > 0 && reached.swap > 0, `the column rewrites ran over rows (${JSON.stringify(reached)})`);
+      // How far the random pairs reached, for whoever tunes the generator. Not an assertion: a run of
+      // 100 pairs draws no type-change swap about 1% of the time, and test/plan/online-rewrite.test.ts
+      // runs both rewrites over rows deterministically on both engines.
+      if (mode.rows) t.diagnostic(`column rewrites over rows: ${JSON.stringify(reached)}`);
     } finally {
       await target.close();
       await scratch.close();
