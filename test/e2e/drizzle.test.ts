@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, tempProject } from './cli.js';
-import { guideBlocks, guideCommand, guideFile, runIn, shell, toolDir } from './guide.js';
+import { deployAndRollBack, guideBlocks, guideCommand, guideFile, introspectEnvironment, runIn, shell, toolDir } from './guide.js';
 import { serverTest, withServerDatabase } from '../helpers/databases.js';
 
 const GUIDE = join(REPO_ROOT, 'docs', 'drizzle.md');
@@ -82,11 +82,7 @@ function readJson<T>(dir: string, name: string): T {
   return JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 }
 
-async function introspect(dir: string, environment: string): Promise<SchemaJson> {
-  const result = await runIn(dir, 'lockplane', ['introspect', '--source-environment', environment]);
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout) as SchemaJson;
-}
+const introspect = (dir: string, environment: string): Promise<SchemaJson> => introspectEnvironment<SchemaJson>(dir, environment);
 
 async function developmentLoop(dir: string): Promise<PlanJson> {
   for (const text of [PREPARE, PUSH, DIFF, APPLY, RELEASE]) await shell(dir, command(text));
@@ -160,24 +156,10 @@ serverTest('the Drizzle guide with a separate shadow database; then npm run db:m
           assertOnlyTheChange(readJson<PlanJson>(dir, 'plan.json'));
           await assertMatchesTables(dir);
 
-          const before = await introspect(dir, 'production');
-          for (const text of [
-            'lockplane shadow prepare --target-environment production > shadow.json',
-            PUSH,
-            'lockplane shadow diff --target-environment production > migration.json',
-            RELEASE,
-            'lockplane plan-rollback --plan migration.json --from-environment production > rollback.json',
-            'lockplane apply migration.json --target-environment production --auto-approve',
-          ]) {
-            await shell(dir, command(text));
-          }
-          assertOnlyTheChange(readJson<PlanJson>(dir, 'migration.json'));
-          assert.deepEqual(await introspect(dir, 'production'), await introspect(dir, 'local'), 'production matches the tables');
-          const unallowed = await runIn(dir, 'lockplane', ['apply', 'rollback.json', '--target-environment', 'production', '--auto-approve']);
-          assert.equal(unallowed.code, 3, 'the rollback drops a column: LP202 must be allowed');
-          assert.match(unallowed.stderr, /LP202/);
-          await shell(dir, command('lockplane apply rollback.json --target-environment production --auto-approve --allow-hazards LP202'));
-          assert.deepEqual(await introspect(dir, 'production'), before, 'the rollback restores production');
+          await deployAndRollBack(dir, PUSH, command, async () => {
+            assertOnlyTheChange(readJson<PlanJson>(dir, 'migration.json'));
+            assert.deepEqual(await introspect(dir, 'production'), await introspect(dir, 'local'), 'production matches the tables');
+          });
         } finally {
           await runIn(dir, 'lockplane', ['shadow', 'release']);
           cleanup();

@@ -76,3 +76,36 @@ export async function shell(dir: string, command: string): Promise<CliResult> {
   assert.equal(result.code, 0, `${command}\n${result.stdout}\n${result.stderr}`);
   return result;
 }
+
+/** `lockplane introspect` of a lockplane.toml environment, as JSON. */
+export async function introspectEnvironment<T = unknown>(dir: string, environment: string): Promise<T> {
+  const result = await runIn(dir, 'lockplane', ['introspect', '--source-environment', environment]);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as T;
+}
+
+/**
+ * Part 2 of an ORM guide: the production migration through the shadow
+ * (`generate` fills it), its rollback, the deploy; `checkDeployed` looks at
+ * migration.json and production; then the rollback, which drops a column:
+ * refused until LP202 is allowed, and production is back where it was.
+ */
+export async function deployAndRollBack(dir: string, generate: string, command: (text: string) => string, checkDeployed: () => Promise<void>): Promise<void> {
+  const before = await introspectEnvironment(dir, 'production');
+  for (const text of [
+    'lockplane shadow prepare --target-environment production > shadow.json',
+    generate,
+    'lockplane shadow diff --target-environment production > migration.json',
+    'lockplane shadow release',
+    'lockplane plan-rollback --plan migration.json --from-environment production > rollback.json',
+    'lockplane apply migration.json --target-environment production --auto-approve',
+  ]) {
+    await shell(dir, command(text));
+  }
+  await checkDeployed();
+  const unallowed = await runIn(dir, 'lockplane', ['apply', 'rollback.json', '--target-environment', 'production', '--auto-approve']);
+  assert.equal(unallowed.code, 3, 'the rollback drops a column: LP202 must be allowed, as the guide says');
+  assert.match(unallowed.stderr, /LP202/);
+  await shell(dir, command('lockplane apply rollback.json --target-environment production --auto-approve --allow-hazards LP202'));
+  assert.deepEqual(await introspectEnvironment(dir, 'production'), before, 'the rollback restores production');
+}

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, DATABASE_KEYS, tempProject } from './cli.js';
-import { changedModels, guideCommand, guideFile, guideMakefile, PYTHON, runIn, shell, toolDir } from './guide.js';
+import { changedModels, deployAndRollBack, guideCommand, guideFile, guideMakefile, introspectEnvironment, PYTHON, runIn, shell, toolDir } from './guide.js';
 import { serverTest, withServerDatabase } from '../helpers/databases.js';
 
 interface PlanJson {
@@ -77,11 +77,7 @@ function readJson<T>(dir: string, file: string): T {
   return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
 }
 
-async function introspect(dir: string, environment: string): Promise<SchemaJson> {
-  const result = await runIn(dir, 'lockplane', ['introspect', '--source-environment', environment]);
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout) as SchemaJson;
-}
+const introspect = (dir: string, environment: string): Promise<SchemaJson> => introspectEnvironment<SchemaJson>(dir, environment);
 
 const PREPARE = 'lockplane shadow prepare --target-environment local > shadow.json';
 const GENERATE = 'python generate_schema.py';
@@ -160,24 +156,10 @@ serverTest('the SQLAlchemy guide with a separate shadow database; then the Makef
           await assertMatchesModels(dir);
 
           // Part 2: a reviewable plan for production, its rollback, deploy, roll back.
-          const before = await introspect(dir, 'production');
-          for (const command of [
-            'lockplane shadow prepare --target-environment production > shadow.json',
-            'python generate_schema.py',
-            'lockplane shadow diff --target-environment production > migration.json',
-            'lockplane shadow release',
-            'lockplane plan-rollback --plan migration.json --from-environment production > rollback.json',
-            'lockplane apply migration.json --target-environment production --auto-approve',
-          ]) {
-            await shell(dir, guideCommand(command));
-          }
-          assertOnlyTheChange(readJson<PlanJson>(dir, 'migration.json'));
-          assert.deepEqual(await introspect(dir, 'production'), await introspect(dir, 'local'), 'production matches the models');
-          const unallowed = await runIn(dir, 'lockplane', ['apply', 'rollback.json', '--target-environment', 'production', '--auto-approve']);
-          assert.equal(unallowed.code, 3, 'the rollback drops a column: LP202 must be allowed, as the guide says');
-          assert.match(unallowed.stderr, /LP202/);
-          await shell(dir, guideCommand('lockplane apply rollback.json --target-environment production --auto-approve --allow-hazards LP202'));
-          assert.deepEqual(await introspect(dir, 'production'), before, 'the rollback restores production');
+          await deployAndRollBack(dir, 'python generate_schema.py', (text) => guideCommand(text), async () => {
+            assertOnlyTheChange(readJson<PlanJson>(dir, 'migration.json'));
+            assert.deepEqual(await introspect(dir, 'production'), await introspect(dir, 'local'), 'production matches the models');
+          });
         } finally {
           await runIn(dir, 'lockplane', ['shadow', 'release']);
           cleanup();
