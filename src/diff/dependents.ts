@@ -17,6 +17,9 @@ const relationId = (q: QualifiedName): string => `rel${SEP}${qualifiedKey(q)}`;
 const columnId = (q: QualifiedName, column: string): string => `col${SEP}${qualifiedKey(q)}${SEP}${column}`;
 const functionId = (q: QualifiedName, signature: string): string => `fn${SEP}${qualifiedKey(q)}${SEP}${signature}`;
 const typeId = (q: QualifiedName): string => `type${SEP}${qualifiedKey(q)}`;
+const triggerId = (table: QualifiedName, name: string): string => `trg${SEP}${qualifiedKey(table)}${SEP}${name}`;
+const policyId = (table: QualifiedName, name: string): string => `pol${SEP}${qualifiedKey(table)}${SEP}${name}`;
+const grantId = (targetKey: string): string => `grant${SEP}${targetKey}`;
 const nameOf = (o: { schema?: string; name: string }): QualifiedName => ({ schema: o.schema ?? DEFAULT_NAMESPACE, name: o.name });
 
 /** What a dependency is broken by: the object itself, or (for a column) its whole table. */
@@ -93,51 +96,82 @@ function dependents(a: Schema, b: Schema): Dependent[] {
     const q = nameOf({ schema: tableSchema(t), name: t.name });
     for (const trg of t.triggers ?? []) {
       const next = to.triggers?.find((x) => x.name === trg.name);
-      if (next) out.push({ kind: 'trigger', id: `trg${SEP}${qualifiedKey(q)}${SEP}${trg.name}`, table: q, from: trg, to: next });
+      if (next) out.push({ kind: 'trigger', id: triggerId(q, trg.name), table: q, from: trg, to: next });
     }
     for (const pol of t.policies ?? []) {
       const next = to.policies?.find((x) => x.name === pol.name);
-      if (next) out.push({ kind: 'policy', id: `pol${SEP}${qualifiedKey(q)}${SEP}${pol.name}`, table: q, from: pol, to: next });
+      if (next) out.push({ kind: 'policy', id: policyId(q, pol.name), table: q, from: pol, to: next });
     }
   }
   return out;
 }
 
-/** The change set's own drop of this dependent, if any (then it is rebuilt already). */
-function isDropOf(c: Change, d: Dependent): boolean {
-  switch (d.kind) {
-    case 'view':
-      return c.kind === 'drop_view' && relationId(nameOf(c.view)) === d.id;
-    case 'function':
-      return c.kind === 'drop_function' && functionId(nameOf(c.function), c.function.signature) === d.id;
-    case 'trigger':
-      return c.kind === 'drop_trigger' && qualifiedKey(c.table) === qualifiedKey(d.table) && c.trigger.name === d.from.name;
-    case 'policy':
-      return c.kind === 'drop_policy' && qualifiedKey(c.table) === qualifiedKey(d.table) && c.policy.name === d.from.name;
+/** The dependent this change drops (then it is rebuilt already): its id, as dependents() names it. */
+function dropKey(c: Change): string | undefined {
+  switch (c.kind) {
+    case 'drop_view':
+      return relationId(nameOf(c.view));
+    case 'drop_function':
+      return functionId(nameOf(c.function), c.function.signature);
+    case 'drop_trigger':
+      return triggerId(c.table, c.trigger.name);
+    case 'drop_policy':
+      return policyId(c.table, c.policy.name);
+    default:
+      return undefined;
   }
 }
 
-/** Changes made redundant by a rebuild: in-place replacements, comment and privilege updates of the same object. */
-function supersededBy(c: Change, d: Dependent): boolean {
-  if (c.kind === 'set_grants' && (d.kind === 'view' || d.kind === 'function')) {
-    const target = d.kind === 'view' ? grantTargetKey({ kind: 'view', view: nameOf(d.to) }) : grantTargetKey({ kind: 'function', function: nameOf(d.to), signature: d.to.signature });
-    if (grantTargetKey(c.target) === target) return true;
+/**
+ * The dependents whose rebuild makes this change redundant (an in-place
+ * replacement, a comment or privilege update of the same object), as keys
+ * that supersedeKeysOf(dependent) lists too.
+ */
+function supersededKeys(c: Change): string[] {
+  switch (c.kind) {
+    case 'set_grants':
+      return [grantId(grantTargetKey(c.target))];
+    case 'replace_view':
+      return [relationId(nameOf(c.to))];
+    case 'create_index':
+    case 'drop_index':
+    case 'create_trigger':
+    case 'drop_trigger':
+      return [relationId(c.table)];
+    case 'replace_function':
+      return [functionId(nameOf(c.to), c.to.signature)];
+    case 'alter_policy':
+      return [policyId(c.table, c.to.name)];
+    case 'set_comment':
+      switch (c.target.kind) {
+        case 'view':
+          return [relationId(c.target.view)];
+        case 'index':
+          return [relationId(c.target.table)];
+        case 'trigger':
+          return [relationId(c.target.table), triggerId(c.target.table, c.target.name)];
+        case 'function':
+          return [functionId(c.target.function, c.target.signature)];
+        case 'policy':
+          return [policyId(c.target.table, c.target.name)];
+        default:
+          return [];
+      }
+    default:
+      return [];
   }
+}
+
+/** What supersededKeys of a change this dependent's rebuild makes redundant names it by. */
+function supersedeKeysOf(d: Dependent): string[] {
   switch (d.kind) {
     case 'view':
-      return (c.kind === 'replace_view' && relationId(nameOf(c.to)) === d.id) ||
-        (c.kind === 'set_comment' && c.target.kind === 'view' && relationId(c.target.view) === d.id) ||
-        ((c.kind === 'create_index' || c.kind === 'drop_index' || c.kind === 'create_trigger' || c.kind === 'drop_trigger') && relationId(c.table) === d.id) ||
-        (c.kind === 'set_comment' && c.target.kind === 'trigger' && relationId(c.target.table) === d.id) ||
-        (c.kind === 'set_comment' && c.target.kind === 'index' && relationId(c.target.table) === d.id);
+      return [d.id, grantId(grantTargetKey({ kind: 'view', view: nameOf(d.to) }))];
     case 'function':
-      return (c.kind === 'replace_function' && functionId(nameOf(c.to), c.to.signature) === d.id) ||
-        (c.kind === 'set_comment' && c.target.kind === 'function' && functionId(c.target.function, c.target.signature) === d.id);
+      return [d.id, grantId(grantTargetKey({ kind: 'function', function: nameOf(d.to), signature: d.to.signature }))];
     case 'trigger':
-      return c.kind === 'set_comment' && c.target.kind === 'trigger' && qualifiedKey(c.target.table) === qualifiedKey(d.table) && c.target.name === d.to.name;
     case 'policy':
-      return (c.kind === 'alter_policy' && qualifiedKey(c.table) === qualifiedKey(d.table) && c.to.name === d.to.name) ||
-        (c.kind === 'set_comment' && c.target.kind === 'policy' && qualifiedKey(c.target.table) === qualifiedKey(d.table) && c.target.name === d.to.name);
+      return [d.id];
   }
 }
 
@@ -158,29 +192,110 @@ function refsOf(d: Dependent): ObjectRef[] {
   return d.from.depends_on ?? [];
 }
 
-/** `changes` plus the rebuilds of every dependent they break, transitively. */
+/**
+ * `changes` plus the rebuilds of every dependent they break, transitively.
+ * Dependents are taken in the order dependents() lists them, in sweeps: the
+ * next one is the first broken one after the last taken, and a rebuilt view
+ * (which brings its triggers back itself) starts the sweep again from the
+ * top. Indexed by what each dependent uses, so the work grows with the
+ * schema, not with schema × changes.
+ */
 export function rebuildDependents(a: Schema, b: Schema, changes: Change[]): Change[] {
-  let out = changes;
-  const broken = new Set(out.flatMap(brokenBy));
-  const pending = dependents(a, b).filter((d) => !out.some((c) => isDropOf(c, d)));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (let i = 0; i < pending.length; i++) {
-      const d = pending[i]!;
-      if (!refsOf(d).some((r) => refIds(r).some((id) => broken.has(id)))) continue;
-      pending.splice(i--, 1);
-      out = [...out.filter((c) => !supersededBy(c, d)), ...rebuild(d)];
-      // A rebuilt view brings its triggers back itself.
-      if (d.kind === 'view') {
-        for (let j = pending.length - 1; j >= 0; j--) {
-          const p = pending[j]!;
-          if (p.kind === 'trigger' && relationId(p.table) === d.id) pending.splice(j, 1);
-        }
-        i = -1;
+  const dropped = new Set(changes.map(dropKey));
+  const pending = dependents(a, b).filter((d) => !dropped.has(d.id));
+  const users = new Map<string, number[]>();
+  const triggersOn = new Map<string, number[]>();
+  for (const [i, d] of pending.entries()) {
+    for (const r of refsOf(d)) for (const id of refIds(r)) push(users, id, i);
+    if (d.kind === 'trigger') push(triggersOn, relationId(d.table), i);
+  }
+  const out = new ChangeList(changes);
+  const taken = new Array<boolean>(pending.length).fill(false);
+  const ready = new SortedIndices();
+  const broken = new Set<string>();
+  const breakId = (id: string): void => {
+    if (broken.has(id)) return;
+    broken.add(id);
+    for (const i of users.get(id) ?? []) if (!taken[i]) ready.add(i);
+  };
+  for (const c of changes) for (const id of brokenBy(c)) breakId(id);
+  for (let from = 0; ; ) {
+    const i = ready.firstFrom(from) ?? ready.firstFrom(0);
+    if (i === undefined) break;
+    const d = pending[i]!;
+    ready.delete(i);
+    taken[i] = true;
+    out.supersede(supersedeKeysOf(d));
+    out.append(rebuild(d));
+    from = i + 1;
+    if (d.kind === 'view') {
+      for (const j of triggersOn.get(d.id) ?? []) {
+        taken[j] = true;
+        ready.delete(j);
       }
-      broken.add(d.id);
-      grew = true;
+      from = 0;
+    }
+    breakId(d.id);
+  }
+  return out.result();
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Changes in order, where a rebuild can strike out the ones it supersedes (found by key, not by a scan). */
+class ChangeList {
+  private readonly items: Change[] = [];
+  private readonly struck = new Set<number>();
+  private readonly byKey = new Map<string, number[]>();
+  constructor(changes: Change[]) {
+    this.append(changes);
+  }
+
+  append(changes: Change[]): void {
+    for (const c of changes) {
+      for (const key of supersededKeys(c)) push(this.byKey, key, this.items.length);
+      this.items.push(c);
     }
   }
-  return out;
+
+  supersede(keys: string[]): void {
+    for (const key of keys) for (const i of this.byKey.get(key) ?? []) this.struck.add(i);
+  }
+
+  result(): Change[] {
+    return this.struck.size === 0 ? this.items : this.items.filter((_, i) => !this.struck.has(i));
+  }
+}
+
+/** A set of indexes that answers "the smallest one at or after n". */
+class SortedIndices {
+  private readonly items: number[] = [];
+  add(n: number): void {
+    const at = this.lowerBound(n);
+    if (this.items[at] !== n) this.items.splice(at, 0, n);
+  }
+
+  delete(n: number): void {
+    const at = this.lowerBound(n);
+    if (this.items[at] === n) this.items.splice(at, 1);
+  }
+
+  firstFrom(n: number): number | undefined {
+    return this.items[this.lowerBound(n)];
+  }
+
+  private lowerBound(n: number): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.items[mid]! < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }

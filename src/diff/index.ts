@@ -3,9 +3,9 @@
 // indexes and foreign keys, which follow as separate changes; a dropped table
 // is preceded by the drops of its own indexes and foreign keys — so every
 // change inverts exactly.
-import { canonicalOnce } from '../schema/canonical-once.js';
+import { canonicalOnce, sharingTexts } from '../schema/canonical-once.js';
 import type { PartitionOf, QualifiedName, Schema, Table } from '../schema/types.js';
-import { stableEqual } from '../schema/hash.js';
+import { objectText, stableEqual } from '../schema/hash.js';
 import { DEFAULT_NAMESPACE, qualifiedKey, tableKey, tableSchema } from '../schema/types.js';
 import { commentChange } from './comment-target.js';
 import { diffEnums } from './enums.js';
@@ -54,6 +54,7 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
       changes.push(...createTableChanges(t));
       continue;
     }
+    if (unchangedTable(old, t)) continue;
     if ((old.partition_by ?? '') !== (t.partition_by ?? '')) {
       // Partitioning a table (or changing its key) means a new table: Postgres cannot convert one in place.
       changes.push(...dropTableChanges(old), ...createTableChanges(t));
@@ -81,6 +82,19 @@ export function diffSchemas(from: Schema, to: Schema): Change[] {
   );
   out.push(...readded, ...enumChanges, ...schemaGrantChanges(a, b), ...diffExtensions(a, b), ...diffSequences(a, b), ...diffViews(a, b), ...diffRoutines(a, b), ...diffDomains(a, b), ...diffComposites(a, b));
   return widenForDefaultPrivileges(rebuildDependents(a, b, [...out, ...diffDefaultPrivileges(a, b)]), a, b);
+}
+
+/**
+ * The table is written the same on both sides (as the schema hash writes it:
+ * columns by name, derived keys aside) and has no constraint left to
+ * validate: diffTable and its companions would find nothing. Only asked
+ * where each text is computed once anyway (inside buildPlan, whose hashes
+ * write every table); elsewhere the comparison is the full diff.
+ */
+function unchangedTable(a: Table, b: Table): boolean {
+  if (!sharingTexts()) return false;
+  if ((a.check_constraints ?? []).some((c) => c.not_valid) || (a.foreign_keys ?? []).some((fk) => fk.not_valid)) return false;
+  return objectText(a, true) === objectText(b, true);
 }
 
 function samePartition(a: PartitionOf | undefined, b: PartitionOf | undefined): boolean {

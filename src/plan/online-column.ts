@@ -30,6 +30,8 @@ export class ColumnRewriteContext {
   private readonly after: Map<string, Table>;
   private readonly keyChanged = new Set<string>();
   private state: RelationState | undefined;
+  private referenced: Set<string> | undefined;
+  private viewWords: Set<string> | undefined;
   constructor(
     from: Schema,
     private readonly to: Schema,
@@ -61,12 +63,22 @@ export class ColumnRewriteContext {
     return [this.before.get(k), this.after.get(k)].filter((t): t is Table => t !== undefined);
   }
 
-  allTables(): Table[] {
-    return [...this.before.values(), ...this.after.values()];
+  /** A foreign key of some table, before or after the plan, references this column. */
+  referencedByForeignKey(table: QualifiedName, column: string): boolean {
+    this.referenced ??= new Set(
+      [...this.before.values(), ...this.after.values()].flatMap((t) =>
+        (t.foreign_keys ?? []).flatMap((fk) => fk.referenced_columns.map((c) => columnId(fk.referenced_schema ?? t.schema ?? DEFAULT_NAMESPACE, fk.referenced_table, c))),
+      ),
+    );
+    return table.schema !== undefined && this.referenced.has(columnId(table.schema, table.name, column));
   }
 
-  schema(): Schema {
-    return this.to;
+  /** Some view of the desired schema names `word` (as mentionsColumn decides, without a pass over every view per question). */
+  aViewMentions(word: string): boolean {
+    const views = this.to.views ?? [];
+    if (!PLAIN_WORD.test(word)) return views.some((v) => mentionsColumn(v.definition, word));
+    this.viewWords ??= new Set(views.flatMap((v) => wordsOf(v.definition)));
+    return this.viewWords.has(word.toLowerCase());
   }
 
   /** The type (or its array) is a domain of the desired schema. */
@@ -158,12 +170,19 @@ export function retypeBlocker(change: AlterColumn, ctx: ColumnRewriteContext): s
     if (t.columns.some((c) => c.generated)) return 'the table has generated columns';
     if (t.columns.find((c) => c.name === name)?.grants?.length) return 'the column has column-level privileges';
   }
-  const referenced = ctx.allTables().some((t) =>
-    (t.foreign_keys ?? []).some((fk) => fk.referenced_table === table.name && (fk.referenced_schema ?? t.schema ?? DEFAULT_NAMESPACE) === table.schema && fk.referenced_columns.includes(name)),
-  );
-  if (referenced) return 'a foreign key references it';
-  if ((ctx.schema().views ?? []).some((v) => mentionsColumn(v.definition, table.name))) return 'a view reads the table';
+  if (ctx.referencedByForeignKey(table, name)) return 'a foreign key references it';
+  if (ctx.aViewMentions(table.name)) return 'a view reads the table';
   return undefined;
+}
+
+const columnId = (schema: string, table: string, column: string): string => `${schema}\u0000${table}\u0000${column}`;
+
+/** The characters of a word to mentionsColumn: a name made of only these is mentioned exactly when some word of the text equals it, ignoring ASCII case. */
+const PLAIN_WORD = /^[A-Za-z0-9_$]+$/;
+
+/** The words of a text as mentionsColumn sees them, lowercased. */
+function wordsOf(text: string): string[] {
+  return (text.match(/[A-Za-z0-9_$]+/g) ?? []).map((w) => w.toLowerCase());
 }
 
 /** The text names `name`, quoted or not (conservative: any word match counts). */

@@ -38,6 +38,11 @@ export function textOnce(object: object, form: string, write: () => string): str
   return text;
 }
 
+/** Inside sharingCanonicalForms: textOnce computes each object's text once, so a caller that needs it anyway (the hashes) pays for it. */
+export function sharingTexts(): boolean {
+  return texts !== undefined;
+}
+
 /** Runs `build` (synchronous: no other work can interleave) with canonical forms shared between its callers. */
 export function sharingCanonicalForms<T>(build: () => T): T {
   if (shared) return build();

@@ -160,8 +160,9 @@ test('a type change keeps the plain step and LP130 where the swap would break so
     [
       'referenced',
       (t) => schema(items([amount(t)], { unique_constraints: [] }), { schema: 'public', name: 'refs', columns: [col('a', t)], foreign_keys: [{ name: 'refs_a', columns: ['a'], referenced_table: 'items', referenced_columns: ['amount'] }] }),
-      /foreign key/,
+      /a foreign key references it/,
     ],
+    ['quoted in a view', (t) => ({ ...schema(items([amount(t)])), views: [{ schema: 'public', name: 'v', definition: ' SELECT "ITEMS".amount FROM public."ITEMS";' }] }), /a view reads the table/],
   ];
   for (const [label, make, why] of cases) {
     const from = make('integer');
@@ -172,6 +173,15 @@ test('a type change keeps the plain step and LP130 where the swap would break so
     assert.ok(lp130, `${label}: LP130`);
     assert.match(lp130.message, why, label);
   }
+});
+
+test('a view that names another table whose name contains this one does not stand on the column', () => {
+  const make = (type: string): Schema => ({
+    ...schema(items([col('amount', type)])),
+    views: [{ schema: 'public', name: 'v', definition: ' SELECT items_archive.amount FROM public.items_archive;' }],
+  });
+  const plan = buildPlan(make('integer'), make('bigint'));
+  assert.ok(sqlOf(plan).some((s) => s.includes('lp_new_amount')), sqlOf(plan).join('\n'));
 });
 
 test('lock analysis: no step of either rewrite rewrites or scans the table under a lock that blocks writes; the plain forms do', async () => {
