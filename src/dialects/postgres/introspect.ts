@@ -23,6 +23,8 @@ import { readComposites, readDomains, readExtensions, readPolicies, readRoutines
 export interface IntrospectOptions extends SchemaFilter {
   /** Told about objects Lockplane does not model (they are left out of the schema). */
   onUnmodelled?: (objects: UnmodelledObject[]) => void;
+  /** A second connection to the same database: half of the catalog queries run on it, at the same time. */
+  alongside?: PgSession;
 }
 
 export async function introspect(session: PgSession, options: IntrospectOptions = {}): Promise<Schema> {
@@ -31,15 +33,16 @@ export async function introspect(session: PgSession, options: IntrospectOptions 
   // JIT off, as pg_dump does: the catalog queries are cheap to run but their
   // estimated cost passes jit_above_cost on a large schema, and compiling them
   // took ~0.8 s per query at 10,000 tables.
-  await session.exec('SET search_path = pg_catalog; SET jit = off');
+  const sessions = options.alongside ? [session, options.alongside] : [session];
+  for (const s of sessions) await s.exec('SET search_path = pg_catalog; SET jit = off');
   let schema: Schema;
   try {
     schema = await read(session, options);
   } catch (error) {
-    await session.exec('RESET search_path; RESET jit').catch(() => undefined);
+    for (const s of sessions) await s.exec('RESET search_path; RESET jit').catch(() => undefined);
     throw error;
   }
-  await session.exec('RESET search_path; RESET jit');
+  for (const s of sessions) await s.exec('RESET search_path; RESET jit');
   return schema;
 }
 
@@ -48,15 +51,35 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const inScope = new CompiledFilter(options);
   const namespaceRows = (await readNamespaces(session, options.schemas, options.excludeSchemas)).filter((n) => inScope.namespace(n.name));
   const namespaces = namespaceRows.map((n) => n.name);
-  const tableRows = await readTables(session, namespaces);
-  const columns = await readColumns(session, namespaces);
-  const constraints = await readConstraints(session, namespaces);
-  const indexes = await readIndexes(session, namespaces);
-  const depends = await readDepends(session, namespaces);
-  const grants = await readGrants(session, namespaces);
-  const types = await readEnums(session, namespaces, grants);
-  const triggers = await readTriggers(session, namespaces, depends);
-  const policies = await readPolicies(session, namespaces, depends);
+  const second = options.alongside ?? session;
+  // Two chains of reads; given a second connection, the server works on both at once.
+  const relations = async () => {
+    const tableRows = await readTables(session, namespaces);
+    const columns = await readColumns(session, namespaces);
+    const constraints = await readConstraints(session, namespaces);
+    const indexes = await readIndexes(session, namespaces);
+    const extensions = await readExtensions(session, namespaces);
+    return { tableRows, columns, constraints, indexes, extensions };
+  };
+  const objects = async () => {
+    const depends = await readDepends(second, namespaces);
+    const grants = await readGrants(second, namespaces);
+    const types = await readEnums(second, namespaces, grants);
+    const triggers = await readTriggers(second, namespaces, depends);
+    const policies = await readPolicies(second, namespaces, depends);
+    const serialComments: SerialComments = new Map();
+    const sequences = await readSequences(second, namespaces, grants, serialComments);
+    const views = await readViews(second, namespaces, depends, triggers, grants);
+    const functions = [...(await readRoutines(second, namespaces, depends, grants)), ...(await readAggregates(second, namespaces, depends, grants))];
+    const domains = await readDomains(second, namespaces, depends, grants);
+    const composite_types = await readComposites(second, namespaces, grants);
+    const range_types = await readRanges(second, namespaces, grants);
+    const default_privileges = await readDefaultPrivileges(second, namespaces);
+    const unmodelled = options.onUnmodelled ? await readUnmodelled(second, namespaces) : [];
+    return { depends, grants, types, triggers, policies, serialComments, sequences, views, functions, domains, composite_types, range_types, default_privileges, unmodelled };
+  };
+  const [{ tableRows, columns, constraints, indexes, extensions }, { depends, grants, types, triggers, policies, serialComments, sequences, views, functions, domains, composite_types, range_types, default_privileges, unmodelled }] =
+    second === session ? [await relations(), await objects()] : await Promise.all([relations(), objects()]);
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
     if (row.comment !== null) table.comment = row.comment;
@@ -100,22 +123,13 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     } else if (g) ns.grants = g;
     return ns;
   });
-  const extensions = await readExtensions(session, namespaces);
-  const serialComments: SerialComments = new Map();
-  const sequences = await readSequences(session, namespaces, grants, serialComments);
   for (const t of tables) {
     for (const c of t.columns) {
       const comment = serialComments.get(`${t.schema}.${t.name}\u0000${c.name}`);
       if (comment !== undefined) c.sequence_comment = comment;
     }
   }
-  const views = await readViews(session, namespaces, depends, triggers, grants);
-  const functions = [...(await readRoutines(session, namespaces, depends, grants)), ...(await readAggregates(session, namespaces, depends, grants))];
-  const domains = await readDomains(session, namespaces, depends, grants);
-  const composite_types = await readComposites(session, namespaces, grants);
-  const range_types = await readRanges(session, namespaces, grants);
-  const default_privileges = await readDefaultPrivileges(session, namespaces);
-  if (options.onUnmodelled) options.onUnmodelled(await readUnmodelled(session, namespaces));
+  if (options.onUnmodelled) options.onUnmodelled(unmodelled);
   const schema = constructorRefsToTypes({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, range_types, default_privileges });
   return filterSchema(canonicalize(schema), options);
 }

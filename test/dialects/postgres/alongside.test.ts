@@ -1,0 +1,35 @@
+// introspect with a second connection (`alongside`) reads half of the catalog
+// on it at the same time: the schema must be exactly the one a single
+// connection reads, and both connections must be left as they were.
+import assert from 'node:assert/strict';
+import { introspect } from '../../../src/dialects/postgres/introspect.js';
+import { connect } from '../../../src/dialects/postgres/session.js';
+import { stableStringify } from '../../../src/schema/hash.js';
+import { serverTest, withServerSession } from '../../helpers/databases.js';
+import { COMMENTS_SQL, ENUMS_SQL, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
+
+serverTest('two connections read the same schema as one, unmodelled objects included', async () => {
+  await withServerSession(async (session, url) => {
+    await session.exec(PRELUDE_SQL);
+    await session.exec(RICH_SCHEMA_SQL + COMMENTS_SQL + ENUMS_SQL);
+    await session.exec('CREATE TABLE public.serials (id serial PRIMARY KEY); COMMENT ON SEQUENCE public.serials_id_seq IS $$ids$$; CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one; CREATE INDEX mv_one ON public.mv (one);');
+    await session.exec('CREATE PUBLICATION alongside_pub');
+    const unmodelled: string[][] = [[], []];
+    const one = await introspect(session, { onUnmodelled: (objects) => unmodelled[0]!.push(...objects.map((o) => o.name)) });
+    const alongside = await connect(url);
+    try {
+      const two = await introspect(session, { alongside, onUnmodelled: (objects) => unmodelled[1]!.push(...objects.map((o) => o.name)) });
+      assert.equal(stableStringify(two, new Set()), stableStringify(one, new Set()));
+      assert.ok((one.views ?? []).some((v) => v.materialized && v.indexes?.length), 'the fixture reads a materialized view with an index');
+      assert.ok(one.tables.some((t) => t.columns.some((c) => c.sequence_comment === 'ids')), 'and a serial sequence comment');
+      assert.deepEqual(unmodelled[1], unmodelled[0]);
+      assert.ok(unmodelled[0]!.length > 0, 'the publication is reported as unmodelled');
+      for (const s of [session, alongside]) {
+        const [row] = await s.query<{ path: string; jit: string }>(`SELECT current_setting('search_path') AS path, current_setting('jit') AS jit`);
+        assert.deepEqual(row, { path: '"$user", public', jit: 'on' });
+      }
+    } finally {
+      await alongside.close();
+    }
+  });
+});
