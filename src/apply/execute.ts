@@ -2,7 +2,9 @@
 // one transaction, each non-transactional step (CREATE INDEX CONCURRENTLY,
 // …) alone, outside any transaction. The source-hash check runs once, right
 // before the first step — inside the first transaction when there is one —
-// so the plan only runs on the state it was made for.
+// so the plan only runs on the state it was made for. A read inside a
+// transaction releases the locks of reading view definitions as it goes
+// (introspect's inTransaction), so it does not add them to the plan's own.
 import { BlockedError, LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
@@ -78,7 +80,7 @@ export async function executePlan(session: PgSession, plan: Plan, options: Execu
   let hashChecked = !options.expectedSourceHash;
   let applied = 0;
   for (const [n, group] of groups.entries()) {
-    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options);
+    const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options, group.transactional);
     hashChecked = true;
     const run: GroupRun = { session, plan, group, last: n === groups.length - 1, options, checkHash };
     await (group.transactional ? runTransaction(run) : runAlone(run));
@@ -184,9 +186,14 @@ async function backfillStep(session: PgSession, index: number, backfill: Backfil
   });
 }
 
-export async function checkSourceHash(session: PgSession, options: Pick<ExecuteOptions, 'expectedSourceHash' | 'expectedSourceObjects' | 'schemas' | 'filter'>): Promise<void> {
+/** `inTransaction`: the session is in a transaction block (see introspect's option of that name). */
+export async function checkSourceHash(
+  session: PgSession,
+  options: Pick<ExecuteOptions, 'expectedSourceHash' | 'expectedSourceObjects' | 'schemas' | 'filter'>,
+  inTransaction = false,
+): Promise<void> {
   const expected = options.expectedSourceHash!;
-  const schema = await introspect(session, hashScope(options));
+  const schema = await introspect(session, { ...hashScope(options), inTransaction });
   const actual = schemaHash(schema);
   if (actual === expected) return;
   throw new BlockedError(`the database changed since the plan was made: ${sourceDrift(expected, actual, schema, options.expectedSourceObjects)}; make a new plan`);
@@ -204,6 +211,6 @@ export function hashScope(options: { schemas?: string[]; filter?: SchemaFilter }
   return { ...options.filter, ...(options.schemas ? { schemas: options.schemas } : {}) };
 }
 
-export async function currentHash(session: PgSession, scope: SchemaFilter): Promise<string> {
-  return schemaHash(await introspect(session, scope));
+export async function currentHash(session: PgSession, scope: SchemaFilter, inTransaction = false): Promise<string> {
+  return schemaHash(await introspect(session, { ...scope, inTransaction }));
 }

@@ -7,13 +7,16 @@
 // step, the locks of the plan's largest transaction are estimated and an
 // apply that cannot fit is refused, naming the setting and the number.
 // Apply also reads the whole schema inside every transaction (the source-hash
-// check in the first, the ledger's hash of the result before each COMMIT),
-// and that read locks every view and what the views read.
+// check in the first, the ledger's hash of the result before each COMMIT);
+// that read locks a batch of views and what they read at a time (the locks
+// of each batch are released before the next, see
+// introspect/view-definitions.ts).
 import { BlockedError } from '../errors.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import type { Table } from '../schema/types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { stepGroups } from './groups.js';
+import { VIEW_BATCH } from '../dialects/postgres/introspect/view-definitions.js';
 
 /** The settings that size the server's shared lock table. */
 export interface LockTableSettings {
@@ -114,7 +117,7 @@ export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromS
   const needed = Math.ceil((largest.locks * 1.25) / slots);
   const steps = [
     largest.end - largest.start === 1 ? `step ${largest.start + 1}` : `steps ${largest.start + 1}–${largest.end}, one transaction`,
-    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to read the schema's views, which apply does inside each transaction`] : []),
+    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to read a batch of the schema's views, which apply does inside each transaction`] : []),
   ].join('; ');
   return (
     `the plan needs about ${count(largest.locks)} locks at once (${steps}), more than the server's lock table holds for all sessions: ` +
@@ -124,18 +127,27 @@ export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromS
 }
 
 /**
- * The locks reading the schema takes inside a transaction: pg_get_viewdef
- * locks each view and every relation its query names (see
- * introspect/view-definitions.ts), held to the transaction's end.
+ * The locks reading the schema takes inside a transaction at most: those of
+ * the largest batch of view definitions (pg_get_viewdef locks each view and
+ * every relation its query names; see introspect/view-definitions.ts), in
+ * the order introspection reads them.
  */
 export async function schemaReadLocks(session: PgSession): Promise<number> {
   const [row] = await session.query<{ n: number }>(
-    `SELECT count(DISTINCT d.refobjid)::int AS n
-     FROM pg_catalog.pg_rewrite r
-     JOIN pg_catalog.pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm')
-     JOIN pg_catalog.pg_namespace ns ON ns.oid = v.relnamespace
-     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-     WHERE ns.nspname NOT IN ('pg_catalog', 'information_schema') AND ns.nspname NOT LIKE 'pg\\_%'`,
+    `WITH v AS (
+       SELECT v.oid, (pg_catalog.row_number() OVER (ORDER BY ns.nspname COLLATE "C", v.relname COLLATE "C") - 1) / $1 AS batch
+       FROM pg_catalog.pg_class v
+       JOIN pg_catalog.pg_namespace ns ON ns.oid = v.relnamespace
+       WHERE v.relkind IN ('v', 'm') AND ns.nspname NOT IN ('pg_catalog', 'information_schema') AND ns.nspname NOT LIKE 'pg\\_%'
+     )
+     SELECT COALESCE(max(b.n), 0)::int AS n FROM (
+       SELECT count(DISTINCT d.refobjid) AS n
+       FROM v
+       JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+       JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+       GROUP BY v.batch
+     ) b`,
+    [VIEW_BATCH],
   );
   return row?.n ?? 0;
 }

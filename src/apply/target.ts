@@ -142,7 +142,7 @@ async function runWithRetries(
           if (step.transactional !== false && !groupEnds.has(index)) await pauseAfterStepForTests(index + 1);
         },
         afterGroup: async (group, last) => {
-          committedHash = await currentHash(session, hashScope(options));
+          committedHash = await currentHash(session, hashScope(options), group.transactional);
           const index = group.end - 1;
           if (group.transactional) await ledger.recordGroupHash(applyId, index, committedHash);
           else await ledger.recordStepDone(applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);

@@ -75,7 +75,7 @@ test('a plan that fits passes; one that does not gets one line with the setting,
   const problem = lockBudgetProblem(big, settings, 0, 1000);
   assert.ok(problem);
   assert.ok(!problem.includes('\n'));
-  assert.match(problem, /about 9,100 locks at once \(steps 1–300, one transaction; 1,000 of them to read the schema's views/);
+  assert.match(problem, /about 9,100 locks at once \(steps 1–300, one transaction; 1,000 of them to read a batch of the schema's views/);
   assert.match(problem, /max_locks_per_transaction 64 × \(max_connections 100 \+ max_prepared_transactions 0\) = 6,400/);
   // 9,100 and a quarter more over 100 slots.
   assert.match(problem, /set max_locks_per_transaction to 114 or more/);
@@ -112,5 +112,32 @@ serverTest('the server: its settings are read, a plan too big for its lock table
     // The same kind of plan, small enough, applies.
     const ok = await applyToTarget(session, { steps: steps.slice(0, 2) }, { expectedSourceHash: before });
     assert.equal(ok.stepsApplied, 2);
+  }),
+);
+
+serverTest('reading the schema inside a transaction holds no view locks after it; the estimate is the largest batch of views', () =>
+  withServerSession(async (session) => {
+    // 600 views over one table: two batches (500 + 100), each also locking the table.
+    await session.exec(
+      'CREATE TABLE base (id int PRIMARY KEY, v text);\n' + Array.from({ length: 600 }, (_, i) => `CREATE VIEW v${String(i).padStart(3, '0')} AS SELECT id, v FROM base`).join(';\n'),
+    );
+    assert.equal(await schemaReadLocks(session), 501);
+    const userLocks = `SELECT count(*)::int AS n FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c ON c.oid = l.relation
+      WHERE l.pid = pg_catalog.pg_backend_pid() AND c.relnamespace = 'public'::pg_catalog.regnamespace`;
+    for (const inTransaction of [false, true]) {
+      await session.exec('BEGIN');
+      try {
+        const schema = await introspect(session, { inTransaction });
+        assert.equal(schema.views?.length, 600);
+        assert.equal(schema.views?.[599]?.definition.includes('base'), true);
+        const [held] = await session.query<{ n: number }>(userLocks);
+        if (inTransaction) assert.equal(held!.n, 0, 'the savepoint took the view locks with it');
+        else assert.ok(held!.n >= 601, `without it they stay to the end (${held!.n})`);
+        // The transaction is still usable.
+        await session.exec('CREATE TABLE after_read (id int)');
+      } finally {
+        await session.exec('ROLLBACK');
+      }
+    }
   }),
 );

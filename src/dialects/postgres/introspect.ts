@@ -25,6 +25,12 @@ export interface IntrospectOptions extends SchemaFilter {
   onUnmodelled?: (objects: UnmodelledObject[]) => void;
   /** A second connection to the same database: half of the catalog queries run on it, at the same time. */
   alongside?: PgSession;
+  /**
+   * The session is inside a transaction block (apply's checks): the locks
+   * reading view definitions takes are released batch by batch instead of
+   * held to the transaction's end (see introspect/view-definitions.ts).
+   */
+  inTransaction?: boolean;
 }
 
 export async function introspect(session: PgSession, options: IntrospectOptions = {}): Promise<Schema> {
@@ -69,7 +75,7 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     const policies = await readPolicies(second, namespaces, depends);
     const serialComments: SerialComments = new Map();
     const sequences = await readSequences(second, namespaces, grants, serialComments);
-    const views = await readViews(second, namespaces, depends, triggers, grants);
+    const views = await readViews(second, namespaces, depends, triggers, grants, options.inTransaction);
     const functions = [...(await readRoutines(second, namespaces, depends, grants)), ...(await readAggregates(second, namespaces, depends, grants))];
     const domains = await readDomains(second, namespaces, depends, grants);
     const composite_types = await readComposites(second, namespaces, grants);

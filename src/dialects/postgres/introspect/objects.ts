@@ -149,9 +149,10 @@ export async function readViews(
   depends: DependsMap,
   triggers: ReadonlyMap<string, Trigger[]>,
   grants: GrantsMap,
+  inTransaction = false,
 ): Promise<View[]> {
   const rows = await session.query<ViewRow>(VIEWS_SQL, [namespaces]);
-  const definitions = await readViewDefinitions(session, rows.map((r) => r.oid));
+  const definitions = await readViewDefinitions(session, rows.map((r) => r.oid), inTransaction);
   const indexes = rows.some((r) => r.materialized) ? await readIndexes(session, namespaces, relationsCte("'m'")) : new Map();
   // A view dropped between the two reads is left out, as if read after.
   return rows.filter((r) => typeof definitions.get(r.oid) === 'string').map((r) => {
