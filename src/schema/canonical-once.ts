@@ -9,10 +9,32 @@ import type { Schema } from './types.js';
 
 let shared: WeakMap<Schema, Schema> | undefined;
 let texts: Map<string, WeakMap<object, string>> | undefined;
+const settled = new WeakSet<Schema>();
+
+/**
+ * Marks a schema that is canonicalize's own result, unchanged since (what
+ * introspection returns): inside sharingCanonicalForms it is its own
+ * canonical form, not canonicalized again (canonicalize is idempotent; the
+ * corpus tests check it on every schema they read). Nothing may change it
+ * afterwards; under the test runner (LOCKPLANE_TEST_FREEZE_SETTLED=1) it is
+ * frozen, so a change anywhere fails a test instead of skewing a plan.
+ */
+export function settledCanonical(schema: Schema): Schema {
+  settled.add(schema);
+  if (process.env.LOCKPLANE_TEST_FREEZE_SETTLED === '1') deepFreeze(schema);
+  return schema;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
 
 /** canonicalize(schema), computed once per schema object inside sharingCanonicalForms. Treat the result as read-only. */
 export function canonicalOnce(schema: Schema): Schema {
   if (!shared) return canonicalize(schema);
+  if (settled.has(schema)) return schema;
   let canonical = shared.get(schema);
   if (!canonical) {
     canonical = canonicalize(schema);

@@ -9,7 +9,8 @@ import { introspect } from '../../src/dialects/postgres/introspect.js';
 import type { PgSession } from '../../src/dialects/postgres/session.js';
 import { executePlan } from '../../src/apply/execute.js';
 import { buildPlan, rollbackPlan } from '../../src/plan/index.js';
-import { schemaHash } from '../../src/schema/hash.js';
+import { schemaHash, stableStringify } from '../../src/schema/hash.js';
+import { canonicalize } from '../../src/schema/canonical.js';
 import type { Schema } from '../../src/schema/types.js';
 import { loadSqlSource } from '../../src/sql/index.js';
 import { normalizeSql } from '../../src/shadow/normalize.js';
@@ -120,6 +121,10 @@ export async function checkCase(
   await load(b, c.dir, 'new.sql');
   const before = await introspect(a);
   const desired = await introspect(b);
+  for (const read of [before, desired]) {
+    // Introspection's result is taken as its own canonical form (settledCanonical): canonicalize must not change it.
+    assert.equal(stableStringify(canonicalize(read), new Set()), stableStringify(read, new Set()), `${c.name}: canonicalize changes an introspected schema`);
+  }
   const plan = buildPlan(before, desired);
   await executePlan(a, plan, { expectedSourceHash: schemaHash(before) });
   const after = await introspect(a);

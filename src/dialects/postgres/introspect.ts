@@ -3,7 +3,8 @@
 // introspect/view-definitions.ts) and assembles the IR in TypeScript.
 import { canonicalGrants, canonicalize } from '../../schema/canonical.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from '../../diff/grants.js';
-import { CompiledFilter, filterSchema, type SchemaFilter } from '../../schema/filter.js';
+import { CompiledFilter, filterSchema, isEmptyFilter, type SchemaFilter } from '../../schema/filter.js';
+import { settledCanonical } from '../../schema/canonical-once.js';
 import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
 import { readColumns } from './introspect/columns.js';
@@ -137,5 +138,6 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   }
   if (options.onUnmodelled) options.onUnmodelled(unmodelled);
   const schema = constructorRefsToTypes({ dialect: 'postgres', schemas, types, tables, extensions, sequences, views, functions, domains, composite_types, range_types, default_privileges });
-  return filterSchema(canonicalize(schema), options);
+  // Unfiltered, the result is canonicalize's own: buildPlan need not canonicalize it again.
+  return isEmptyFilter(options) ? settledCanonical(canonicalize(schema)) : filterSchema(canonicalize(schema), options);
 }
