@@ -35,6 +35,8 @@ export { closeIdleScratch } from './shadow/scratch.js';
 export { applyToTarget, type TargetApplyOptions, type TargetApplyResult } from './apply/target.js';
 export { runBackfill, DEFAULT_BATCH_SIZE, type BackfillOptions, type BackfillProgress } from './apply/backfill.js';
 export { appliedBefore, findResume, type ResumePoint } from './apply/resume.js';
+export { type SchemaState } from './apply/state.js';
+export { catalogStamp } from './dialects/postgres/catalog-stamp.js';
 export { invalidIndexesRemoved } from './apply/leftovers.js';
 export { buildsIndex, watchIndexBuild, type IndexBuildProgress } from './apply/progress.js';
 export { Ledger, DEFAULT_LEDGER_SCHEMA, type ApplyRecord, type StepRecord } from './apply/ledger.js';

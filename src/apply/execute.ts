@@ -7,6 +7,7 @@
 // (introspect's inTransaction), so it does not add them to the plan's own.
 import { BlockedError, LockplaneError } from '../errors.js';
 import { introspect } from '../dialects/postgres/introspect.js';
+import { catalogStamp } from '../dialects/postgres/catalog-stamp.js';
 import { errorText, type PgSession } from '../dialects/postgres/session.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import { schemaHash } from '../schema/hash.js';
@@ -46,6 +47,8 @@ export interface BackfillHooks {
 export interface ExecuteOptions extends ExecuteHooks {
   /** Refuse unless the database's canonical hash equals this (checked right before the first step). */
   expectedSourceHash?: string;
+  /** Instead of the hash: refuse unless the database's catalog stamp equals this (a retry or a resume, after a group recorded it). */
+  expectedStamp?: string;
   /** The source's per-object fingerprints: when the hash differs, the error names what changed. */
   expectedSourceObjects?: Fingerprints;
   /** The namespaces the hash covers (lockplane.toml `schemas`); all user namespaces when absent. */
@@ -77,7 +80,7 @@ export class StepFailedError extends LockplaneError {
 
 export async function executePlan(session: PgSession, plan: Plan, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const groups = stepGroups(plan.steps, options.fromStep ?? 0);
-  let hashChecked = !options.expectedSourceHash;
+  let hashChecked = !options.expectedSourceHash && !options.expectedStamp;
   let applied = 0;
   for (const [n, group] of groups.entries()) {
     const checkHash = hashChecked ? undefined : () => checkSourceHash(session, options, group.transactional);
@@ -189,9 +192,16 @@ async function backfillStep(session: PgSession, index: number, backfill: Backfil
 /** `inTransaction`: the session is in a transaction block (see introspect's option of that name). */
 export async function checkSourceHash(
   session: PgSession,
-  options: Pick<ExecuteOptions, 'expectedSourceHash' | 'expectedSourceObjects' | 'schemas' | 'filter'>,
+  options: Pick<ExecuteOptions, 'expectedSourceHash' | 'expectedStamp' | 'expectedSourceObjects' | 'schemas' | 'filter'>,
   inTransaction = false,
 ): Promise<void> {
+  if (options.expectedStamp) {
+    const stamp = await catalogStamp(session, hashScope(options));
+    if (stamp === options.expectedStamp) return;
+    throw new BlockedError(
+      `the database's schema changed while this apply was running (catalog stamp ${options.expectedStamp.slice(0, 12)}…, now ${stamp.slice(0, 12)}…): something else changed it; make a new plan`,
+    );
+  }
   const expected = options.expectedSourceHash!;
   const schema = await introspect(session, { ...hashScope(options), inTransaction });
   const actual = schemaHash(schema);

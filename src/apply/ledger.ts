@@ -3,9 +3,10 @@
 // comment, so introspection never reads or diffs it whatever its name). A transactional
 // step's row is written inside its transaction, so the ledger and the schema
 // never disagree; a non-transactional step's row is committed as `running`
-// before it starts and closed after, so a crash leaves it visible. The
-// schema hash after each committed group is recorded: a resume checks the
-// database against it.
+// before it starts and closed after, so a crash leaves it visible. Where the
+// database is after each committed group is recorded — the catalog stamp,
+// and the schema hash after the last group: a resume checks the database
+// against it (see state.ts).
 import { hostname, userInfo } from 'node:os';
 import type { PgSession } from '../dialects/postgres/session.js';
 import { quoteIdent, quoteLiteral } from '../dialects/postgres/quote.js';
@@ -14,6 +15,7 @@ import { LEDGER_SCHEMA_COMMENT, ledgerSchemaProblem } from '../dialects/postgres
 import { sha256, stableStringify } from '../schema/hash.js';
 import { stepStatements, type Plan, type PlanStep } from '../plan/types.js';
 import { lockplaneVersion } from '../version.js';
+import type { SchemaState } from './state.js';
 
 export const DEFAULT_LEDGER_SCHEMA = 'lockplane';
 /** The ledger schema's comment: how introspection recognizes a ledger under any name. */
@@ -128,7 +130,8 @@ export class Ledger {
             ADD COLUMN schema_hash text;
         END IF;
       END $upgrade$;
-      ALTER TABLE ${S}.apply_steps ADD COLUMN IF NOT EXISTS progress jsonb;`);
+      ALTER TABLE ${S}.apply_steps ADD COLUMN IF NOT EXISTS progress jsonb;
+      ALTER TABLE ${S}.apply_steps ADD COLUMN IF NOT EXISTS catalog_stamp text;`);
     // Commented only when it is not yet: COMMENT needs ownership, which a later applier may lack.
     const [marked] = await session.query<{ comment: string | null }>(
       `SELECT pg_catalog.obj_description(pg_catalog.to_regnamespace($1)::oid, 'pg_namespace') AS comment`,
@@ -174,36 +177,32 @@ export class Ledger {
   /**
    * A non-transactional step, before it runs: committed at once, so a crash
    * leaves it `running` in the ledger. A retry after a lock timeout reopens
-   * the same row (a backfill keeps its progress).
+   * the same row (a backfill keeps its progress). `startStamp`: the catalog
+   * stamp before the step without the index it drops (an online drop), to
+   * recognize the drop as done if it completes unrecorded.
    */
-  async recordStepStart(applyId: number, index: number, step: PlanStep, startedAt: Date): Promise<void> {
+  async recordStepStart(applyId: number, index: number, step: PlanStep, startedAt: Date, startStamp: string | null = null): Promise<void> {
     const { session, S } = this;
     await session.query(
-      `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, started_at, finished_at)
-       VALUES ($1, $2, $3, $4, false, 'running', $5, NULL)
-       ON CONFLICT (apply_id, step) DO UPDATE SET status = 'running', error = NULL, started_at = EXCLUDED.started_at, finished_at = NULL`,
-      [applyId, index + 1, step.description, stepStatements(step).join(';\n'), startedAt.toISOString()],
+      `INSERT INTO ${S}.apply_steps (apply_id, step, description, sql, transactional, status, started_at, finished_at, catalog_stamp)
+       VALUES ($1, $2, $3, $4, false, 'running', $5, NULL, $6)
+       ON CONFLICT (apply_id, step) DO UPDATE SET status = 'running', error = NULL, started_at = EXCLUDED.started_at, finished_at = NULL, catalog_stamp = EXCLUDED.catalog_stamp`,
+      [applyId, index + 1, step.description, stepStatements(step).join(';\n'), startedAt.toISOString(), startStamp],
     );
   }
 
   /**
    * A completed step. Transactional: written inside the step's transaction, so
    * the step is recorded exactly when its DDL commits. Non-transactional: its
-   * `running` row is closed once the statement has completed, with the schema
-   * hash after it in the same statement.
+   * `running` row is closed once the statement has completed, with the
+   * database's state after it in the same statement.
    */
-  async recordStepDone(
-    applyId: number,
-    index: number,
-    step: PlanStep,
-    startedAt: Date,
-    schemaHashAfter: string | null,
-  ): Promise<void> {
+  async recordStepDone(applyId: number, index: number, step: PlanStep, startedAt: Date, stateAfter: SchemaState | null): Promise<void> {
     const { session, S } = this;
     if (step.transactional === false) {
       await session.query(
-        `UPDATE ${S}.apply_steps SET status = 'applied', finished_at = clock_timestamp(), schema_hash = $3 WHERE apply_id = $1 AND step = $2`,
-        [applyId, index + 1, schemaHashAfter],
+        `UPDATE ${S}.apply_steps SET status = 'applied', finished_at = clock_timestamp(), schema_hash = $3, catalog_stamp = $4 WHERE apply_id = $1 AND step = $2`,
+        [applyId, index + 1, ...stateColumns(stateAfter)],
       );
       return;
     }
@@ -213,10 +212,14 @@ export class Ledger {
     );
   }
 
-  /** The schema hash after a committed group, on its last step: where a resume must find the database. */
-  async recordGroupHash(applyId: number, index: number, hash: string): Promise<void> {
+  /** The state after a committed group, on its last step: where a resume must find the database. */
+  async recordGroupState(applyId: number, index: number, state: SchemaState): Promise<void> {
     const { session, S } = this;
-    await session.query(`UPDATE ${S}.apply_steps SET schema_hash = $3 WHERE apply_id = $1 AND step = $2`, [applyId, index + 1, hash]);
+    await session.query(`UPDATE ${S}.apply_steps SET schema_hash = $3, catalog_stamp = $4 WHERE apply_id = $1 AND step = $2`, [
+      applyId,
+      index + 1,
+      ...stateColumns(state),
+    ]);
   }
 
   /** After the step's transaction rolled back (or a non-transactional step failed): durable. */
@@ -308,6 +311,12 @@ export class Ledger {
     );
     return rows[0] ?? null;
   }
+}
+
+/** `schema_hash`, `catalog_stamp`: one of them set. */
+function stateColumns(state: SchemaState | null): [string | null, string | null] {
+  if (state === null) return [null, null];
+  return 'stamp' in state ? [null, state.stamp] : [state.hash, null];
 }
 
 function timestamp(value: unknown): string {

@@ -7,7 +7,9 @@
 // exactly the state before the step. An interrupted DROP INDEX CONCURRENTLY
 // (online mode) can leave its index INVALID: the drop, which was wanted, is
 // finished, and the step counts as done when the database plus that index
-// is exactly the state before the step.
+// is exactly the state before the step. "Exactly the state": by the schema
+// hash, or by the catalog stamp (state.ts) with the index's own rows left
+// out — the stamp an online drop recorded when it started.
 import { introspect } from '../dialects/postgres/introspect.js';
 import { quoteIdent } from '../dialects/postgres/quote.js';
 import type { PgSession } from '../dialects/postgres/session.js';
@@ -16,6 +18,8 @@ import type { Change } from '../diff/changes.js';
 import type { Schema } from '../schema/types.js';
 import { stepStatements, type PlanStep } from '../plan/types.js';
 import type { SchemaFilter } from '../schema/filter.js';
+import { catalogStamp } from '../dialects/postgres/catalog-stamp.js';
+import type { SchemaState } from './state.js';
 
 interface ConcurrentIndex {
   /** The index name, and its table as written (schema null: found through search_path). */
@@ -52,19 +56,21 @@ async function concurrentIndexes(step: PlanStep): Promise<ConcurrentIndex[] | nu
 interface IndexState {
   schema: string;
   valid: boolean;
+  oid: number;
 }
 
 async function indexState(session: PgSession, index: ConcurrentIndex): Promise<IndexState | null> {
   const table = index.schema === null ? quoteIdent(index.table) : `${quoteIdent(index.schema)}.${quoteIdent(index.table)}`;
-  const rows = await session.query<{ schema: string; valid: boolean }>(
-    `SELECT n.nspname AS schema, i.indisvalid AS valid
+  const rows = await session.query<IndexState>(
+    `SELECT n.nspname AS schema, i.indisvalid AS valid, c.oid::int8 AS oid
        FROM pg_catalog.pg_index i
        JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relname = $1 AND i.indrelid = to_regclass($2)`,
     [index.name, table],
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  return row ? { ...row, oid: Number(row.oid) } : null;
 }
 
 type OnlineDrop = Extract<Change, { kind: 'drop_index' }>;
@@ -87,15 +93,37 @@ export async function finishInterruptedDrop(session: PgSession, step: PlanStep):
   return name;
 }
 
-/** The hash of the database when the online drop is done and nothing else differs from the state before it; null otherwise. */
-async function droppedDespiteLedger(session: PgSession, drop: OnlineDrop, hashBefore: string, scope: SchemaFilter): Promise<string | null> {
+/**
+ * Before an online drop runs, where the database is expected to be if the
+ * drop completes unrecorded: its catalog stamp without the index. Null when
+ * the step is not an online drop or its index is not there.
+ */
+export async function stampWithoutDroppedIndex(session: PgSession, step: PlanStep, scope: SchemaFilter): Promise<string | null> {
+  const drop = onlineDrop(step);
+  const state = drop ? await indexState(session, dropped(drop)) : null;
+  return state ? catalogStamp(session, scope, { excludeRelations: [state.oid] }) : null;
+}
+
+/** The state of the database when the online drop is done and nothing else differs from the state before it; null otherwise. */
+async function droppedDespiteLedger(
+  session: PgSession,
+  drop: OnlineDrop,
+  before: SchemaState,
+  startStamp: string | null,
+  scope: SchemaFilter,
+): Promise<SchemaState | null> {
   if (await indexState(session, dropped(drop))) return null;
+  if ('stamp' in before) {
+    const live = await catalogStamp(session, scope);
+    return live === startStamp ? { stamp: live } : null;
+  }
+  const hashBefore = before.hash;
   const live = await introspect(session, scope);
-  const before: Schema = structuredClone(live);
-  const table = before.tables.find((t) => (t.schema ?? 'public') === drop.table.schema && t.name === drop.table.name);
+  const withIndex: Schema = structuredClone(live);
+  const table = withIndex.tables.find((t) => (t.schema ?? 'public') === drop.table.schema && t.name === drop.table.name);
   if (!table) return null;
   table.indexes = [...(table.indexes ?? []), structuredClone(drop.index)];
-  return schemaHash(before) === hashBefore ? schemaHash(live) : null;
+  return schemaHash(withIndex) === hashBefore ? { hash: schemaHash(live) } : null;
 }
 
 /** Drops the INVALID indexes the step left; returns their names. */
@@ -112,29 +140,35 @@ export async function dropInvalidIndexes(session: PgSession, step: PlanStep): Pr
 }
 
 /**
- * The hash of the database when the step completed although the ledger did
+ * The state of the database when the step completed although the ledger did
  * not see it finish (its indexes are there and valid, and nothing else
- * differs from the state before it); null otherwise.
+ * differs from the state before it); null otherwise. `startStamp`: what an
+ * online drop recorded when it started (stampWithoutDroppedIndex).
  */
 export async function completedDespiteLedger(
   session: PgSession,
   step: PlanStep,
-  hashBefore: string,
+  before: SchemaState,
   scope: SchemaFilter,
-): Promise<string | null> {
+  startStamp: string | null = null,
+): Promise<SchemaState | null> {
   const drop = onlineDrop(step);
-  if (drop) return droppedDespiteLedger(session, drop, hashBefore, scope);
+  if (drop) return droppedDespiteLedger(session, drop, before, startStamp, scope);
   const indexes = await concurrentIndexes(step);
   if (!indexes) return null;
-  const located: { schema: string; index: ConcurrentIndex }[] = [];
+  const located: { state: IndexState; index: ConcurrentIndex }[] = [];
   for (const index of indexes) {
     const state = await indexState(session, index);
     if (!state?.valid) return null;
-    located.push({ schema: state.schema, index });
+    located.push({ state, index });
+  }
+  if ('stamp' in before) {
+    const without = await catalogStamp(session, scope, { excludeRelations: located.map(({ state }) => state.oid) });
+    return without === before.stamp ? { stamp: await catalogStamp(session, scope) } : null;
   }
   const live = await introspect(session, scope);
-  const without = withoutIndexes(live, new Set(located.map(({ schema, index }) => indexKey(schema, index.table, index.name))));
-  return schemaHash(without) === hashBefore ? schemaHash(live) : null;
+  const without = withoutIndexes(live, new Set(located.map(({ state, index }) => indexKey(state.schema, index.table, index.name))));
+  return schemaHash(without) === before.hash ? { hash: schemaHash(live) } : null;
 }
 
 /**

@@ -1,22 +1,25 @@
 // Resuming an apply whose process died or whose step failed: the ledger says
-// which steps of the plan committed and the schema hash after them; the
-// apply continues from the first unfinished step once the database is
-// verified to be exactly there.
+// which steps of the plan committed and where that left the database (its
+// catalog stamp, or its schema hash: state.ts); the apply continues from the
+// first unfinished step once the database is verified to be exactly there.
 import type { Plan } from '../plan/types.js';
 import { planHash, type Ledger } from './ledger.js';
+import type { SchemaState } from './state.js';
 
 export interface ResumePoint {
   /** The unfinished apply this one continues. */
   applyId: number;
   /** 0-based: the first step still to run (the plan's length when only closing is left). */
   fromStep: number;
-  /** The schema hash the ledger recorded before that step. */
-  expectedHash: string;
+  /** Where the ledger recorded the database before that step. */
+  expected: SchemaState;
   /**
    * 0-based: a non-transactional step that started and did not finish. What
    * it left behind (an INVALID index) is dropped before it runs again.
    */
   interrupted: number | null;
+  /** The catalog stamp the interrupted step recorded when it started, without the index it drops (online drops only). */
+  interruptedStartStamp: string | null;
 }
 
 /**
@@ -30,15 +33,24 @@ export async function findResume(ledger: Ledger, plan: Plan): Promise<ResumePoin
   const applyId = Number(latest.id);
   const done = await lastDoneStep(ledger, applyId);
   const fromStep = done ? done.step : latest.first_step - 1;
-  const expectedHash = done ? done.schema_hash : (latest.start_hash ?? plan.source_hash ?? null);
-  if (expectedHash === null) return null;
-  const [unfinished] = await ledger.session.query<{ step: number }>(
-    `SELECT step FROM ${ledger.table('apply_steps')} WHERE apply_id = $1 AND step = $2 AND NOT transactional AND status <> 'applied'`,
+  const expected = done ? recordedState(done) : startState(latest.start_hash ?? plan.source_hash ?? null);
+  if (expected === null) return null;
+  // to_jsonb: a ledger not yet upgraded by this version has no catalog_stamp column.
+  const [unfinished] = await ledger.session.query<{ step: number; catalog_stamp: string | null }>(
+    `SELECT step, to_jsonb(s) ->> 'catalog_stamp' AS catalog_stamp FROM ${ledger.table('apply_steps')} s
+      WHERE apply_id = $1 AND step = $2 AND NOT transactional AND status <> 'applied'`,
     [applyId, fromStep + 1],
   );
   const interrupted = unfinished ? fromStep : null;
   if (fromStep === 0 && interrupted === null) return null; // nothing committed, nothing left over: a fresh start
-  return { applyId, fromStep, expectedHash, interrupted };
+  return { applyId, fromStep, expected, interrupted, interruptedStartStamp: unfinished?.catalog_stamp ?? null };
+}
+
+const startState = (hash: string | null): SchemaState | null => (hash === null ? null : { hash });
+
+function recordedState(done: DoneStep): SchemaState | null {
+  if (done.catalog_stamp !== null) return { stamp: done.catalog_stamp };
+  return startState(done.schema_hash);
 }
 
 /**
@@ -68,9 +80,16 @@ async function latestApplyOf(ledger: Ledger, plan: Plan): Promise<LatestApply | 
   return latest && latest.plan_hash === planHash(plan) ? latest : null;
 }
 
-async function lastDoneStep(ledger: Ledger, applyId: number): Promise<{ step: number; schema_hash: string | null } | null> {
-  const [done] = await ledger.session.query<{ step: number; schema_hash: string | null }>(
-    `SELECT step, schema_hash FROM ${ledger.table('apply_steps')} WHERE apply_id = $1 AND status = 'applied' ORDER BY step DESC LIMIT 1`,
+interface DoneStep {
+  step: number;
+  schema_hash: string | null;
+  catalog_stamp: string | null;
+}
+
+async function lastDoneStep(ledger: Ledger, applyId: number): Promise<DoneStep | null> {
+  const [done] = await ledger.session.query<DoneStep>(
+    `SELECT step, schema_hash, to_jsonb(s) ->> 'catalog_stamp' AS catalog_stamp FROM ${ledger.table('apply_steps')} s
+      WHERE apply_id = $1 AND status = 'applied' ORDER BY step DESC LIMIT 1`,
     [applyId],
   );
   return done ?? null;

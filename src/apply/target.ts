@@ -10,7 +10,7 @@ import { checkSourceHash, currentHash, executePlan, hashScope, StepFailedError, 
 import { preflightPlan, PreflightFailedError, type PreflightOptions, type PreflightReport } from '../safety/preflight.js';
 import type { SchemaFilter } from '../schema/filter.js';
 import { stepGroups } from './groups.js';
-import { completedDespiteLedger, dropInvalidIndexes, finishInterruptedDrop } from './leftovers.js';
+import { completedDespiteLedger, dropInvalidIndexes, finishInterruptedDrop, stampWithoutDroppedIndex } from './leftovers.js';
 import { Ledger } from './ledger.js';
 import { checkLockBudget } from './lock-budget.js';
 import { acquireApplyLock, releaseApplyLock } from './lock.js';
@@ -18,9 +18,18 @@ import { findResume, type ResumePoint } from './resume.js';
 import { pauseAfterStepForTests } from './test-hooks.js';
 import { stepKinds, timeoutFor, type StatementTimeouts } from './timeouts.js';
 import type { BackfillProgress } from './backfill.js';
+import { catalogStamp } from '../dialects/postgres/catalog-stamp.js';
+import { describeState, sameState, stateNow, type SchemaState } from './state.js';
 
 export interface TargetApplyOptions {
   expectedSourceHash: string;
+  /**
+   * The catalog stamp the caller took right before it read the schema and
+   * found it at `expectedSourceHash`. When the database is still at that
+   * stamp under the apply lock, nothing was committed since, and the full
+   * reads that would check the hash again are skipped.
+   */
+  verifiedStamp?: string;
   /** The namespaces Lockplane manages on this target; all user namespaces when absent. */
   schemas?: string[];
   /** Exclusions and globs the source hash leaves out, as the plan was made. */
@@ -77,8 +86,12 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
     await ledger.markInterrupted();
     await watchForDeadClient(session);
     const resume = await findResume(ledger, plan);
-    const position = { step: resume?.fromStep ?? 0, hash: resume?.expectedHash ?? options.expectedSourceHash };
-    const applyId = await ledger.open(plan, { fromStep: position.step, startHash: position.hash, resumes: resume?.applyId ?? null });
+    const position: Position = { step: resume?.fromStep ?? 0, expected: resume?.expected ?? { hash: options.expectedSourceHash } };
+    const startHash = 'hash' in position.expected ? position.expected.hash : null;
+    const applyId = await ledger.open(plan, { fromStep: position.step, startHash, resumes: resume?.applyId ?? null });
+    if (!resume && options.verifiedStamp && (await catalogStamp(session, hashScope(options))) === options.verifiedStamp) {
+      position.expected = { stamp: options.verifiedStamp };
+    }
     options.onStart?.({ applyId, fromStep: position.step, resumes: resume?.applyId ?? null });
     try {
       if (options.expectFromStep !== undefined && options.expectFromStep !== position.step) {
@@ -102,10 +115,20 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
   }
 }
 
+/** The first step still to run, and where the database must be before it. */
+interface Position {
+  step: number;
+  expected: SchemaState;
+}
+
+/** The check executePlan runs before the first group: the schema hash, or the catalog stamp a committed group recorded. */
+const expectation = (expected: SchemaState): { expectedSourceHash: string } | { expectedStamp: string } =>
+  'stamp' in expected ? { expectedStamp: expected.stamp } : { expectedSourceHash: expected.hash };
+
 async function runWithRetries(
   ledger: Ledger,
   plan: Plan,
-  position: { step: number; hash: string },
+  position: Position,
   applyId: number,
   options: TargetApplyOptions,
   resume: ResumePoint | null,
@@ -116,13 +139,13 @@ async function runWithRetries(
   const timeouts = typeof options.statementTimeout === 'object' ? options.statementTimeout : { default: options.statementTimeout ?? '0', byKind: {} };
   const kinds = await stepKinds(plan.steps);
   const stepStarted = new Map<number, Date>();
-  let committedHash = position.hash;
+  let committed = position.expected;
   let applied = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await executePlan(session, plan, {
         fromStep: position.step,
-        expectedSourceHash: position.hash,
+        ...expectation(position.expected),
         // Fingerprints describe the plan's source: only a fresh start is checked against it.
         ...(!resume && position.step === 0 && plan.source_objects ? { expectedSourceObjects: plan.source_objects } : {}),
         ...(options.schemas ? { schemas: options.schemas } : {}),
@@ -134,7 +157,10 @@ async function runWithRetries(
           options.onStep?.(index, step);
         },
         beforeStep: async (index, step) => {
-          if (step.transactional === false) await ledger.recordStepStart(applyId, index, step, stepStarted.get(index)!);
+          if (step.transactional !== false) return;
+          // An online drop that completes unrecorded is recognized by this stamp (the hash path needs none).
+          const startStamp = 'stamp' in position.expected ? await stampWithoutDroppedIndex(session, step, hashScope(options)) : null;
+          await ledger.recordStepStart(applyId, index, step, stepStarted.get(index)!, startStamp);
         },
         afterStep: async (index, step, startedAt) => {
           if (step.transactional !== false) await ledger.recordStepDone(applyId, index, step, startedAt, null);
@@ -142,15 +168,18 @@ async function runWithRetries(
           if (step.transactional !== false && !groupEnds.has(index)) await pauseAfterStepForTests(index + 1);
         },
         afterGroup: async (group, last) => {
-          committedHash = await currentHash(session, hashScope(options), group.transactional);
+          // The full hash where the plan ends (a re-run of it is a no-op); a catalog stamp between groups: one query instead of a full read.
+          committed = last
+            ? { hash: await currentHash(session, hashScope(options), group.transactional) }
+            : { stamp: await catalogStamp(session, hashScope(options)) };
           const index = group.end - 1;
-          if (group.transactional) await ledger.recordGroupHash(applyId, index, committedHash);
-          else await ledger.recordStepDone(applyId, index, plan.steps[index]!, stepStarted.get(index)!, committedHash);
+          if (group.transactional) await ledger.recordGroupState(applyId, index, committed);
+          else await ledger.recordStepDone(applyId, index, plan.steps[index]!, stepStarted.get(index)!, committed);
           if (last) await ledger.close(applyId, { status: 'applied' });
         },
         onGroupDone: async (group) => {
           position.step = group.end;
-          position.hash = committedHash;
+          position.expected = committed;
           applied += group.end - group.start;
           await pauseAfterStepForTests(group.end);
         },
@@ -187,14 +216,14 @@ async function runWithRetries(
 async function preflight(
   session: PgSession,
   plan: Plan,
-  position: { step: number; hash: string },
+  position: Position,
   scope: TargetApplyOptions,
   { onReport, ...options }: NonNullable<TargetApplyOptions['preflight']>,
 ): Promise<void> {
   // Plans in the original format carry no structured changes: nothing to check.
   if (!plan.steps.slice(position.step).some((step) => step.change)) return;
   // The checks name tables and columns as the plan expects them: make sure they are there.
-  await checkSourceHash(session, { ...scope, expectedSourceHash: position.hash });
+  await checkSourceHash(session, { ...scope, ...expectation(position.expected) });
   const report = await preflightPlan(session, plan, { ...options, fromStep: position.step });
   onReport?.(report);
   if (report.failed.length > 0) throw new PreflightFailedError(report);
@@ -209,7 +238,7 @@ async function prepareResume(
   ledger: Ledger,
   plan: Plan,
   resume: ResumePoint,
-  position: { step: number; hash: string },
+  position: Position,
   applyId: number,
   options: TargetApplyOptions,
 ): Promise<void> {
@@ -221,23 +250,23 @@ async function prepareResume(
     }
     const finished = await finishInterruptedDrop(session, step);
     if (finished) options.onCleanup?.(`finished dropping the index ${finished}, left INVALID by the interrupted step ${resume.interrupted + 1} (${step.description})`);
-    const live = await currentHash(session, hashScope(options));
-    if (live !== resume.expectedHash) {
-      const doneHash = await completedDespiteLedger(session, step, resume.expectedHash, hashScope(options));
-      if (doneHash !== null) {
+    const live = await stateNow(session, resume.expected, hashScope(options));
+    if (!sameState(live, resume.expected)) {
+      const done = await completedDespiteLedger(session, step, resume.expected, hashScope(options), resume.interruptedStartStamp);
+      if (done !== null) {
         await ledger.recordStepStart(applyId, resume.interrupted, step, new Date());
-        await ledger.recordStepDone(applyId, resume.interrupted, step, new Date(), doneHash);
+        await ledger.recordStepDone(applyId, resume.interrupted, step, new Date(), done);
         options.onCleanup?.(`step ${resume.interrupted + 1} (${step.description}) had completed after the previous apply stopped; recorded it`);
         position.step = resume.interrupted + 1;
-        position.hash = doneHash;
+        position.expected = done;
       }
     }
   }
-  const live = await currentHash(session, hashScope(options));
-  if (live !== position.hash) {
+  const live = await stateNow(session, position.expected, hashScope(options));
+  if (!sameState(live, position.expected)) {
     throw new BlockedError(
       `cannot resume apply #${resume.applyId}: the database is not in the state the ledger recorded before step ${position.step + 1} ` +
-        `(expected ${position.hash.slice(0, 12)}…, found ${live.slice(0, 12)}…); something else changed it. Make a new plan from the database as it is`,
+        `(expected ${describeState(position.expected)}, found ${describeState(live)}); something else changed it. Make a new plan from the database as it is`,
     );
   }
 }

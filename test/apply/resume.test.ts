@@ -22,13 +22,16 @@ interface StepRow {
   step: number;
   status: string;
   transactional: boolean;
-  has_hash: boolean;
+  /** What the step's row records of the database after it: a catalog stamp, a schema hash, or nothing. */
+  state: 'stamp' | 'hash' | null;
   error: string | null;
 }
 
 async function stepRows(session: PgSession, applyId: number): Promise<StepRow[]> {
   return session.query<StepRow>(
-    `SELECT step, status, transactional, schema_hash IS NOT NULL AS has_hash, error FROM lockplane.apply_steps WHERE apply_id = $1 ORDER BY step`,
+    `SELECT step, status, transactional, error,
+            CASE WHEN catalog_stamp IS NOT NULL THEN 'stamp' WHEN schema_hash IS NOT NULL THEN 'hash' END AS state
+       FROM lockplane.apply_steps WHERE apply_id = $1 ORDER BY step`,
     [applyId],
   );
 }
@@ -60,12 +63,12 @@ async function mixedPlanRecordsEveryStep(session: PgSession): Promise<void> {
   const result = await applyToTarget(session, MIXED, { expectedSourceHash: await hashOf(session) });
   assert.equal(result.stepsApplied, 4);
   assert.deepEqual(
-    (await stepRows(session, result.applyId)).map((r) => [r.step, r.status, r.transactional, r.has_hash]),
+    (await stepRows(session, result.applyId)).map((r) => [r.step, r.status, r.transactional, r.state]),
     [
-      [1, 'applied', true, false],
-      [2, 'applied', true, true],
-      [3, 'applied', false, true],
-      [4, 'applied', true, true],
+      [1, 'applied', true, null],
+      [2, 'applied', true, 'stamp'],
+      [3, 'applied', false, 'stamp'],
+      [4, 'applied', true, 'hash'],
     ],
   );
   const valid = await session.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'a_v_idx'::regclass`);
@@ -75,8 +78,8 @@ async function mixedPlanRecordsEveryStep(session: PgSession): Promise<void> {
   assert.equal(apply!.steps_done, 4);
 }
 
-test('a mixed plan on PGlite: every step in the ledger, hashes at group ends', { timeout: 60_000 }, () => withPglite(mixedPlanRecordsEveryStep));
-serverTest('a mixed plan on the server: every step in the ledger, hashes at group ends', () => withServerSession(mixedPlanRecordsEveryStep));
+test('a mixed plan on PGlite: every step in the ledger, catalog stamps at group ends, the hash at the last', { timeout: 60_000 }, () => withPglite(mixedPlanRecordsEveryStep));
+serverTest('a mixed plan on the server: every step in the ledger, catalog stamps at group ends, the hash at the last', () => withServerSession(mixedPlanRecordsEveryStep));
 
 serverTest('a failed CREATE UNIQUE INDEX CONCURRENTLY: ledger names it, its INVALID index is dropped on resume', () =>
   withServerSession(async (session) => {

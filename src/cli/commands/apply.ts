@@ -108,6 +108,8 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
     const scope = commandFilter(target.environment);
     // Objects the filter leaves out but the schema names (auth.users) are copied from the target into scratches.
     const seedFrom = seedFromSession(session, scope);
+    // Taken before the read: if the database is still there under the apply lock, the read still describes it.
+    const stampBefore = await lp.catalogStamp(session, scope);
     const current = await introspect(session, scope);
     const serverVersion = await lp.serverVersionNum(session);
     const { plan, label } = planPath
@@ -123,7 +125,7 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       outcome = { status: 'no_changes' };
       return;
     }
-    const start = resume ? await resumeStart(session, current, plan, resume, lp) : { fromStep: 0, schema: current };
+    const start = resume ? await resumeStart(session, current, plan, resume, scope, lp) : { fromStep: 0, schema: current };
     if (!resume && planPath) checkSource(planPath, plan, current, lp);
     // The locks shown before confirmation are those of the steps still to run, from where they start.
     const remaining: Plan = await lp.annotateLocks({ ...plan, steps: plan.steps.slice(start.fromStep), source_hash: lp.schemaHash(start.schema) }, { from: start.schema, serverVersion });
@@ -140,7 +142,16 @@ async function apply(planArg: string | undefined, opts: ApplyOptions): Promise<v
       target.url,
       plan,
       start.fromStep,
-      { ...(scope.schemas ? { schemas: scope.schemas } : {}), filter: scope, ...timing, ...preflight, ...(ledgerSchema ? { ledgerSchema } : {}), expectedSourceHash: plan.source_hash ?? lp.schemaHash(current) },
+      {
+        ...(scope.schemas ? { schemas: scope.schemas } : {}),
+        filter: scope,
+        ...timing,
+        ...preflight,
+        ...(ledgerSchema ? { ledgerSchema } : {}),
+        expectedSourceHash: plan.source_hash ?? lp.schemaHash(current),
+        // The read was checked against the plan's source (checkSource, or the plan was made from it); a resume checks its own.
+        ...(resume ? {} : { verifiedStamp: stampBefore }),
+      },
       reporter,
       lp,
     );
@@ -191,14 +202,24 @@ function finishedFields(outcome: Outcome): Omit<Extract<ApplyEvent, { event: 'ap
  * from (the live one, without the INVALID indexes the interrupted step left,
  * which the apply drops first). A preview: applyToTarget decides again under the lock.
  */
-async function resumeStart(session: PgSession, current: Schema, plan: Plan, resume: ResumePoint, lp: Lib): Promise<{ fromStep: number; schema: Schema }> {
+async function resumeStart(
+  session: PgSession,
+  current: Schema,
+  plan: Plan,
+  resume: ResumePoint,
+  scope: SchemaFilter,
+  lp: Lib,
+): Promise<{ fromStep: number; schema: Schema }> {
   const schema = resume.interrupted === null ? current : await lp.invalidIndexesRemoved(session, current, plan.steps[resume.interrupted]);
   const done = resume.fromStep;
   info(
     `Apply #${resume.applyId} of this plan did not finish: ${done === 0 ? 'no step' : `steps 1-${done}`} of ${plan.steps.length} completed` +
       `${resume.interrupted === null ? '' : `, step ${resume.interrupted + 1} was interrupted`}. Resuming at step ${done + 1}.`,
   );
-  if (resume.interrupted === null && lp.schemaHash(schema) !== resume.expectedHash) {
+  const { expected } = resume;
+  const there = async (): Promise<boolean> =>
+    'stamp' in expected ? (await lp.catalogStamp(session, scope)) === expected.stamp : lp.schemaHash(schema) === expected.hash;
+  if (resume.interrupted === null && !(await there())) {
     throw new lp.BlockedError(
       `cannot resume apply #${resume.applyId}: the database is not in the state the ledger recorded after step ${done}; something else changed it. Make a new plan from the database as it is`,
     );
@@ -261,7 +282,7 @@ async function runApply(
   url: string,
   plan: Plan,
   fromStep: number,
-  options: Timing & Pick<TargetApplyOptions, 'preflight'> & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string; ledgerSchema?: string },
+  options: Timing & Pick<TargetApplyOptions, 'preflight' | 'verifiedStamp'> & { schemas?: string[]; filter?: SchemaFilter; expectedSourceHash: string; ledgerSchema?: string },
   reporter: ApplyReporter,
   lp: Lib,
 ): Promise<TargetApplyResult> {
