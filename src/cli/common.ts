@@ -32,6 +32,17 @@ export const lib = (): Promise<typeof import('../index.js')> => {
 };
 export const libraryLoaded = (): boolean => loaded;
 
+/**
+ * What reading one side of a plan or diff needs: the source loaders and the
+ * seed provider, not the whole library (apply, export, SQLite, the proofs:
+ * ~60 modules, ~30 ms of start-up here).
+ */
+export const sourcesLib = async (): Promise<typeof import('../shadow/sources.js') & typeof import('../shadow/seed.js')> => {
+  loaded = true;
+  const [sources, seed] = await Promise.all([import('../shadow/sources.js'), import('../shadow/seed.js')]);
+  return { ...sources, ...seed };
+};
+
 /** lockplane.toml (if any) and the process environment, read once per command. */
 let context: ConfigContext | undefined;
 export function configContext(): ConfigContext {
@@ -111,7 +122,7 @@ export interface SourceScope {
 }
 
 export async function loadSourceFor(spec: string, scope: SourceScope = {}, protect: readonly string[] = []): Promise<LoadedSource> {
-  const lp = await lib();
+  const lp = await sourcesLib();
   const filter = scope.filter ?? commandFilter();
   const seedFrom = scope.seedFrom ?? (active && lp.isDatabaseUrl(active.url) ? lp.seedFromUrl(active.url, filter) : undefined);
   return lp.loadSource(spec, { ...normalizeOptions([...protect, spec]), ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: scope.onWarning ?? warn });
@@ -254,7 +265,7 @@ export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSourc
 
 export async function loadResolvedSide(database: ResolvedDatabase, onWarning?: (message: string) => void): Promise<LoadedSource & { url: string }> {
   // A database side is filtered as its environment says; a file side like the command's database.
-  const isDatabase = (await lib()).isDatabaseUrl(database.url);
+  const isDatabase = (await sourcesLib()).isDatabaseUrl(database.url);
   const scope: SourceScope = { filter: commandFilter(isDatabase ? database.environment : undefined), ...(onWarning ? { onWarning } : {}) };
   return { ...(await loadSourceFor(database.url, scope)), url: database.url };
 }

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   } finally {
-    if (libraryLoaded()) await (await import('../index.js')).closeIdleScratch();
+    if (libraryLoaded()) await (await import('../shadow/scratch.js')).closeIdleScratch();
   }
 }
 

@@ -54,7 +54,7 @@ export function registerPlan(program: Command): void {
       void import('libpg-query').catch(() => undefined);
       const [from, to] = await loadResolvedSides(fromDb, toDb);
       warnOnEngineMismatch(from, to);
-      const { annotateLocks, buildPlan, formatValidationReport, validatePlan } = await lib();
+      const [{ annotateLocks, buildPlan }, { formatValidationReport, validatePlan }] = await Promise.all([import('../../plan/index.js'), import('../../safety/index.js')]);
       const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
       // Locks for the version of the database the plan changes (when --from is one).
       const plan = await annotateLocks(built, { from: from.schema, ...(from.serverVersion ? { serverVersion: from.serverVersion } : {}) });
