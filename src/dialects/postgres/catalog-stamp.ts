@@ -7,7 +7,10 @@
 // database-wide catalogs introspection reads. Any committed CREATE, ALTER,
 // DROP, COMMENT or GRANT inserts, updates or deletes such a row, so the
 // multiset of xmins changes; VACUUM, ANALYZE and index builds' statistics
-// update rows in place, keeping xmin, so they do not. A row written by the
+// update rows in place, keeping xmin, so they do not. Relations (pg_class)
+// count by their describing columns instead, because TRUNCATE, REFRESH
+// MATERIALIZED VIEW, VACUUM FULL and REINDEX rewrite their rows routinely
+// (a new file) without changing the schema. A row written by the
 // current transaction carries its xid, which it keeps after COMMIT: a stamp
 // taken inside a transaction right before COMMIT equals one taken after it.
 //
@@ -22,26 +25,36 @@ import type { PgSession } from './session.js';
 import { readNamespaces } from './introspect/scope.js';
 
 /**
+ * A relation's row by what describes it rather than by its xmin: TRUNCATE,
+ * REFRESH MATERIALIZED VIEW, VACUUM FULL, CLUSTER and REINDEX give it a new
+ * file (relfilenode) by a regular update, routinely and without changing the
+ * schema; statistics and the has-index/rules/triggers/subclass hints are
+ * left out too (VACUUM resets those in place).
+ */
+const CLASS_ROW = `pg_catalog.concat_ws('|', oid, relname, relnamespace, reltype, reloftype, relowner, relam, relpersistence, relkind,
+    relnatts, relchecks, relrowsecurity, relforcerowsecurity, relispopulated, relreplident, relispartition, relacl, reloptions, relpartbound)`;
+
+/**
  * Each catalog's row count and sum of row hashes, over every row but those
  * of objects outside the managed namespaces. System namespaces count (their
  * rows never change), so what is left out is small: temporary namespaces,
- * excluded schemas, the ledger's — `out`, with their relations (and the
- * relations' TOAST tables, which live in pg_toast), types,
+ * excluded schemas, the ledger's — `out`, with their relations, types,
  * routines, constraints, and their relations' triggers (foreign keys make
  * some), defaults, rules and policies (`out_obj`, whose dependencies and
- * comments are left out too), cheap to leave out by an anti-join.
+ * comments are left out too), cheap to leave out by an anti-join. TOAST
+ * tables and their indexes (`toast`) are left out as well: one follows from
+ * its table's columns, and REFRESH MATERIALIZED VIEW replaces it with a new
+ * one.
  * $1: the managed namespaces; $2: relations left out (an index a step drops).
  */
 const STAMP_SQL = `
 WITH out_ns AS MATERIALIZED (
   SELECT oid FROM pg_catalog.pg_namespace
    WHERE NOT (nspname = ANY ($1::text[])) AND nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-), out_base AS MATERIALIZED (
-  SELECT oid, reltoastrelid FROM pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM out_ns)
+), toast AS MATERIALIZED (
+  SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = 'pg_toast'::pg_catalog.regnamespace
 ), out_rel AS MATERIALIZED (
-  SELECT oid FROM out_base
-  UNION ALL SELECT reltoastrelid FROM out_base WHERE reltoastrelid <> 0
-  UNION ALL SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid IN (SELECT reltoastrelid FROM out_base WHERE reltoastrelid <> 0)
+  SELECT oid FROM pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM out_ns)
   UNION ALL SELECT unnest($2::oid[])
 ), out_obj AS MATERIALIZED (
   SELECT oid FROM out_rel
@@ -55,29 +68,29 @@ WITH out_ns AS MATERIALIZED (
   UNION ALL SELECT oid FROM out_ns
 )
 SELECT concat_ws(' ',
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 1)) FROM pg_catalog.pg_namespace WHERE oid NOT IN (SELECT oid FROM out_ns)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 2)) FROM pg_catalog.pg_class WHERE oid >= 16384 AND oid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 3)) FROM pg_catalog.pg_attribute WHERE attnum > 0 AND attrelid >= 16384 AND attrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 4)) FROM pg_catalog.pg_attrdef WHERE adrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 5)) FROM pg_catalog.pg_index WHERE indexrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 6)) FROM pg_catalog.pg_constraint WHERE connamespace NOT IN (SELECT oid FROM out_ns)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 7)) FROM pg_catalog.pg_type WHERE oid >= 16384 AND typnamespace NOT IN (SELECT oid FROM out_ns)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 8)) FROM pg_catalog.pg_enum WHERE enumtypid NOT IN (SELECT oid FROM out_obj)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 9)) FROM pg_catalog.pg_range WHERE rngtypid NOT IN (SELECT oid FROM out_obj)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 10)) FROM pg_catalog.pg_proc WHERE oid >= 16384 AND pronamespace NOT IN (SELECT oid FROM out_ns)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 11)) FROM pg_catalog.pg_aggregate WHERE aggfnoid NOT IN (SELECT oid FROM out_obj)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 12)) FROM pg_catalog.pg_trigger WHERE tgrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 13)) FROM pg_catalog.pg_policy WHERE polrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 14)) FROM pg_catalog.pg_rewrite WHERE ev_class NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 15)) FROM pg_catalog.pg_sequence WHERE seqrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 16)) FROM pg_catalog.pg_inherits WHERE inhrelid NOT IN (SELECT oid FROM out_rel)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 17)) FROM pg_catalog.pg_depend WHERE objid >= 16384 AND objid NOT IN (SELECT oid FROM out_obj)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 18)) FROM pg_catalog.pg_description WHERE objoid >= 16384 AND objoid NOT IN (SELECT oid FROM out_obj)),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 19)) FROM pg_catalog.pg_extension),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 20)) FROM pg_catalog.pg_default_acl),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 21)) FROM pg_catalog.pg_event_trigger),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 22)) FROM pg_catalog.pg_publication),
-  (SELECT count(*) || ':' || sum(pg_catalog.hashtextextended(xmin::text, 23)) FROM pg_catalog.pg_collation WHERE collnamespace NOT IN (SELECT oid FROM out_ns))
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 1)), 0) FROM pg_catalog.pg_namespace WHERE oid NOT IN (SELECT oid FROM out_ns)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(${CLASS_ROW}, 2)), 0) FROM pg_catalog.pg_class WHERE oid >= 16384 AND relnamespace <> 'pg_toast'::pg_catalog.regnamespace AND oid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 3)), 0) FROM pg_catalog.pg_attribute WHERE attnum > 0 AND attrelid >= 16384 AND attrelid NOT IN (SELECT oid FROM out_rel) AND attrelid NOT IN (SELECT oid FROM toast)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 4)), 0) FROM pg_catalog.pg_attrdef WHERE adrelid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 5)), 0) FROM pg_catalog.pg_index WHERE indexrelid NOT IN (SELECT oid FROM out_rel) AND indrelid NOT IN (SELECT oid FROM toast)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 6)), 0) FROM pg_catalog.pg_constraint WHERE connamespace NOT IN (SELECT oid FROM out_ns)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 7)), 0) FROM pg_catalog.pg_type WHERE oid >= 16384 AND typnamespace NOT IN (SELECT oid FROM out_ns)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 8)), 0) FROM pg_catalog.pg_enum WHERE enumtypid NOT IN (SELECT oid FROM out_obj)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 9)), 0) FROM pg_catalog.pg_range WHERE rngtypid NOT IN (SELECT oid FROM out_obj)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 10)), 0) FROM pg_catalog.pg_proc WHERE oid >= 16384 AND pronamespace NOT IN (SELECT oid FROM out_ns)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 11)), 0) FROM pg_catalog.pg_aggregate WHERE aggfnoid NOT IN (SELECT oid FROM out_obj)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 12)), 0) FROM pg_catalog.pg_trigger WHERE tgrelid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 13)), 0) FROM pg_catalog.pg_policy WHERE polrelid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 14)), 0) FROM pg_catalog.pg_rewrite WHERE ev_class NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 15)), 0) FROM pg_catalog.pg_sequence WHERE seqrelid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 16)), 0) FROM pg_catalog.pg_inherits WHERE inhrelid NOT IN (SELECT oid FROM out_rel)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 17)), 0) FROM pg_catalog.pg_depend WHERE objid >= 16384 AND objid NOT IN (SELECT oid FROM out_obj) AND objid NOT IN (SELECT oid FROM toast)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 18)), 0) FROM pg_catalog.pg_description WHERE objoid >= 16384 AND objoid NOT IN (SELECT oid FROM out_obj)),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 19)), 0) FROM pg_catalog.pg_extension),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 20)), 0) FROM pg_catalog.pg_default_acl),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 21)), 0) FROM pg_catalog.pg_event_trigger),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 22)), 0) FROM pg_catalog.pg_publication),
+  (SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashtextextended(xmin::text, 23)), 0) FROM pg_catalog.pg_collation WHERE collnamespace NOT IN (SELECT oid FROM out_ns))
 ) AS stamp`;
 
 export interface StampOptions {
