@@ -6,11 +6,12 @@
 // table every other session of the server fails too. So before the first
 // step, the locks of the plan's largest transaction are estimated and an
 // apply that cannot fit is refused, naming the setting and the number.
-// Apply also reads the whole schema inside every transaction (the source-hash
-// check in the first, the ledger's hash of the result before each COMMIT);
-// that read locks a batch of views and what they read at a time (the locks
-// of each batch are released before the next, see
-// introspect/view-definitions.ts).
+// Apply also reads the whole schema inside its first transaction (the
+// source-hash check, unless a catalog stamp stands for it) and its last (the
+// ledger's hash of the result, before COMMIT; between groups it records a
+// catalog stamp, which reads no view); that read locks a batch of views and
+// what they read at a time (the locks of each batch are released before the
+// next, see introspect/view-definitions.ts).
 import { BlockedError } from '../errors.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import type { Table } from '../schema/types.js';
@@ -91,16 +92,19 @@ export interface LargestTransaction {
 
 /**
  * The transaction (group of transactional steps, from `fromStep` on) with the
- * most estimated locks; each also holds `schemaRead` for reading the schema
- * (see schemaReadLocks).
+ * most estimated locks. The last group, and the first when `readAtStart`
+ * (the source hash is checked by a full read), also hold `schemaRead` for
+ * reading the schema (see schemaReadLocks).
  */
-export function largestTransaction(steps: readonly PlanStep[], fromStep = 0, schemaRead = 0): LargestTransaction | undefined {
+export function largestTransaction(steps: readonly PlanStep[], fromStep = 0, schemaRead = 0, readAtStart = true): LargestTransaction | undefined {
   let largest: LargestTransaction | undefined;
-  for (const group of stepGroups(steps, fromStep)) {
+  const groups = stepGroups(steps, fromStep);
+  for (const [n, group] of groups.entries()) {
     if (!group.transactional) continue;
-    let locks = schemaRead;
+    const reads = n === groups.length - 1 || (n === 0 && readAtStart);
+    let locks = reads ? schemaRead : 0;
     for (let i = group.start; i < group.end; i++) locks += stepLockEstimate(steps[i]!);
-    if (!largest || locks > largest.locks) largest = { start: group.start, end: group.end, locks, schemaRead };
+    if (!largest || locks > largest.locks) largest = { start: group.start, end: group.end, locks, schemaRead: reads ? schemaRead : 0 };
   }
   return largest;
 }
@@ -108,8 +112,8 @@ export function largestTransaction(steps: readonly PlanStep[], fromStep = 0, sch
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** Why the plan cannot run on a server with these settings, in one line; undefined when it fits. `schemaRead`: see largestTransaction. */
-export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromStep = 0, schemaRead = 0): string | undefined {
-  const largest = largestTransaction(plan.steps, fromStep, schemaRead);
+export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromStep = 0, schemaRead = 0, readAtStart = true): string | undefined {
+  const largest = largestTransaction(plan.steps, fromStep, schemaRead, readAtStart);
   const size = lockTableSize(settings);
   if (!largest || largest.locks <= size) return undefined;
   const slots = settings.maxConnections + settings.maxPreparedTransactions;
@@ -117,7 +121,7 @@ export function lockBudgetProblem(plan: Plan, settings: LockTableSettings, fromS
   const needed = Math.ceil((largest.locks * 1.25) / slots);
   const steps = [
     largest.end - largest.start === 1 ? `step ${largest.start + 1}` : `steps ${largest.start + 1}–${largest.end}, one transaction`,
-    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to read a batch of the schema's views, which apply does inside each transaction`] : []),
+    ...(largest.schemaRead ? [`${count(largest.schemaRead)} of them to read a batch of the schema's views, which apply does inside its first and last transactions`] : []),
   ].join('; ');
   return (
     `the plan needs about ${count(largest.locks)} locks at once (${steps}), more than the server's lock table holds for all sessions: ` +
@@ -153,8 +157,8 @@ export async function schemaReadLocks(session: PgSession): Promise<number> {
 }
 
 /** Refuses (exit 3), before any step runs, a plan whose largest transaction would not fit the server's lock table. */
-export async function checkLockBudget(session: PgSession, plan: Plan, fromStep = 0): Promise<void> {
+export async function checkLockBudget(session: PgSession, plan: Plan, fromStep = 0, readAtStart = true): Promise<void> {
   if (!largestTransaction(plan.steps, fromStep)) return;
-  const problem = lockBudgetProblem(plan, await readLockTableSettings(session), fromStep, await schemaReadLocks(session));
+  const problem = lockBudgetProblem(plan, await readLockTableSettings(session), fromStep, await schemaReadLocks(session), readAtStart);
   if (problem) throw new BlockedError(problem);
 }

@@ -100,7 +100,7 @@ export async function applyToTarget(session: PgSession, plan: Plan, options: Tar
         );
       }
       // Nothing runs when the plan's largest transaction cannot fit the server's lock table.
-      await checkLockBudget(session, plan, position.step);
+      await checkLockBudget(session, plan, position.step, 'hash' in position.expected);
       if (resume) await prepareResume(ledger, plan, resume, position, applyId, options);
       if (options.preflight) await preflight(session, plan, position, options, options.preflight);
       return await runWithRetries(ledger, plan, position, applyId, options, resume);

@@ -58,7 +58,7 @@ test('a created or dropped table counts itself, its indexes, constraints and def
   assert.equal(stepLockEstimate({ description: 'x', sql: 'SELECT 1' }), 1);
 });
 
-test('the largest transaction: non-transactional steps split the groups; each transaction reads the schema', () => {
+test('the largest transaction: non-transactional steps split the groups; the first and the last read the schema', () => {
   const steps = [createTable(table('a', 1)), createTable(table('b', 1)), concurrently('i'), createTable(table('c', 10)), createTable(table('d', 1))];
   assert.deepEqual(largestTransaction(steps), { start: 3, end: 5, locks: 36, schemaRead: 0 });
   assert.deepEqual(largestTransaction(steps, 0, 100), { start: 3, end: 5, locks: 136, schemaRead: 100 });
@@ -66,6 +66,11 @@ test('the largest transaction: non-transactional steps split the groups; each tr
   // Resuming at step 5: only what is left counts.
   assert.deepEqual(largestTransaction(steps, 4, 100), { start: 4, end: 5, locks: 109, schemaRead: 100 });
   assert.equal(largestTransaction([concurrently('i')]), undefined);
+  // A transaction between two others reads nothing (a catalog stamp); without the start check only the last reads.
+  const middle = [createTable(table('a', 1)), concurrently('i'), createTable(table('c', 10)), concurrently('j'), createTable(table('d', 1))];
+  assert.deepEqual(largestTransaction(middle, 0, 100), { start: 0, end: 1, locks: 109, schemaRead: 100 });
+  assert.deepEqual(largestTransaction(middle, 0, 10), { start: 2, end: 3, locks: 27, schemaRead: 0 });
+  assert.deepEqual(largestTransaction(middle, 0, 100, false), { start: 4, end: 5, locks: 109, schemaRead: 100 });
 });
 
 test('a plan that fits passes; one that does not gets one line with the setting, the sizes and a value to set', () => {
