@@ -18,7 +18,9 @@
 // was rewritten, even to the same content. Apply records one per group
 // (cheap: a single query), where a full introspection would cost seconds on
 // a large schema, and a resume requires the database to be at the recorded
-// stamp — a stricter check than the schema hash, never a weaker one.
+// stamp — stricter than the schema hash in nearly every way. Not covered:
+// roles (a rename shows only in pg_authid, which it does not read: it is
+// cluster-wide and superuser-only), and operators and operator classes.
 import { createHash } from 'node:crypto';
 import { CompiledFilter, type SchemaFilter } from '../../schema/filter.js';
 import type { PgSession } from './session.js';
