@@ -3,17 +3,16 @@
 // catalog stamp (one query; see dialects/postgres/catalog-stamp.ts) after
 // every group in between, where a resume or a retry picks up.
 import { catalogStamp } from '../dialects/postgres/catalog-stamp.js';
-import { introspect } from '../dialects/postgres/introspect.js';
 import type { PgSession } from '../dialects/postgres/session.js';
 import type { SchemaFilter } from '../schema/filter.js';
-import { schemaHash } from '../schema/hash.js';
+import { currentHash } from './execute.js';
 
 export type SchemaState = { hash: string } | { stamp: string };
 
 /** The database's state, of the same kind as `like` (a hash or a stamp). */
 export async function stateNow(session: PgSession, like: SchemaState, scope: SchemaFilter, inTransaction = false): Promise<SchemaState> {
   if ('stamp' in like) return { stamp: await catalogStamp(session, scope) };
-  return { hash: schemaHash(await introspect(session, { ...scope, inTransaction })) };
+  return { hash: await currentHash(session, scope, inTransaction) };
 }
 
 export function sameState(a: SchemaState, b: SchemaState): boolean {

@@ -22,9 +22,9 @@
 // roles (a rename shows only in pg_authid, which it does not read: it is
 // cluster-wide and superuser-only), and operators and operator classes.
 import { createHash } from 'node:crypto';
-import { CompiledFilter, type SchemaFilter } from '../../schema/filter.js';
+import type { SchemaFilter } from '../../schema/filter.js';
 import type { PgSession } from './session.js';
-import { readNamespaces } from './introspect/scope.js';
+import { readManagedNamespaces } from './introspect/scope.js';
 
 /**
  * A relation's row by what describes it rather than by its xmin: TRUNCATE,
@@ -106,8 +106,7 @@ export interface StampOptions {
 
 /** The managed namespaces' catalog stamp (see the top of this file); `scope` as introspection takes it. */
 export async function catalogStamp(session: PgSession, scope: SchemaFilter, options: StampOptions = {}): Promise<string> {
-  const inScope = new CompiledFilter(scope);
-  const namespaces = (await readNamespaces(session, scope.schemas, scope.excludeSchemas)).map((n) => n.name).filter((name) => inScope.namespace(name));
+  const namespaces = (await readManagedNamespaces(session, scope)).map((n) => n.name);
   const [row] = await session.query<{ stamp: string }>(STAMP_SQL, [namespaces, options.excludeRelations ?? []]);
   return createHash('sha256').update(row!.stamp).digest('hex');
 }

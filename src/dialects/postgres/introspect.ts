@@ -3,7 +3,7 @@
 // introspect/view-definitions.ts) and assembles the IR in TypeScript.
 import { canonicalGrants, canonicalize } from '../../schema/canonical.js';
 import { PUBLIC_SCHEMA_DEFAULT, sameGrants } from '../../diff/grants.js';
-import { CompiledFilter, filterSchema, isEmptyFilter, type SchemaFilter } from '../../schema/filter.js';
+import { filterSchema, isEmptyFilter, type SchemaFilter } from '../../schema/filter.js';
 import { settledCanonical } from '../../schema/canonical-once.js';
 import type { Namespace, Schema, Table } from '../../schema/types.js';
 import type { PgSession } from './session.js';
@@ -11,7 +11,7 @@ import { readColumns } from './introspect/columns.js';
 import { readConstraints } from './introspect/constraints.js';
 import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
-import { readNamespaces, readTables } from './introspect/scope.js';
+import { readManagedNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
 import { grantKey, readDefaultPrivileges, readGrants } from './introspect/grants.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
@@ -55,8 +55,7 @@ export async function introspect(session: PgSession, options: IntrospectOptions 
 
 async function read(session: PgSession, options: IntrospectOptions): Promise<Schema> {
   // Excluded namespaces are not read at all; name globs apply to what was read.
-  const inScope = new CompiledFilter(options);
-  const namespaceRows = (await readNamespaces(session, options.schemas, options.excludeSchemas)).filter((n) => inScope.namespace(n.name));
+  const namespaceRows = await readManagedNamespaces(session, options);
   const namespaces = namespaceRows.map((n) => n.name);
   const second = options.alongside ?? session;
   // Two chains of reads; given a second connection, the server works on both at once.

@@ -1,5 +1,6 @@
 // Which namespaces and tables an introspection covers.
 import type { PgSession } from '../session.js';
+import { CompiledFilter, type SchemaFilter } from '../../../schema/filter.js';
 import { commentJoin } from './names.js';
 
 /** The comment on a Lockplane ledger schema: it is left out of introspection whatever its name. */
@@ -43,6 +44,12 @@ const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
 export async function readNamespaces(session: PgSession, only: string[] | undefined, never: string[] = []): Promise<NamespaceRow[]> {
   const rows = await session.query<NamespaceRow>(NAMESPACES_SQL, [only ?? null, never, LEDGER_SCHEMA_COMMENT]);
   return rows.map((r) => (r.name === 'public' && r.comment === DEFAULT_PUBLIC_COMMENT ? { name: r.name, comment: null } : r));
+}
+
+/** The namespaces a filter manages: what introspection reads and what a catalog stamp covers. */
+export async function readManagedNamespaces(session: PgSession, filter: SchemaFilter): Promise<NamespaceRow[]> {
+  const inScope = new CompiledFilter(filter);
+  return (await readNamespaces(session, filter.schemas, filter.excludeSchemas)).filter((n) => inScope.namespace(n.name));
 }
 
 /**
