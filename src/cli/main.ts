@@ -4,6 +4,12 @@ import type { CommanderError } from 'commander';
 import { ExitCode, LockplaneError, redact } from '../errors.js';
 import { lockplaneVersion } from '../version.js';
 
+// A command runs for seconds, so its WebAssembly (the SQL parser, PGlite) is
+// compiled once by Liftoff and never recompiled: V8's default re-compiles hot
+// functions with TurboFan on background threads, which on two cores took CPU
+// from the catalog reads (~0.4 s in a plan at M) and held the exit until done
+// (~0.1 s); Liftoff-only was faster end to end in every bench scenario,
+// PGlite's included. Not for `mcp`, a server whose queries keep running.
 async function main(argv: string[]): Promise<number> {
   // `lockplane --version` alone needs none of the commands: answered before they load.
   const only = argv.length === 3 ? argv[2] : undefined;
@@ -11,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${lockplaneVersion()}\n`);
     return ExitCode.ok;
   }
+  if (argv[2] !== 'mcp') (await import('node:v8')).setFlagsFromString('--liftoff-only');
   ({ CommanderError: commanderError } = await import('commander'));
   const { buildProgram } = await import('./program.js');
   const { libraryLoaded } = await import('./common.js');
