@@ -58,34 +58,41 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const namespaceRows = await readManagedNamespaces(session, options);
   const namespaces = namespaceRows.map((n) => n.name);
   const second = options.alongside ?? session;
-  // Two chains of reads; given a second connection, the server works on both at once.
-  const relations = async () => {
-    const tableRows = await readTables(session, namespaces);
-    const columns = await readColumns(session, namespaces);
-    const constraints = await readConstraints(session, namespaces);
-    const indexes = await readIndexes(session, namespaces);
-    const extensions = await readExtensions(session, namespaces);
-    return { tableRows, columns, constraints, indexes, extensions };
-  };
-  const objects = async () => {
-    const depends = await readDepends(second, namespaces);
-    const grants = await readGrants(second, namespaces);
-    const types = await readEnums(second, namespaces, grants);
-    const triggers = await readTriggers(second, namespaces, depends);
-    const policies = await readPolicies(second, namespaces, depends);
-    const serialComments: SerialComments = new Map();
-    const sequences = await readSequences(second, namespaces, grants, serialComments);
-    const views = await readViews(second, namespaces, depends, triggers, grants, options.inTransaction);
-    const functions = [...(await readRoutines(second, namespaces, depends, grants)), ...(await readAggregates(second, namespaces, depends, grants))];
-    const domains = await readDomains(second, namespaces, depends, grants);
-    const composite_types = await readComposites(second, namespaces, grants);
-    const range_types = await readRanges(second, namespaces, grants);
-    const default_privileges = await readDefaultPrivileges(second, namespaces);
-    const unmodelled = options.onUnmodelled ? await readUnmodelled(second, namespaces) : [];
-    return { depends, grants, types, triggers, policies, serialComments, sequences, views, functions, domains, composite_types, range_types, default_privileges, unmodelled };
-  };
-  const [{ tableRows, columns, constraints, indexes, extensions }, { depends, grants, types, triggers, policies, serialComments, sequences, views, functions, domains, composite_types, range_types, default_privileges, unmodelled }] =
-    second === session ? [await relations(), await objects()] : await Promise.all([relations(), objects()]);
+  // Every query is sent at once, a chain per connection: each connection runs
+  // its queue back to back while the rows already in are turned into objects
+  // (a read that needs another's result awaits it after its own query). Given
+  // a second connection, the server works on both chains at the same time.
+  // Promise.all holds every promise, so a failure leaves none unhandled.
+  const relations = Promise.all([
+    readTables(session, namespaces),
+    readColumns(session, namespaces),
+    readConstraints(session, namespaces),
+    readIndexes(session, namespaces),
+    readExtensions(session, namespaces),
+  ]);
+  const dependsRead = readDepends(second, namespaces);
+  const grantsRead = readGrants(second, namespaces);
+  const triggersRead = readTriggers(second, namespaces, dependsRead);
+  const serialComments: SerialComments = new Map();
+  const objects = Promise.all([
+    dependsRead,
+    grantsRead,
+    readEnums(second, namespaces, grantsRead),
+    triggersRead,
+    readPolicies(second, namespaces, dependsRead),
+    readSequences(second, namespaces, grantsRead, serialComments),
+    readViews(second, namespaces, dependsRead, triggersRead, grantsRead, options.inTransaction),
+    readRoutines(second, namespaces, dependsRead, grantsRead),
+    readAggregates(second, namespaces, dependsRead, grantsRead),
+    readDomains(second, namespaces, dependsRead, grantsRead),
+    readComposites(second, namespaces, grantsRead),
+    readRanges(second, namespaces, grantsRead),
+    readDefaultPrivileges(second, namespaces),
+    options.onUnmodelled ? readUnmodelled(second, namespaces) : [],
+  ]);
+  const [[tableRows, columns, constraints, indexes, extensions], [depends, grants, types, triggers, policies, sequences, views, routines, aggregates, domains, composite_types, range_types, default_privileges, unmodelled]] =
+    await Promise.all([relations, objects]);
+  const functions = [...routines, ...aggregates];
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
     if (row.comment !== null) table.comment = row.comment;

@@ -89,20 +89,49 @@ async function connectServer(url: string): Promise<PgSession> {
   } catch (error) {
     throw new LockplaneError(`cannot connect to ${description}: ${errorText(error)}`, 1, { cause: error });
   }
+  const send = inTurn(client);
   return {
     kind: 'server',
     description,
     async query<R extends object>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params as unknown[] | undefined);
-      return result.rows as R[];
+      return (await send(sql, params)).rows as R[];
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await send(sql);
     },
     async close() {
       await client.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Runs the queries a caller sends while another is running one after the
+ * other. node-pg queues them too but deprecates it (a warning on stderr, gone
+ * in pg 9). The next is sent from the previous one's completion callback,
+ * before its caller sees the rows: the server runs a queue back to back while
+ * the client turns rows into objects (introspection sends all its queries at
+ * once).
+ */
+function inTurn(client: pg.Client): (sql: string, params?: unknown[]) => Promise<pg.QueryResult> {
+  const waiting: (() => void)[] = [];
+  let running = false;
+  return (sql, params) =>
+    new Promise((resolve, reject) => {
+      const start = (): void => {
+        running = true;
+        const done = (error: Error | null, result: pg.QueryResult): void => {
+          running = false;
+          waiting.shift()?.();
+          if (error) reject(error);
+          else resolve(result);
+        };
+        if (params === undefined) client.query(sql, done);
+        else client.query(sql, params, done);
+      };
+      if (running) waiting.push(start);
+      else start();
+    });
 }
 
 export interface MemoryPglite {

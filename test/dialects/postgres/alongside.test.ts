@@ -3,7 +3,7 @@
 // connection reads, and both connections must be left as they were.
 import assert from 'node:assert/strict';
 import { introspect } from '../../../src/dialects/postgres/introspect.js';
-import { connect } from '../../../src/dialects/postgres/session.js';
+import { connect, type PgSession } from '../../../src/dialects/postgres/session.js';
 import { stableStringify } from '../../../src/schema/hash.js';
 import { serverTest, withServerSession } from '../../helpers/databases.js';
 import { COMMENTS_SQL, ENUMS_SQL, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
@@ -30,6 +30,58 @@ serverTest('two connections read the same schema as one, unmodelled objects incl
       }
     } finally {
       await alongside.close();
+    }
+  });
+});
+
+serverTest('a query failing mid-read fails introspect, leaves no rejection unhandled and resets both sessions', async () => {
+  await withServerSession(async (session, url) => {
+    await session.exec(PRELUDE_SQL);
+    await session.exec(RICH_SCHEMA_SQL);
+    const alongside = await connect(url);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    // Two reads fail after the server answered them (grants first, then a later one).
+    const failing = (s: PgSession): PgSession => ({
+      ...s,
+      query: async <R extends object>(sql: string, params?: unknown[]) => {
+        const rows = await s.query<R>(sql, params);
+        if (/WITH acl AS|pg_catalog\.pg_policy/.test(sql)) throw new Error(`injected failure after ${rows.length} rows`);
+        return rows;
+      },
+      exec: (sql: string) => s.exec(sql),
+      close: () => s.close(),
+    });
+    try {
+      await assert.rejects(introspect(failing(session), { alongside: failing(alongside) }), /injected failure/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(unhandled, []);
+      for (const s of [session, alongside]) {
+        const [row] = await s.query<{ path: string }>(`SELECT current_setting('search_path') AS path`);
+        assert.equal(row?.path, '"$user", public');
+      }
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await alongside.close();
+    }
+  });
+});
+
+serverTest('queries sent at once on one server session run in turn, without node-pg\'s deprecated queue', async () => {
+  await withServerSession(async (session) => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const results = await Promise.all([1, 2, 3, 4, 5].map((n) => session.query<{ n: number }>('SELECT $1::int AS n, pg_sleep(0.01)', [n])));
+      assert.deepEqual(results.map((rows) => rows[0]?.n), [1, 2, 3, 4, 5]);
+      await assert.rejects(Promise.all([session.query('SELECT 1/0'), session.query('SELECT 2 AS two')]), /division by zero/);
+      assert.deepEqual(await session.query('SELECT 3 AS three'), [{ three: 3 }]);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings.filter((w) => /already executing a query/.test(w)), []);
+    } finally {
+      process.off('warning', onWarning);
     }
   });
 });

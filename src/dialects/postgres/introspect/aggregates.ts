@@ -5,6 +5,7 @@
 import type { QualifiedName, Routine } from '../../../schema/types.js';
 import { aggregateDefinition, type AggregateModify } from '../render/aggregates.js';
 import type { PgSession } from '../session.js';
+import type { Later } from './scope.js';
 import { ownerKey, type DependsMap } from './depends.js';
 import { grantKey, type GrantsMap } from './grants.js';
 import { commentJoin } from './names.js';
@@ -109,8 +110,10 @@ function definitionOf(r: AggregateRow): string {
   });
 }
 
-export async function readAggregates(session: PgSession, namespaces: string[], depends: DependsMap, grants: GrantsMap): Promise<Routine[]> {
+export async function readAggregates(session: PgSession, namespaces: string[], dependsLater: Later<DependsMap>, grantsLater: Later<GrantsMap>): Promise<Routine[]> {
   const rows = await session.query<AggregateRow>(AGGREGATES_SQL, [namespaces]);
+  const depends = await dependsLater;
+  const grants = await grantsLater;
   return rows.map((r) => {
     const f: Routine = { schema: r.schema_name, name: r.name, kind: 'aggregate', signature: r.signature, arguments: r.arguments, returns: r.returns, definition: definitionOf(r) };
     if (r.comment !== null && r.comment !== '') f.comment = r.comment;

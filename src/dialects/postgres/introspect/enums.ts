@@ -3,6 +3,7 @@
 import type { EnumType } from '../../../schema/types.js';
 import { canonicalTypeGrants } from '../../../schema/canonical.js';
 import type { PgSession } from '../session.js';
+import type { Later } from './scope.js';
 import { typeGrants, type GrantsMap } from './grants.js';
 import { commentJoin } from './names.js';
 
@@ -32,8 +33,9 @@ interface EnumRow {
   comment: string | null;
 }
 
-export async function readEnums(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<EnumType[]> {
+export async function readEnums(session: PgSession, namespaces: string[], grantsLater: Later<GrantsMap>): Promise<EnumType[]> {
   const rows = await session.query<EnumRow>(ENUMS_SQL, [namespaces]);
+  const grants = await grantsLater;
   return rows.map((r) => {
     const t: EnumType = { schema: r.schema_name, name: r.name, values: r.labels };
     if (r.comment !== null) t.comment = r.comment;

@@ -2,6 +2,7 @@
 // one query per kind; definitions as the catalog prints them.
 import type { CompositeType, Domain, Extension, Policy, PolicyCommand, Routine, Sequence, Trigger, View } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import type { Later } from './scope.js';
 import { ownerKey, type DependsMap } from './depends.js';
 import { canonicalTypeGrants } from '../../../schema/canonical.js';
 import { grantKey, typeGrants, type GrantsMap } from './grants.js';
@@ -95,8 +96,9 @@ interface SequenceRow {
 export type SerialComments = Map<string, string>;
 
 /** Standalone and owned sequences; a serial's own one is its column's, and only its comment is kept (in `serialComments`). */
-export async function readSequences(session: PgSession, namespaces: string[], grants: GrantsMap, serialComments?: SerialComments): Promise<Sequence[]> {
+export async function readSequences(session: PgSession, namespaces: string[], grantsLater: Later<GrantsMap>, serialComments?: SerialComments): Promise<Sequence[]> {
   const rows = await session.query<SequenceRow>(SEQUENCES_SQL, [namespaces]);
+  const grants = await grantsLater;
   const serial = rows.filter((r) => r.serial);
   for (const r of serial) if (r.comment) serialComments?.set(`${r.owner_schema}.${r.owner_table}\u0000${r.owner_column}`, r.comment);
   return rows.filter((r) => !r.serial).map((r) => {
@@ -146,14 +148,15 @@ interface ViewRow {
 export async function readViews(
   session: PgSession,
   namespaces: string[],
-  depends: DependsMap,
-  triggers: ReadonlyMap<string, Trigger[]>,
-  grants: GrantsMap,
+  dependsLater: Later<DependsMap>,
+  triggersLater: Later<ReadonlyMap<string, Trigger[]>>,
+  grantsLater: Later<GrantsMap>,
   inTransaction = false,
 ): Promise<View[]> {
   const rows = await session.query<ViewRow>(VIEWS_SQL, [namespaces]);
   const definitions = await readViewDefinitions(session, rows.map((r) => r.oid), inTransaction);
   const indexes = rows.some((r) => r.materialized) ? await readIndexes(session, namespaces, relationsCte("'m'")) : new Map();
+  const [depends, triggers, grants] = await Promise.all([dependsLater, triggersLater, grantsLater]);
   // A view dropped between the two reads is left out, as if read after.
   return rows.filter((r) => typeof definitions.get(r.oid) === 'string').map((r) => {
     const v: View = { schema: r.schema_name, name: r.name, definition: definitions.get(r.oid)! };
@@ -207,8 +210,10 @@ interface RoutineRow {
   comment: string | null;
 }
 
-export async function readRoutines(session: PgSession, namespaces: string[], depends: DependsMap, grants: GrantsMap): Promise<Routine[]> {
+export async function readRoutines(session: PgSession, namespaces: string[], dependsLater: Later<DependsMap>, grantsLater: Later<GrantsMap>): Promise<Routine[]> {
   const rows = await session.query<RoutineRow>(ROUTINES_SQL, [namespaces]);
+  const depends = await dependsLater;
+  const grants = await grantsLater;
   return rows.map((r) => {
     const f = { schema: r.schema_name, name: r.name } as Routine;
     if (r.procedure) f.kind = 'procedure';
@@ -241,11 +246,12 @@ ORDER BY tg.tgname COLLATE "C"`;
 
 const TRIGGER_STATE: Record<string, Trigger['enabled']> = { D: 'disabled', R: 'replica', A: 'always' };
 
-export async function readTriggers(session: PgSession, namespaces: string[], depends: DependsMap): Promise<Map<string, Trigger[]>> {
+export async function readTriggers(session: PgSession, namespaces: string[], dependsLater: Later<DependsMap>): Promise<Map<string, Trigger[]>> {
   const rows = await session.query<{ oid: string; table_oid: string; name: string; definition: string; enabled: string; comment: string | null }>(
     TRIGGERS_SQL,
     [namespaces],
   );
+  const depends = await dependsLater;
   const out = new Map<string, Trigger[]>();
   for (const r of rows) {
     const t: Trigger = { name: r.name, definition: r.definition };
@@ -288,8 +294,9 @@ interface PolicyRow {
   comment: string | null;
 }
 
-export async function readPolicies(session: PgSession, namespaces: string[], depends: DependsMap): Promise<Map<string, Policy[]>> {
+export async function readPolicies(session: PgSession, namespaces: string[], dependsLater: Later<DependsMap>): Promise<Map<string, Policy[]>> {
   const rows = await session.query<PolicyRow>(POLICIES_SQL, [namespaces]);
+  const depends = await dependsLater;
   const out = new Map<string, Policy[]>();
   for (const r of rows) {
     const p: Policy = { name: r.name };
@@ -338,8 +345,10 @@ interface DomainRow {
   comment: string | null;
 }
 
-export async function readDomains(session: PgSession, namespaces: string[], depends: DependsMap, grants: GrantsMap): Promise<Domain[]> {
+export async function readDomains(session: PgSession, namespaces: string[], dependsLater: Later<DependsMap>, grantsLater: Later<GrantsMap>): Promise<Domain[]> {
   const rows = await session.query<DomainRow>(DOMAINS_SQL, [namespaces]);
+  const depends = await dependsLater;
+  const grants = await grantsLater;
   return rows.map((r) => {
     const d: Domain = { schema: r.schema_name, name: r.name, type: r.type };
     if (r.collation !== null) d.collation = r.collation;
@@ -373,11 +382,12 @@ WHERE t.typtype = 'c' AND n.nspname = ANY ($1::text[])
   AND ${notExtensionMember('pg_type', 't.oid')}
 ORDER BY n.nspname COLLATE "C", t.typname COLLATE "C"`;
 
-export async function readComposites(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<CompositeType[]> {
+export async function readComposites(session: PgSession, namespaces: string[], grantsLater: Later<GrantsMap>): Promise<CompositeType[]> {
   const rows = await session.query<{ oid: string; schema_name: string; name: string; names: string[]; types: string[]; collations: string[]; comment: string | null }>(
     COMPOSITES_SQL,
     [namespaces],
   );
+  const grants = await grantsLater;
   return rows.map((r) => {
     const t = withComment<CompositeType>(
       {

@@ -6,6 +6,7 @@ import { multirangeName } from '../../../schema/ranges.js';
 import type { ObjectRef, RangeType, Schema } from '../../../schema/types.js';
 import { qualifiedKey } from '../../../schema/types.js';
 import type { PgSession } from '../session.js';
+import type { Later } from './scope.js';
 import { typeGrants, type GrantsMap } from './grants.js';
 import { catalogObjectName, commentJoin } from './names.js';
 import { notExtensionMember } from './objects.js';
@@ -55,8 +56,9 @@ interface RangeRow {
   comment: string | null;
 }
 
-export async function readRanges(session: PgSession, namespaces: string[], grants: GrantsMap): Promise<RangeType[]> {
+export async function readRanges(session: PgSession, namespaces: string[], grantsLater: Later<GrantsMap>): Promise<RangeType[]> {
   const rows = await session.query<RangeRow>(RANGES_SQL, [namespaces]);
+  const grants = await grantsLater;
   return rows.map((row) => {
     const r: RangeType = { schema: row.schema_name, name: row.name, subtype: row.subtype };
     const opclass = catalogObjectName(row.opclass_schema, row.opclass_name);

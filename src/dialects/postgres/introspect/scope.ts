@@ -3,6 +3,13 @@ import type { PgSession } from '../session.js';
 import { CompiledFilter, type SchemaFilter } from '../../../schema/filter.js';
 import { commentJoin } from './names.js';
 
+/**
+ * A result a read needs only once its own rows are in: the reads take their
+ * dependencies as promises, so that every query is sent at once and the
+ * connection runs them back to back (see introspect.ts).
+ */
+export type Later<T> = T | Promise<T>;
+
 /** The comment on a Lockplane ledger schema: it is left out of introspection whatever its name. */
 export const LEDGER_SCHEMA_COMMENT = 'Lockplane ledger: the applies Lockplane ran on this database';
 
