@@ -8,12 +8,17 @@ import { stableStringify } from '../../../src/schema/hash.js';
 import { serverTest, withServerSession } from '../../helpers/databases.js';
 import { COMMENTS_SQL, ENUMS_SQL, PRELUDE_SQL, RICH_SCHEMA_SQL } from './introspect-fixture.js';
 
+/** The settings introspection changes while it reads and resets afterwards. */
+const SETTINGS_SQL = `SELECT current_setting('search_path') AS path, current_setting('jit') AS jit,
+  current_setting('max_parallel_workers_per_gather') AS workers, current_setting('work_mem') AS work_mem`;
+
 serverTest('two connections read the same schema as one, unmodelled objects included', async () => {
   await withServerSession(async (session, url) => {
     await session.exec(PRELUDE_SQL);
     await session.exec(RICH_SCHEMA_SQL + COMMENTS_SQL + ENUMS_SQL);
     await session.exec('CREATE TABLE public.serials (id serial PRIMARY KEY); COMMENT ON SEQUENCE public.serials_id_seq IS $$ids$$; CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one; CREATE INDEX mv_one ON public.mv (one);');
     await session.exec('CREATE PUBLICATION alongside_pub');
+    const [defaults] = await session.query<{ workers: string; work_mem: string }>(SETTINGS_SQL);
     const unmodelled: string[][] = [[], []];
     const one = await introspect(session, { onUnmodelled: (objects) => unmodelled[0]!.push(...objects.map((o) => o.name)) });
     const alongside = await connect(url);
@@ -25,8 +30,8 @@ serverTest('two connections read the same schema as one, unmodelled objects incl
       assert.deepEqual(unmodelled[1], unmodelled[0]);
       assert.ok(unmodelled[0]!.length > 0, 'the publication is reported as unmodelled');
       for (const s of [session, alongside]) {
-        const [row] = await s.query<{ path: string; jit: string }>(`SELECT current_setting('search_path') AS path, current_setting('jit') AS jit`);
-        assert.deepEqual(row, { path: '"$user", public', jit: 'on' });
+        const [row] = await s.query<{ path: string; jit: string; workers: string; work_mem: string }>(SETTINGS_SQL);
+        assert.deepEqual(row, { path: '"$user", public', jit: 'on', workers: defaults?.workers, work_mem: defaults?.work_mem });
       }
     } finally {
       await alongside.close();
