@@ -119,13 +119,20 @@ export interface SourceScope {
   seedFrom?: SeedProvider;
   /** Default: printed at once. */
   onWarning?: (message: string) => void;
+  /** For a database: called once connected, before the catalog is read. */
+  onConnected?: () => void;
 }
 
 export async function loadSourceFor(spec: string, scope: SourceScope = {}, protect: readonly string[] = []): Promise<LoadedSource> {
-  const lp = await sourcesLib();
   const filter = scope.filter ?? commandFilter();
+  const shadowOptions = normalizeOptions([...protect, spec]);
+  const database = await import('../shadow/database-source.js');
+  if (database.isDatabaseUrl(spec)) {
+    return database.loadDatabaseSource(spec, { ...filter, onWarning: scope.onWarning ?? warn, ...(scope.onConnected ? { onConnected: scope.onConnected } : {}) });
+  }
+  const lp = await sourcesLib();
   const seedFrom = scope.seedFrom ?? (active && lp.isDatabaseUrl(active.url) ? lp.seedFromUrl(active.url, filter) : undefined);
-  return lp.loadSource(spec, { ...normalizeOptions([...protect, spec]), ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: scope.onWarning ?? warn });
+  return lp.loadSource(spec, { ...shadowOptions, ...filter, ...(seedFrom ? { seedFrom } : {}), onWarning: scope.onWarning ?? warn });
 }
 
 /** --exclude-schema, --include, --exclude and --preset of the running command (validated). */
@@ -263,11 +270,10 @@ export async function loadSideFor(request: DatabaseRequest): Promise<LoadedSourc
   return loadResolvedSide(databaseFor(request));
 }
 
-export async function loadResolvedSide(database: ResolvedDatabase, onWarning?: (message: string) => void): Promise<LoadedSource & { url: string }> {
+export async function loadResolvedSide(database: ResolvedDatabase, events: Pick<SourceScope, 'onWarning' | 'onConnected'> = {}): Promise<LoadedSource & { url: string }> {
   // A database side is filtered as its environment says; a file side like the command's database.
-  const isDatabase = (await sourcesLib()).isDatabaseUrl(database.url);
-  const scope: SourceScope = { filter: commandFilter(isDatabase ? database.environment : undefined), ...(onWarning ? { onWarning } : {}) };
-  return { ...(await loadSourceFor(database.url, scope)), url: database.url };
+  const isDatabase = (await import('../shadow/database-source.js')).isDatabaseUrl(database.url);
+  return { ...(await loadSourceFor(database.url, { filter: commandFilter(isDatabase ? database.environment : undefined), ...events })), url: database.url };
 }
 
 /**
@@ -275,13 +281,23 @@ export async function loadResolvedSide(database: ResolvedDatabase, onWarning?: (
  * on its own connection: the server reads both catalogs while the client
  * parses. Any other pair is read in turn, as before (file sides share the
  * shadow; a pglite:// directory admits one opener). Reported as if in turn:
- * the first side's failure wins, its warnings print first.
+ * the first side's failure wins, its warnings print first. `whileReading`
+ * runs once the first connection is open (at once for other sources): the
+ * command loads what it needs next while the server works.
  */
-export async function loadResolvedSides(from: ResolvedDatabase, to: ResolvedDatabase): Promise<[LoadedSource & { url: string }, LoadedSource & { url: string }]> {
+export async function loadResolvedSides(from: ResolvedDatabase, to: ResolvedDatabase, whileReading?: () => void): Promise<[LoadedSource & { url: string }, LoadedSource & { url: string }]> {
   const onServer = (d: ResolvedDatabase): boolean => /^postgres(ql)?:\/\//i.test(d.url.trim());
-  if (!onServer(from) || !onServer(to)) return [await loadResolvedSide(from), await loadResolvedSide(to)];
+  if (!onServer(from) || !onServer(to)) {
+    whileReading?.();
+    return [await loadResolvedSide(from), await loadResolvedSide(to)];
+  }
   const held: string[] = [];
-  const [first, second] = await Promise.allSettled([loadResolvedSide(from), loadResolvedSide(to, (message) => held.push(message))]);
+  let started = false;
+  const onConnected = (): void => {
+    if (!started) whileReading?.();
+    started = true;
+  };
+  const [first, second] = await Promise.allSettled([loadResolvedSide(from, { onConnected }), loadResolvedSide(to, { onWarning: (message) => held.push(message), onConnected })]);
   if (first.status === 'rejected') throw first.reason;
   for (const message of held) warn(message);
   if (second.status === 'rejected') throw second.reason;

@@ -3,9 +3,6 @@
 // through loadSource, so all of them accept the same three forms.
 import { existsSync } from 'node:fs';
 import { BlockedError, InputError } from '../errors.js';
-import { introspect, unmodelledWarning, type UnmodelledObject } from '../dialects/postgres/introspect.js';
-import { connect } from '../dialects/postgres/session.js';
-import { serverVersionNum } from '../dialects/postgres/locks.js';
 import { diffSchemas } from '../diff/index.js';
 import { describeChange } from '../plan/kinds/registry.js';
 import { filterOf, filterSchema, isEmptyFilter, leftOutOf, type SchemaFilter } from '../schema/filter.js';
@@ -15,22 +12,10 @@ import type { Schema } from '../schema/types.js';
 import { checkReferences } from '../safety/index.js';
 import { isSqlSourcePath, loadSqlSource } from '../sql/index.js';
 import { normalizeModel, normalizeSql, type NormalizeOptions } from './normalize.js';
+import { isDatabaseUrl, loadDatabaseSource, type LoadedSource } from './database-source.js';
 import type { Seed, SeedProvider } from './seed.js';
 
-export type SourceKind = 'json' | 'sql' | 'database';
-
-export interface LoadedSource {
-  kind: SourceKind;
-  /** What to print: the path, or the URL without its password. */
-  label: string;
-  schema: Schema;
-  /** server_version_num of a database source (what the lock analysis assumes for it). */
-  serverVersion?: number;
-}
-
-export function isDatabaseUrl(spec: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(spec.trim());
-}
+export { isDatabaseUrl, type LoadedSource, type SourceKind } from './database-source.js';
 
 /** The filter decides what is managed: introspected so for databases, filtered so for files (after normalizing). */
 export interface LoadSourceOptions extends NormalizeOptions, SchemaFilter {
@@ -41,19 +26,7 @@ export interface LoadSourceOptions extends NormalizeOptions, SchemaFilter {
 }
 
 export async function loadSource(spec: string, options: LoadSourceOptions = {}): Promise<LoadedSource> {
-  if (isDatabaseUrl(spec)) {
-    const session = await connect(spec);
-    try {
-      const warn = options.onWarning;
-      const schema = await introspect(session, {
-        ...filterOf(options),
-        ...(warn ? { onUnmodelled: (objects: UnmodelledObject[]) => { const w = unmodelledWarning(objects); if (w) warn(`${session.description}: ${w}`); } } : {}),
-      });
-      return { kind: 'database', label: session.description, schema, serverVersion: await serverVersionNum(session) };
-    } finally {
-      await session.close();
-    }
-  }
+  if (isDatabaseUrl(spec)) return loadDatabaseSource(spec, { ...filterOf(options), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   if (!existsSync(spec)) throw new InputError(`${spec}: no such file or directory`);
   const filter = filterOf(options);
   if (isSqlSourcePath(spec)) {

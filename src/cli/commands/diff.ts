@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { addFilterOptions, againstSource, databaseFor, isSqliteCommand, lib, loadResolvedSides, useFilterFlags, type FilterOptionValues } from '../common.js';
+import { addFilterOptions, againstSource, databaseFor, isSqliteCommand, loadResolvedSides, useFilterFlags, type FilterOptionValues } from '../common.js';
 import { diffSqliteCommand } from '../sqlite.js';
 import { json, out } from '../output.js';
 
@@ -29,8 +29,9 @@ export function registerDiff(program: Command): void {
       const fromDb = databaseFor({ url: fromSpec, urlFlag: 'FROM', environment: opts.fromEnvironment, environmentFlag: '--from-environment' });
       const toDb = databaseFor({ url: toSpec, urlFlag: 'TO', environment: opts.toEnvironment, environmentFlag: '--to-environment' });
       if (isSqliteCommand([fromDb, toDb])) return diffSqliteCommand(fromDb, toDb);
-      const [from, to] = await loadResolvedSides(fromDb, toDb);
-      const { diffSchemas } = await lib();
+      // The differ loads while the server reads the catalogs.
+      const [from, to] = await loadResolvedSides(fromDb, toDb, () => void import('../../diff/index.js').catch(() => undefined));
+      const { diffSchemas } = await import('../../diff/index.js');
       const changes = againstSource(to.label, () => diffSchemas(from.schema, to.schema));
       out(json({ from: from.label, to: to.label, changes }));
     });

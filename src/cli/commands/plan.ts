@@ -50,9 +50,11 @@ export function registerPlan(program: Command): void {
         if (format === 'github') throw new InputError('--output github: not available for SQLite yet; use --output text or markdown');
         return planSqliteCommand(fromDb, toDb, format, Boolean(opts.validate), allowed, Boolean(opts.check));
       }
-      // The lock analysis parses every step: its parser's WebAssembly compiles while the sides are read.
-      void import('libpg-query').catch(() => undefined);
-      const [from, to] = await loadResolvedSides(fromDb, toDb);
+      // Loaded while the server reads the catalogs: the planner, the safety
+      // checks and the lock analysis's parser (its WebAssembly compiles meanwhile).
+      const [from, to] = await loadResolvedSides(fromDb, toDb, () => {
+        for (const module of [import('../../plan/index.js'), import('../../safety/index.js'), import('libpg-query')]) void module.catch(() => undefined);
+      });
       warnOnEngineMismatch(from, to);
       const [{ annotateLocks, buildPlan }, { formatValidationReport, validatePlan }] = await Promise.all([import('../../plan/index.js'), import('../../safety/index.js')]);
       const built = againstSource(to.label, () => buildPlan(from.schema, to.schema, { online: opts.online }));
