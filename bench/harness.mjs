@@ -147,7 +147,7 @@ export function printResults({ results, load }, heading) {
 }
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const cliPath = join(root, 'dist', 'cli', 'main.js');
+export const cliPath = join(root, 'dist', 'bin', 'lockplane.js');
 export const adminUrl = process.env.LOCKPLANE_BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** `--runs N` (default 5) and `--no-build`; builds dist/ unless told not to. */

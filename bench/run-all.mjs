@@ -36,7 +36,7 @@ const scenarios = new Set((value('--scenarios') ?? ALL_SCENARIOS.join(',')).spli
 for (const name of scenarios) if (!ALL_SCENARIOS.includes(name)) throw new Error(`--scenarios: unknown ${name} (known: ${ALL_SCENARIOS.join(', ')})`);
 
 if (!existsSync(cliPath)) {
-  console.error('dist/cli/main.js is missing: run `npm run build` at the repository root first');
+  console.error('dist/bin/lockplane.js is missing: run `npm run build` at the repository root first');
   process.exit(1);
 }
 if (!peersInstalled()) {

@@ -22,7 +22,7 @@ const TABLES = 10; // 10 new tables, 10 added columns, 10 indexes, 10 foreign ke
 const DB = { source: 'lockplane_bench_apply_source', desired: 'lockplane_bench_apply_desired', shadow: 'lockplane_bench_apply_shadow', target: 'lockplane_bench_apply_target' };
 
 if (!args.includes('--no-build')) spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'bin', 'lockplane.js');
 if (!existsSync(cli)) {
   console.error('dist/ is missing: run `npm run build` first');
   process.exit(1);

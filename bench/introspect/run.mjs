@@ -30,7 +30,7 @@ const candidates = [
 if (existsSync(cliPath)) {
   candidates.push({ name: 'lockplane introspect (CLI)', command: process.execPath, args: [cliPath, 'introspect', '--db', url] });
 } else {
-  console.log('(dist/cli/main.js not built: the CLI row is skipped)');
+  console.log('(dist/bin/lockplane.js not built: the CLI row is skipped)');
 }
 
 printResults(benchmark(candidates, runs), `median of ${runs} runs; ${SUMMARY}`);

@@ -20,7 +20,7 @@ const TO = 'lockplane_bench_plan_b';
 const CHECK = 'lockplane_bench_plan_c';
 const { runs } = benchOptions();
 if (!existsSync(cliPath)) {
-  console.error('dist/cli/main.js is missing: run `npm run build` first');
+  console.error('dist/bin/lockplane.js is missing: run `npm run build` first');
   process.exit(1);
 }
 

@@ -7,7 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+/** The bundled CLI that package.json's bin names (scripts/bundle-cli.mjs). */
+export const BIN = join(REPO_ROOT, 'dist', 'bin', 'lockplane.js');
+/** The same CLI as tsc compiled it, a module per source file: for tests of what loads when. */
+export const UNBUNDLED_BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   code: number;

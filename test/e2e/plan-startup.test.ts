@@ -1,13 +1,15 @@
 // A database-to-database plan connects first and loads the planner while the
 // server reads the catalogs: the modules it resolves, and when it opens its
-// connections, are traced by a loader hook in the child process.
+// connections, are traced by a loader hook in the child process. Run on the
+// unbundled build, whose modules have their source files' names; the bundle
+// splits at the same dynamic imports.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withServerDatabase, serverTest } from '../helpers/databases.js';
 import { connect } from '../../src/dialects/postgres/session.js';
-import { BIN, DATABASE_KEYS, runProcess, tempProject } from './cli.js';
+import { DATABASE_KEYS, runProcess, tempProject, UNBUNDLED_BIN } from './cli.js';
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
@@ -40,7 +42,7 @@ serverTest('plan between two databases connects before the planner and the safet
         const env: NodeJS.ProcessEnv = { ...process.env, LOCKPLANE_TEST_TRACE: trace };
         for (const key of DATABASE_KEYS) delete env[key];
         const register = pathToFileURL(join(project.dir, 'register.mjs')).href;
-        const result = await runProcess(process.execPath, ['--import', register, BIN, 'plan', '--from', fromUrl, '--to', toUrl], { cwd: project.dir, env });
+        const result = await runProcess(process.execPath, ['--import', register, UNBUNDLED_BIN, 'plan', '--from', fromUrl, '--to', toUrl], { cwd: project.dir, env });
         assert.equal(result.code, 0, result.stderr);
         const plan = JSON.parse(result.stdout) as { steps: { sql: string | string[] }[] };
         assert.match(plan.steps.flatMap((s) => s.sql).join('\n'), /CREATE TABLE "public"\."items"/);
