@@ -122,12 +122,39 @@ function withComment<T extends { comment?: string }>(out: T, row: Pick<Constrain
 function gather(rows: ConstraintColumnRow[]): ConstraintRow[] {
   const out: ConstraintRow[] = [];
   let current: ConstraintRow | undefined;
-  for (const { column_name, referenced_column, ...row } of rows) {
-    if (current?.oid !== row.oid) out.push((current = { ...row, columns: [], referenced_columns: [] }));
-    if (column_name !== null) current.columns.push(column_name);
-    if (referenced_column !== null) current.referenced_columns.push(referenced_column);
+  for (const row of rows) {
+    if (current?.oid !== row.oid) out.push((current = constraintOf(row)));
+    if (row.column_name !== null) current.columns.push(row.column_name);
+    if (row.referenced_column !== null) current.referenced_columns.push(row.referenced_column);
   }
   return out;
+}
+
+/**
+ * Field by field: an object literal of fixed shape is several times cheaper
+ * than a rest-and-spread copy (tens of thousands of rows at 10,000 tables).
+ */
+function constraintOf(row: ConstraintColumnRow): ConstraintRow {
+  return {
+    oid: row.oid,
+    table_oid: row.table_oid,
+    name: row.name,
+    kind: row.kind,
+    referenced_schema: row.referenced_schema,
+    referenced_table: row.referenced_table,
+    on_delete: row.on_delete,
+    on_update: row.on_update,
+    match: row.match,
+    deferrable: row.deferrable,
+    deferred: row.deferred,
+    no_inherit: row.no_inherit,
+    validated: row.validated,
+    definition: row.definition,
+    nulls_not_distinct: row.nulls_not_distinct,
+    comment: row.comment,
+    columns: [],
+    referenced_columns: [],
+  };
 }
 
 function toUnique(row: ConstraintRow): UniqueConstraint {
