@@ -79,12 +79,13 @@ export function renameChanges(a: Schema, b: Schema): Change[] {
 
 /** Any intent below the level of tables: columns, indexes, constraints, materialized views' indexes. */
 function hasInnerIntent(s: Schema): boolean {
-  const named = [
-    ...s.tables.flatMap((t) => [...t.columns, ...(t.indexes ?? []), ...(t.unique_constraints ?? []), ...(t.check_constraints ?? []), ...(t.foreign_keys ?? [])]),
-    ...s.tables.flatMap((t) => (t.primary_key ? [t.primary_key] : [])),
-    ...(s.views ?? []).flatMap((v) => v.indexes ?? []),
-  ];
-  return named.some((x) => x.renamed_from !== undefined);
+  // Looked through in place: called on every plan's both sides, nearly always to find nothing.
+  const anyRenamed = (xs: readonly { renamed_from?: string }[] | undefined): boolean => xs?.some((x) => x.renamed_from !== undefined) ?? false;
+  for (const t of s.tables) {
+    if (t.primary_key?.renamed_from !== undefined) return true;
+    if (anyRenamed(t.columns) || anyRenamed(t.indexes) || anyRenamed(t.unique_constraints) || anyRenamed(t.check_constraints) || anyRenamed(t.foreign_keys)) return true;
+  }
+  return (s.views ?? []).some((v) => anyRenamed(v.indexes));
 }
 
 /** Column, index and constraint intents of one table that exists on both sides (after table renames). */
