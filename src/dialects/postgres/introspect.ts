@@ -13,7 +13,7 @@ import { readEnums } from './introspect/enums.js';
 import { readIndexes } from './introspect/indexes.js';
 import { readManagedNamespaces, readTables } from './introspect/scope.js';
 import { ownerKey, readDepends } from './introspect/depends.js';
-import { grantKey, readDefaultPrivileges, readGrants } from './introspect/grants.js';
+import { columnGrantTables, grantKey, readDefaultPrivileges, readGrants } from './introspect/grants.js';
 import { readUnmodelled, type UnmodelledObject } from './introspect/unmodelled.js';
 export { unmodelledWarning, type UnmodelledObject } from './introspect/unmodelled.js';
 import { readAggregates } from './introspect/aggregates.js';
@@ -100,6 +100,8 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
   const [[tableRows, columns, constraints, indexes, extensions], [depends, grants, types, triggers, policies, sequences, views, routines, aggregates, domains, composite_types, range_types, default_privileges, unmodelled]] =
     await Promise.all([relations, objects]);
   const functions = [...routines, ...aggregates];
+  // Column grants are rare: most tables need not look up each of their columns.
+  const tablesWithColumnGrants = columnGrantTables(grants);
   const tables = tableRows.map((row): Table => {
     const table: Table = { schema: row.schema_name, name: row.table_name, columns: columns.get(row.oid) ?? [] };
     if (row.comment !== null) table.comment = row.comment;
@@ -127,9 +129,11 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     if (refs) table.depends_on = refs;
     const g = grants.get(grantKey('relation', row.oid));
     if (g) table.grants = g;
-    for (const col of table.columns) {
-      const cg = grants.get(grantKey('column', row.oid, col.name));
-      if (cg) col.grants = cg;
+    if (tablesWithColumnGrants.has(row.oid)) {
+      for (const col of table.columns) {
+        const cg = grants.get(grantKey('column', row.oid, col.name));
+        if (cg) col.grants = cg;
+      }
     }
     return table;
   });
@@ -143,10 +147,12 @@ async function read(session: PgSession, options: IntrospectOptions): Promise<Sch
     } else if (g) ns.grants = g;
     return ns;
   });
-  for (const t of tables) {
-    for (const c of t.columns) {
-      const comment = serialComments.get(`${t.schema}.${t.name}\u0000${c.name}`);
-      if (comment !== undefined) c.sequence_comment = comment;
+  if (serialComments.size > 0) {
+    for (const t of tables) {
+      for (const c of t.columns) {
+        const comment = serialComments.get(`${t.schema}.${t.name}\u0000${c.name}`);
+        if (comment !== undefined) c.sequence_comment = comment;
+      }
     }
   }
   if (options.onUnmodelled) options.onUnmodelled(unmodelled);

@@ -50,6 +50,14 @@ export type GrantsMap = Map<string, Grant[]>;
 export const grantKey = (kind: GrantRow['kind'], object: string, column?: string): string =>
   column === undefined ? `${kind}:${object}` : `${kind}:${object}:${column}`;
 
+/** The oids of the tables some of whose columns have grants of their own. */
+export function columnGrantTables(grants: GrantsMap): Set<string> {
+  const prefix = grantKey('column', '');
+  const out = new Set<string>();
+  for (const key of grants.keys()) if (key.startsWith(prefix)) out.add(key.slice(prefix.length, key.indexOf(':', prefix.length)));
+  return out;
+}
+
 /** A type's grants: none listed means nobody but the owner (the default, USAGE for everyone, is listed). */
 export function typeGrants(grants: GrantsMap, oid: string): Grant[] {
   return grants.get(grantKey('type', oid)) ?? [];
